@@ -1,0 +1,9 @@
+//! groot finds, explains, fixes and switches Go toolchains.
+//!
+//! The library holds every piece of domain logic; the `groot` binary (`src/main.rs`) is a thin
+//! command-line front end over it. Layers, from the bottom up:
+//!
+//! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
+//!   filesystem root prefix and a command runner). Nothing above reads the process environment.
+//! * [`version`]: Go version strings in every form Go uses.
+pub mod version;

@@ -1,0 +1,1 @@
+//! Go version strings.

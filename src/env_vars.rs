@@ -1,0 +1,77 @@
+//! Every environment variable groot reads, named once.
+//!
+//! Domain code never calls `std::env`; it asks the [`Host`](crate::host::Host) for one of these
+//! names. Keeping them in one list makes it possible to scrub them in tests and to document
+//! them.
+
+/// Where Go's root directory is; overrides every other way cmd/go finds it.
+pub const GOROOT: &str = "GOROOT";
+/// The user's go env file (`off` disables it); default `os.UserConfigDir()/go/env`.
+pub const GOENV: &str = "GOENV";
+/// Which toolchain cmd/go runs: `local`, `auto`, `path`, `goX.Y.Z[+auto|+path]`.
+pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
+/// Go's workspace root(s); default `$HOME/go`.
+pub const GOPATH: &str = "GOPATH";
+/// The module cache; default `$GOPATH/pkg/mod` (first GOPATH entry).
+pub const GOMODCACHE: &str = "GOMODCACHE";
+/// Where `go install` puts binaries; default `$GOPATH/bin`.
+pub const GOBIN: &str = "GOBIN";
+/// The go.work file to use (`off`, `auto`/empty = search upwards, or an absolute path).
+pub const GOWORK: &str = "GOWORK";
+/// Module mode: `on`/empty (default since 1.16), `off`, `auto`.
+pub const GO111MODULE: &str = "GO111MODULE";
+/// Module proxy list; `off` disables downloads (and so toolchain downloads).
+pub const GOPROXY: &str = "GOPROXY";
+/// Checksum database used for modules and toolchain downloads.
+pub const GOSUMDB: &str = "GOSUMDB";
+/// Extra flags for every go command.
+pub const GOFLAGS: &str = "GOFLAGS";
+/// Base of the user config dir on Unix other than macOS (Go 1.24+ rejects a relative value).
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+/// Base of user data on Unix (groot's own data dir lives below it).
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+/// Base of user caches on Unix.
+pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+/// The home directory on Unix (`os.UserHomeDir`).
+pub const HOME: &str = "HOME";
+/// The home directory on Windows (`os.UserHomeDir`).
+pub const USERPROFILE: &str = "USERPROFILE";
+/// Roaming application data on Windows (`os.UserConfigDir`).
+pub const APPDATA: &str = "AppData";
+/// Local application data on Windows.
+pub const LOCALAPPDATA: &str = "LocalAppData";
+/// The command search path.
+pub const PATH: &str = "PATH";
+/// Executable extensions tried by Windows command lookup.
+pub const PATHEXT: &str = "PATHEXT";
+/// The temporary directory on Unix (`os.TempDir`).
+pub const TMPDIR: &str = "TMPDIR";
+/// Disables colour output when set to anything non-empty (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+/// Set by a parent `go` while it switches toolchains; the child checks its own version.
+pub const GOTOOLCHAIN_INTERNAL_SWITCH_VERSION: &str = "GOTOOLCHAIN_INTERNAL_SWITCH_VERSION";
+/// groot's own data directory (toolchains, shims); overrides the per-OS default.
+pub const GROOT_HOME: &str = "GROOT_HOME";
+/// Treat this directory as the filesystem root (tests and fixtures lay out `/usr/local/go`,
+/// `/opt/homebrew`, `/etc/paths.d` below it). Never set in normal use.
+pub const GROOT_ROOT: &str = "GROOT_ROOT";
+/// Model another OS than the one groot runs on (`linux`, `darwin`, `windows`): used with
+/// [`GROOT_ROOT`] to explain a simulated layout. Never set in normal use.
+pub const GROOT_OS: &str = "GROOT_OS";
+/// Model another host architecture (Go's GOARCH names). Never set in normal use.
+pub const GROOT_ARCH: &str = "GROOT_ARCH";
+
+/// Variables whose value changes what cmd/go does and which `groot explain` reports.
+pub const GO_SETTINGS: &[&str] = &[
+    GOROOT,
+    GOENV,
+    GOTOOLCHAIN,
+    GOPATH,
+    GOMODCACHE,
+    GOBIN,
+    GOWORK,
+    GO111MODULE,
+    GOPROXY,
+    GOSUMDB,
+    GOFLAGS,
+];

@@ -1,0 +1,461 @@
+//! The filesystem as groot sees it: logical absolute paths, optionally below a root prefix.
+//!
+//! Every path domain code handles is *logical*: `/usr/local/go/bin/go` means that path on the
+//! modelled machine. A real [`Fs`] maps it to itself; a rooted one maps it below a directory,
+//! so a test can build `/opt/homebrew/Cellar/go/1.22.1` inside a temp dir. Symlinks are
+//! resolved in the logical namespace (an absolute link target stays inside the root), one
+//! component at a time like Go's `filepath.EvalSymlinks`, and each hop is recorded so that
+//! reports can show the chain.
+
+use std::ffi::OsString;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+/// How many symlinks one resolution may follow before it is called a loop (Go's limit).
+const MAX_LINKS: usize = 255;
+
+/// A filesystem view over logical paths.
+#[derive(Clone, Debug)]
+pub struct Fs {
+    root: Option<PathBuf>,
+}
+
+/// One symlink followed during resolution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    /// The logical path of the link.
+    pub link: PathBuf,
+    /// The link's target exactly as stored.
+    pub target: PathBuf,
+}
+
+/// A fully resolved path and the links followed to get there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    pub path: PathBuf,
+    pub hops: Vec<Hop>,
+}
+
+/// Why a path could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("too many levels of symbolic links resolving {path}")]
+    Loop { path: PathBuf, hops: Vec<Hop> },
+    #[error("{path} does not exist")]
+    Missing { path: PathBuf, hops: Vec<Hop> },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ResolveError {
+    /// The links followed before the failure.
+    pub fn hops(&self) -> &[Hop] {
+        match self {
+            ResolveError::Loop { hops, .. } | ResolveError::Missing { hops, .. } => hops,
+            ResolveError::Io { .. } => &[],
+        }
+    }
+}
+
+/// A directory entry: its name and logical path.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub name: OsString,
+    pub path: PathBuf,
+}
+
+impl Fs {
+    /// The real filesystem: logical paths are real paths.
+    pub fn real() -> Fs {
+        Fs { root: None }
+    }
+
+    /// A filesystem whose `/` is the directory `root`.
+    pub fn rooted(root: PathBuf) -> Fs {
+        if root.as_os_str().is_empty() || root == Path::new("/") {
+            return Fs::real();
+        }
+        Fs { root: Some(root) }
+    }
+
+    /// The root prefix, when there is one.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The physical path of a logical absolute path.
+    pub fn to_real(&self, logical: &Path) -> PathBuf {
+        match &self.root {
+            None => logical.to_path_buf(),
+            Some(root) => {
+                let mut p = root.clone();
+                for c in logical.components() {
+                    match c {
+                        Component::Normal(n) => p.push(n),
+                        Component::ParentDir => p.push(".."),
+                        _ => {}
+                    }
+                }
+                p
+            }
+        }
+    }
+
+    /// The logical path of a physical path below the root (`None` when outside it).
+    pub fn to_logical(&self, real: &Path) -> Option<PathBuf> {
+        match &self.root {
+            None => Some(real.to_path_buf()),
+            Some(root) => real
+                .strip_prefix(root)
+                .ok()
+                .map(|rest| Path::new("/").join(rest)),
+        }
+    }
+
+    /// Metadata of the path itself, not following a final symlink.
+    pub fn symlink_metadata(&self, path: &Path) -> io::Result<std::fs::Metadata> {
+        std::fs::symlink_metadata(self.to_real(path))
+    }
+
+    /// Metadata following symlinks (in the logical namespace).
+    pub fn metadata(&self, path: &Path) -> io::Result<std::fs::Metadata> {
+        match &self.root {
+            None => std::fs::metadata(path),
+            Some(_) => {
+                let resolved = self.canonicalize(path).map_err(to_io)?;
+                std::fs::symlink_metadata(self.to_real(&resolved.path))
+            }
+        }
+    }
+
+    /// The target of a symlink, as stored.
+    pub fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::read_link(self.to_real(path))
+    }
+
+    /// The whole content of a file (following symlinks).
+    pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        std::fs::read(self.real_following(path)?)
+    }
+
+    /// The physical path to open for a logical path, following symlinks logically.
+    pub fn real_following(&self, path: &Path) -> io::Result<PathBuf> {
+        match &self.root {
+            None => Ok(path.to_path_buf()),
+            Some(_) => Ok(self.to_real(&self.canonicalize(path).map_err(to_io)?.path)),
+        }
+    }
+
+    /// The entries of a directory, sorted by name.
+    pub fn read_dir(&self, path: &Path) -> io::Result<Vec<Entry>> {
+        let dir = self.real_following(path)?;
+        let mut entries = Vec::new();
+        for e in std::fs::read_dir(dir)? {
+            let e = e?;
+            entries.push(Entry {
+                path: path.join(e.file_name()),
+                name: e.file_name(),
+            });
+        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(entries)
+    }
+
+    pub fn exists(&self, path: &Path) -> bool {
+        self.metadata(path).is_ok()
+    }
+
+    pub fn is_dir(&self, path: &Path) -> bool {
+        self.metadata(path).is_ok_and(|m| m.is_dir())
+    }
+
+    pub fn is_file(&self, path: &Path) -> bool {
+        self.metadata(path).is_ok_and(|m| m.is_file())
+    }
+
+    /// True when the path (following links) is a regular file with an execute bit (Unix), or
+    /// any regular file (elsewhere; Windows decides by extension).
+    pub fn is_executable_file(&self, path: &Path) -> bool {
+        match self.metadata(path) {
+            Ok(m) if m.is_file() => is_executable(&m),
+            _ => false,
+        }
+    }
+
+    /// Go's `os.SameFile` on two logical paths: both exist and are the same file.
+    pub fn same_file(&self, a: &Path, b: &Path) -> bool {
+        let (Ok(ra), Ok(rb)) = (self.real_following(a), self.real_following(b)) else {
+            return false;
+        };
+        same_file::is_same_file(ra, rb).unwrap_or(false)
+    }
+
+    /// Resolves every symlink in an absolute logical path, component by component (Go's
+    /// `filepath.EvalSymlinks`; Linux's `realpath`). `..` applies to the path resolved so far.
+    pub fn canonicalize(&self, path: &Path) -> Result<Resolved, ResolveError> {
+        let mut hops = Vec::new();
+        let mut resolved = PathBuf::new();
+        let mut queue: std::collections::VecDeque<OsString> = std::collections::VecDeque::new();
+        let mut prefix_and_root = PathBuf::new();
+        for c in path.components() {
+            match c {
+                Component::Prefix(_) | Component::RootDir => prefix_and_root.push(c.as_os_str()),
+                other => queue.push_back(other.as_os_str().to_owned()),
+            }
+        }
+        if prefix_and_root.as_os_str().is_empty() {
+            prefix_and_root.push("/");
+        }
+        resolved.push(&prefix_and_root);
+        while let Some(part) = queue.pop_front() {
+            if part == "." || part.is_empty() {
+                continue;
+            }
+            if part == ".." {
+                if resolved != prefix_and_root {
+                    resolved.pop();
+                }
+                continue;
+            }
+            let candidate = resolved.join(&part);
+            let meta = match self.symlink_metadata(&candidate) {
+                Ok(m) => m,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return Err(ResolveError::Missing {
+                        path: candidate,
+                        hops,
+                    })
+                }
+                Err(e) if e.raw_os_error() == Some(20) => {
+                    // ENOTDIR: a file used as a directory.
+                    return Err(ResolveError::Missing {
+                        path: candidate,
+                        hops,
+                    });
+                }
+                Err(source) => {
+                    return Err(ResolveError::Io {
+                        path: candidate,
+                        source,
+                    })
+                }
+            };
+            if !meta.file_type().is_symlink() {
+                resolved = candidate;
+                continue;
+            }
+            if hops.len() >= MAX_LINKS {
+                return Err(ResolveError::Loop {
+                    path: path.to_path_buf(),
+                    hops,
+                });
+            }
+            let target = self
+                .read_link(&candidate)
+                .map_err(|source| ResolveError::Io {
+                    path: candidate.clone(),
+                    source,
+                })?;
+            let mut front: Vec<OsString> = Vec::new();
+            for c in target.components() {
+                match c {
+                    Component::Prefix(_) | Component::RootDir => {
+                        resolved = PathBuf::from(&prefix_and_root);
+                        if let Component::Prefix(_) = c {
+                            resolved = PathBuf::from(c.as_os_str());
+                        }
+                    }
+                    other => front.push(other.as_os_str().to_owned()),
+                }
+            }
+            for part in front.into_iter().rev() {
+                queue.push_front(part);
+            }
+            hops.push(Hop {
+                link: candidate,
+                target,
+            });
+        }
+        Ok(Resolved {
+            path: resolved,
+            hops,
+        })
+    }
+}
+
+#[cfg(unix)]
+fn is_executable(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_m: &std::fs::Metadata) -> bool {
+    true
+}
+
+fn to_io(e: ResolveError) -> io::Error {
+    match e {
+        ResolveError::Io { source, .. } => source,
+        ResolveError::Missing { .. } => io::Error::new(io::ErrorKind::NotFound, e.to_string()),
+        ResolveError::Loop { .. } => io::Error::other(e.to_string()),
+    }
+}
+
+/// Lexical cleaning of a path, as Go's `filepath.Clean`: drops `.` and empty components,
+/// applies `..` against the preceding component (never above the root), and keeps a relative
+/// path relative. An empty path becomes `.`.
+pub fn clean(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    let p: PathBuf = out.iter().collect();
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
+    }
+}
+
+/// Go's `filepath.Dir`: everything but the last element, cleaned.
+pub fn dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => clean(p),
+        Some(_) => PathBuf::from("."),
+        None => clean(path),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn tree() -> (tempfile::TempDir, Fs) {
+        let t = tempfile::tempdir().expect("tempdir");
+        let fs = Fs::rooted(t.path().to_path_buf());
+        (t, fs)
+    }
+
+    #[test]
+    fn clean_matches_go() {
+        for (input, want) in [
+            ("/a/b/../c", "/a/c"),
+            ("/../a", "/a"),
+            ("a/../..", ".."),
+            ("", "."),
+            ("/a/./b/", "/a/b"),
+            ("a//b", "a/b"),
+            ("/", "/"),
+        ] {
+            assert_eq!(clean(Path::new(input)), PathBuf::from(want), "{input}");
+        }
+        assert_eq!(
+            dir(Path::new("/usr/local/go/bin/go")),
+            PathBuf::from("/usr/local/go/bin")
+        );
+        assert_eq!(dir(Path::new("go")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn absolute_links_stay_inside_the_root() {
+        let (t, fs) = tree();
+        let r = t.path();
+        std::fs::create_dir_all(r.join("usr/lib/go-1.22/bin")).expect("mkdir");
+        std::fs::write(r.join("usr/lib/go-1.22/bin/go"), b"x").expect("write");
+        std::fs::create_dir_all(r.join("usr/bin")).expect("mkdir");
+        symlink("/usr/lib/go-1.22/bin/go", r.join("usr/bin/go")).expect("link");
+        let got = fs.canonicalize(Path::new("/usr/bin/go")).expect("resolves");
+        assert_eq!(got.path, PathBuf::from("/usr/lib/go-1.22/bin/go"));
+        assert_eq!(got.hops.len(), 1);
+        assert_eq!(got.hops[0].link, PathBuf::from("/usr/bin/go"));
+        assert!(fs.is_file(Path::new("/usr/bin/go")));
+        assert_eq!(fs.read(Path::new("/usr/bin/go")).expect("read"), b"x");
+    }
+
+    #[test]
+    fn relative_links_directory_links_and_dotdot() {
+        let (t, fs) = tree();
+        let r = t.path();
+        std::fs::create_dir_all(r.join("opt/homebrew/Cellar/go/1.22.1/libexec/bin"))
+            .expect("mkdir");
+        std::fs::create_dir_all(r.join("opt/homebrew/opt")).expect("mkdir");
+        std::fs::create_dir_all(r.join("opt/homebrew/bin")).expect("mkdir");
+        symlink("../Cellar/go/1.22.1", r.join("opt/homebrew/opt/go")).expect("link");
+        symlink("../opt/go/libexec/bin/go", r.join("opt/homebrew/bin/go")).expect("link");
+        std::fs::write(r.join("opt/homebrew/Cellar/go/1.22.1/libexec/bin/go"), b"").expect("w");
+        let got = fs
+            .canonicalize(Path::new("/opt/homebrew/bin/go"))
+            .expect("resolves");
+        assert_eq!(
+            got.path,
+            PathBuf::from("/opt/homebrew/Cellar/go/1.22.1/libexec/bin/go")
+        );
+        assert_eq!(got.hops.len(), 2, "{:?}", got.hops);
+        // `..` after a directory link applies to the resolved path (realpath semantics).
+        let up = fs
+            .canonicalize(Path::new("/opt/homebrew/opt/go/.."))
+            .expect("resolves");
+        assert_eq!(up.path, PathBuf::from("/opt/homebrew/Cellar/go"));
+    }
+
+    #[test]
+    fn loops_and_dangling_links_are_errors() {
+        let (t, fs) = tree();
+        let r = t.path();
+        symlink("b", r.join("a")).expect("link");
+        symlink("a", r.join("b")).expect("link");
+        symlink("/nowhere", r.join("dangling")).expect("link");
+        assert!(matches!(
+            fs.canonicalize(Path::new("/a")),
+            Err(ResolveError::Loop { .. })
+        ));
+        match fs.canonicalize(Path::new("/dangling")) {
+            Err(ResolveError::Missing { path, hops }) => {
+                assert_eq!(path, PathBuf::from("/nowhere"));
+                assert_eq!(hops.len(), 1);
+            }
+            other => panic!("expected missing, got {other:?}"),
+        }
+        assert!(!fs.exists(Path::new("/dangling")));
+        assert!(fs.symlink_metadata(Path::new("/dangling")).is_ok());
+    }
+
+    #[test]
+    fn same_file_sees_hard_links_and_symlinks() {
+        let (t, fs) = tree();
+        let r = t.path();
+        std::fs::write(r.join("f"), b"1").expect("w");
+        std::fs::hard_link(r.join("f"), r.join("h")).expect("hard link");
+        symlink("/f", r.join("s")).expect("link");
+        std::fs::write(r.join("g"), b"1").expect("w");
+        assert!(fs.same_file(Path::new("/f"), Path::new("/h")));
+        assert!(fs.same_file(Path::new("/f"), Path::new("/s")));
+        assert!(!fs.same_file(Path::new("/f"), Path::new("/g")));
+        assert!(!fs.same_file(Path::new("/f"), Path::new("/missing")));
+    }
+
+    #[test]
+    fn real_fs_is_identity() {
+        let fs = Fs::real();
+        assert_eq!(fs.to_real(Path::new("/etc")), PathBuf::from("/etc"));
+        assert!(fs.is_dir(Path::new("/")));
+    }
+}

@@ -7,6 +7,10 @@
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
 pub mod env_vars;
+pub mod envfile;
 pub mod fs;
 pub mod host;
+pub mod project;
+pub mod resolve;
+pub mod toolchain;
 pub mod version;

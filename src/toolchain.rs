@@ -1,0 +1,122 @@
+//! A Go toolchain on disk: its tree ([`tree`]) and its `go` binary's own facts ([`buildinfo`]),
+//! read without running anything.
+//!
+//! [`GoBinary`] is what the resolver needs to know about a `go` executable: the runtime
+//! version that decides which rules apply, the platform it runs as, and the GOROOT the linker
+//! stamped into it (empty for trimmed builds such as every official release since Go 1.21).
+//! [`Inspect`] is the seam between the two: [`BinaryReader`] reads real files; unit tests
+//! inject a table.
+
+pub mod tree;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::fs::Fs;
+use crate::version::RuntimeVersion;
+
+/// The GOROOT a binary carries from its build (`runtime.defaultGOROOT`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Stamped {
+    /// Read from the binary; empty for a trimmed build.
+    Known(String),
+    /// The binary has no symbol table to read it from.
+    Unknown,
+}
+
+/// What groot knows about a `go` executable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoBinary {
+    pub version: RuntimeVersion,
+    pub goos: Option<String>,
+    pub goarch: Option<String>,
+    /// Every architecture in the file (several for a universal Mach-O).
+    pub archs: Vec<String>,
+    /// Built with `-trimpath`.
+    pub trimpath: bool,
+    pub stamped_goroot: Stamped,
+}
+
+impl GoBinary {
+    /// `GOOS_GOARCH`, the name of its `pkg/tool` subdirectory.
+    pub fn target(&self) -> Option<String> {
+        Some(format!("{}_{}", self.goos.as_ref()?, self.goarch.as_ref()?))
+    }
+}
+
+/// Why a file could not be read as a Go binary.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InspectError {
+    #[error("{path} cannot be read: {message}")]
+    Unreadable { path: PathBuf, message: String },
+    #[error("{path} is a script ({interpreter}), not a go binary")]
+    Script { path: PathBuf, interpreter: String },
+    #[error("{path} is not an executable file groot can read: {message}")]
+    NotObject { path: PathBuf, message: String },
+    #[error("{path} is not a Go program: {message}")]
+    NotGo { path: PathBuf, message: String },
+}
+
+/// Reads facts about a go binary.
+pub trait Inspect: std::fmt::Debug + Sync {
+    fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError>;
+}
+
+/// `#!interpreter` of a script, if the file starts with one.
+fn script_interpreter(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 128];
+    let mut f = std::fs::File::open(path).ok()?;
+    let n = f.read(&mut head).ok()?;
+    let head = &head[..n];
+    let rest = head.strip_prefix(b"#!")?;
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
+    Some(String::from_utf8_lossy(line).trim().to_owned())
+}
+
+/// A table of binaries by logical path, for tests of code above this layer.
+#[derive(Debug, Default, Clone)]
+pub struct FakeInspector {
+    pub binaries: BTreeMap<PathBuf, GoBinary>,
+}
+
+impl FakeInspector {
+    pub fn with(mut self, path: impl Into<PathBuf>, bin: GoBinary) -> FakeInspector {
+        self.binaries.insert(path.into(), bin);
+        self
+    }
+}
+
+impl Inspect for FakeInspector {
+    fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError> {
+        let resolved = fs
+            .canonicalize(path)
+            .map(|r| r.path)
+            .unwrap_or_else(|_| path.to_path_buf());
+        // A hard link or copy is found by file identity, like the real reader would.
+        self.binaries
+            .iter()
+            .find(|(p, _)| **p == resolved || fs.same_file(p, path))
+            .map(|(_, b)| b.clone())
+            .ok_or_else(|| InspectError::NotGo {
+                path: path.to_path_buf(),
+                message: "not in the fake table".to_owned(),
+            })
+    }
+}
+
+/// A fake official binary of a version for linux/amd64, trimmed (no stamped GOROOT).
+pub fn fake_official(version: &str) -> GoBinary {
+    GoBinary {
+        version: RuntimeVersion::parse(version),
+        goos: Some("linux".into()),
+        goarch: Some("amd64".into()),
+        archs: vec!["amd64".into()],
+        trimpath: true,
+        stamped_goroot: Stamped::Known(String::new()),
+    }
+}

@@ -14,3 +14,5 @@ pub mod project;
 pub mod resolve;
 pub mod toolchain;
 pub mod version;
+pub mod report;
+pub mod verify;

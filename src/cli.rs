@@ -1,0 +1,69 @@
+//! Command-line front end: clap arguments become plain settings, a command calls the library
+//! and renders one report value as text or JSON.
+//!
+//! Exit codes (also in README.md):
+//! * 0: success;
+//! * 1: groot itself failed (unreadable input, I/O error);
+//! * 2: usage error;
+//! * 3: `explain --verify`: the real go disagrees with the prediction.
+
+mod explain;
+mod style;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit status when `--verify` finds a disagreement.
+pub const EXIT_DISAGREE: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "groot",
+    version,
+    about = "Find, explain, fix and switch Go toolchains",
+    long_about = "groot shows which go runs, why, and what GOROOT and toolchain it ends with, \
+                  reproducing cmd/go's own rules without running it."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Explain which go runs in a directory, and how it picks GOROOT and its toolchain.
+    Explain(explain::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let host = groot::host::Host::real();
+    let result = match cli.command {
+        Command::Explain(args) => explain::run(&host, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let _ = writeln!(err, "{}error:{} {e:#}", style::ERROR.render(), style::ERROR.render_reset());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes a JSON value to stdout with a final newline.
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+

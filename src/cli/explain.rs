@@ -1,0 +1,213 @@
+//! `groot explain`: which go runs here, and why.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use groot::host::Host;
+use groot::report::ExplainReport;
+use groot::resolve::{self, Outcome, Request, Stage, SwitchTarget};
+use groot::toolchain::{BinaryReader, Stamped};
+
+use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The directory to explain (default: the current directory).
+    dir: Option<PathBuf>,
+    /// Explain this go binary instead of the one PATH finds (absolute or relative path).
+    #[arg(long, value_name = "PATH")]
+    go: Option<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also run the real go (`go env GOROOT`, `go version`) and compare; exit 3 on disagreement.
+    #[arg(long)]
+    verify: bool,
+}
+
+pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(d) = &args.dir {
+        let abs = host.absolute(d);
+        if !host.fs().is_dir(&abs) {
+            anyhow::bail!("{} is not a directory", d.display());
+        }
+    }
+    let request = Request {
+        dir: args.dir.clone(),
+        go: args.go.clone(),
+    };
+    let ex = resolve::explain(host, &BinaryReader, &request);
+    let resolved = ex
+        .go
+        .as_ref()
+        .and_then(|g| host.fs().canonicalize(&host.absolute(g)).ok())
+        .map(|r| r.path);
+    let verification = if args.verify {
+        Some(groot::verify::verify(host, &ex)?)
+    } else {
+        None
+    };
+    let mut report = ExplainReport::new(ex, resolved);
+    report.verify = verification;
+    let disagree = report.verify.as_ref().is_some_and(|v| !v.agrees);
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        out.write_all(render(&report).as_bytes())?;
+    }
+    Ok(if disagree {
+        ExitCode::from(super::EXIT_DISAGREE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn symbol(o: Outcome) -> String {
+    match o {
+        Outcome::Chosen => paint(OK, "✓"),
+        Outcome::Skipped => paint(DIM, "-"),
+        Outcome::Info => paint(DIM, "·"),
+        Outcome::Shadowed => paint(WARN, "↓"),
+        Outcome::Failed => paint(ERROR, "✗"),
+    }
+}
+
+/// The human rendering: a summary, then every step grouped by stage.
+pub fn render(r: &ExplainReport) -> String {
+    let mut s = String::new();
+    let label = |s: &mut String, name: &str| {
+        let _ = write!(s, "{} ", paint(BOLD, format!("{name:<10}")));
+    };
+    label(&mut s, "go");
+    match &r.go {
+        Some(g) => {
+            let _ = write!(s, "{}", g.path.display());
+            if let Some(res) = g.resolved.as_ref().filter(|res| **res != g.path) {
+                let _ = write!(s, " {} {}", paint(DIM, "→"), res.display());
+            }
+            if let Some(b) = &r.binary {
+                let _ = write!(
+                    s,
+                    "  ({} {}/{})",
+                    b.version.raw,
+                    b.goos.as_deref().unwrap_or("?"),
+                    b.goarch.as_deref().unwrap_or("?")
+                );
+            }
+            s.push('\n');
+        }
+        None => s.push_str(&paint(ERROR, "not found\n")),
+    }
+    for c in r.lookup.shadowed() {
+        label(&mut s, "");
+        let _ = writeln!(s, "{} shadows {}", paint(WARN, "↓"), c.absolute.display());
+    }
+    label(&mut s, "GOROOT");
+    match (&r.goroot, &r.error) {
+        (Some(g), _) => {
+            let why = r
+                .steps
+                .iter()
+                .filter(|st| st.stage == Stage::Goroot && st.outcome == Outcome::Chosen)
+                .last()
+                .map(|st| format!("{}: {}", st.rule, st.reason));
+            let _ = write!(s, "{g}");
+            if let Some(w) = why {
+                let _ = write!(s, "  {}", paint(DIM, format!("({w})")));
+            }
+            s.push('\n');
+        }
+        (None, Some(e)) => {
+            let _ = writeln!(s, "{}", paint(ERROR, &e.message));
+        }
+        (None, None) => s.push_str("unknown\n"),
+    }
+    if let Some(v) = &r.go_version {
+        label(&mut s, "version");
+        let _ = writeln!(s, "{v}");
+    }
+    if let Some(sw) = &r.switch {
+        label(&mut s, "toolchain");
+        let gt = sw
+            .gotoolchain
+            .as_ref()
+            .map(|g| format!("GOTOOLCHAIN={} from {}", g.value, g.source))
+            .unwrap_or_else(|| "GOTOOLCHAIN empty".to_owned());
+        match &sw.target {
+            SwitchTarget::Local => {
+                let _ = writeln!(s, "local  {}", paint(DIM, format!("({gt})")));
+            }
+            SwitchTarget::Path { toolchain, path } => {
+                let _ = writeln!(s, "switches to {toolchain} on PATH ({})", path.display());
+            }
+            SwitchTarget::ModuleCache { toolchain, dir } => {
+                let _ = writeln!(s, "switches to {toolchain} from the module cache ({})", dir.display());
+            }
+            SwitchTarget::Download { toolchain, proxy, .. } => {
+                let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}");
+            }
+        }
+        if let Some(t) = &sw.trigger {
+            label(&mut s, "");
+            let _ = writeln!(s, "{} {t}  {}", paint(DIM, "because of"), paint(DIM, format!("({gt})")));
+        }
+    }
+    if let Some(m) = &r.module_error {
+        label(&mut s, "modules");
+        let _ = writeln!(s, "{}", paint(WARN, m));
+    }
+    if let Some(t) = r.tree.as_ref().filter(|t| !t.missing.is_empty()) {
+        label(&mut s, "tree");
+        let _ = writeln!(s, "{}", paint(WARN, format!("{} lacks {}", t.root.display(), t.missing.join(", "))));
+    }
+    if let Some(b) = &r.binary {
+        if matches!(b.stamped_goroot, Stamped::Unknown) {
+            label(&mut s, "note");
+            let _ = writeln!(s, "the stamped GOROOT of this binary cannot be read; use --verify");
+        }
+    }
+
+    s.push_str(&format!("\n{}\n", paint(BOLD, "How go decides:")));
+    let mut last: Option<(Stage, Option<String>)> = None;
+    for st in &r.steps {
+        let key = (st.stage, st.toolchain.clone());
+        let head = if last.as_ref() != Some(&key) {
+            match &st.toolchain {
+                Some(t) => format!("{} [{t}]", st.stage),
+                None => st.stage.to_string(),
+            }
+        } else {
+            String::new()
+        };
+        last = Some(key);
+        let _ = write!(s, "  {:<22} {} ", paint(DIM, head), symbol(st.outcome));
+        if let Some(c) = &st.candidate {
+            let _ = write!(s, "{c}  ");
+        }
+        let _ = write!(s, "{}", paint(DIM, &st.reason));
+        if let Some(src) = &st.source {
+            let _ = write!(s, " {}", paint(DIM, format!("[{src}]")));
+        }
+        s.push('\n');
+    }
+    if let Some(v) = &r.verify {
+        let _ = writeln!(s, "\n{}", paint(BOLD, "Verification (the real go):"));
+        for f in &v.fields {
+            let mark = if f.agrees { paint(OK, "✓") } else { paint(ERROR, "✗") };
+            let _ = writeln!(
+                s,
+                "  {mark} {:<11} predicted {}  actual {}",
+                f.name,
+                f.predicted.as_deref().unwrap_or("(none)"),
+                f.actual.as_deref().unwrap_or("(none)")
+            );
+        }
+        if !v.agrees {
+            let _ = writeln!(s, "  {}", paint(ERROR, "the prediction disagrees with the real go: please report this"));
+        }
+    }
+    s
+}

@@ -1,0 +1,98 @@
+//! Wire types of every JSON output, with a `schema_version`.
+//!
+//! Domain types can change shape; these cannot without a version bump. Text and JSON output are
+//! two renderers of the same report value: the CLI builds a report, then either serializes it
+//! or draws it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::resolve::{Explanation, GoError, Lookup, Step, Switch};
+use crate::toolchain::tree::Tree;
+use crate::toolchain::GoBinary;
+
+/// Version of the `groot explain --json` contract.
+pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
+
+/// `groot explain --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExplainReport {
+    pub schema_version: u32,
+    /// The directory go would run in.
+    pub dir: PathBuf,
+    /// The go that runs (as found on PATH or given with `--go`), or null.
+    pub go: Option<GoRef>,
+    /// What `go env GOROOT` prints, or null when go fails.
+    pub goroot: Option<String>,
+    /// The version `go version` reports (e.g. `go1.22.10`), or null when go fails.
+    pub go_version: Option<String>,
+    /// What go fails with, or null.
+    pub error: Option<GoError>,
+    /// What module commands fail with even though `go env` works (go.mod needs a newer Go).
+    pub module_error: Option<String>,
+    /// The binary that was started.
+    pub binary: Option<GoBinary>,
+    /// The GOROOT of the started go before any toolchain switch.
+    pub local_goroot: Option<String>,
+    pub switch: Option<Switch>,
+    /// The binary a switch handed the command to.
+    pub switched_binary: Option<GoBinary>,
+    /// The tree at the final GOROOT and what it lacks.
+    pub tree: Option<Tree>,
+    /// Every go on PATH examined.
+    pub lookup: Lookup,
+    pub steps: Vec<Step>,
+    /// Present with `--verify`: what the real go said.
+    pub verify: Option<Verification>,
+}
+
+/// A reference to a go executable.
+#[derive(Clone, Debug, Serialize)]
+pub struct GoRef {
+    /// The path as exec'd (a PATH entry joined with `go`, or `--go` as given).
+    pub path: PathBuf,
+    /// The path with every symlink resolved, when it resolves.
+    pub resolved: Option<PathBuf>,
+}
+
+/// Prediction against reality.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    /// Every compared field agrees.
+    pub agrees: bool,
+    pub fields: Vec<VerifiedField>,
+    /// The commands that were run.
+    pub commands: Vec<String>,
+}
+
+/// One compared value.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedField {
+    pub name: &'static str,
+    pub predicted: Option<String>,
+    pub actual: Option<String>,
+    pub agrees: bool,
+}
+
+impl ExplainReport {
+    pub fn new(ex: Explanation, resolved: Option<PathBuf>) -> ExplainReport {
+        ExplainReport {
+            schema_version: EXPLAIN_SCHEMA_VERSION,
+            dir: ex.dir,
+            go: ex.go.map(|path| GoRef { path, resolved }),
+            goroot: ex.goroot,
+            go_version: ex.go_version,
+            error: ex.error,
+            module_error: ex.module_error,
+            binary: ex.binary,
+            local_goroot: ex.local_goroot,
+            switch: ex.switch,
+            switched_binary: ex.switched_binary,
+            tree: ex.tree,
+            lookup: ex.lookup,
+            steps: ex.steps,
+            verify: None,
+        }
+    }
+}

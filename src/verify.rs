@@ -1,0 +1,96 @@
+//! `--verify`: run the real go and hold the prediction against what it says.
+//!
+//! Runs `go env GOROOT` and `go version` in the explained directory, with the environment the
+//! explanation assumed, each with a time limit, and compares GOROOT, version and failure
+//! (exit status and the last line on stderr).
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::host::{CommandOutput, CommandSpec, Host, RunError};
+use crate::report::{Verification, VerifiedField};
+use crate::resolve::Explanation;
+
+/// How long each go command may take.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why verification could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("there is no go to run")]
+    NoGo,
+    #[error("cannot verify a simulated filesystem root ({0})")]
+    Simulated(String),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// Runs the go the explanation found and compares.
+pub fn verify(host: &Host, ex: &Explanation) -> Result<Verification, VerifyError> {
+    if let Some(root) = host.fs().root() {
+        return Err(VerifyError::Simulated(root.display().to_string()));
+    }
+    let go = ex.go.as_ref().ok_or(VerifyError::NoGo)?;
+    let program = host.absolute(go);
+    let run = |args: &[&str]| -> Result<CommandOutput, RunError> {
+        host.run(
+            &CommandSpec::new(&program)
+                .args(args.iter().copied())
+                .cwd(&ex.dir)
+                .timeout(TIMEOUT),
+        )
+    };
+    let env_out = run(&["env", "GOROOT"])?;
+    let ver_out = run(&["version"])?;
+    let mut fields = Vec::new();
+    let actual_goroot = env_out
+        .success()
+        .then(|| env_out.stdout_text().trim_end_matches(['\n', '\r']).to_owned());
+    fields.push(field("goroot", ex.goroot.clone(), actual_goroot));
+    let actual_version = ver_out
+        .success()
+        .then(|| ver_out.stdout_text().split_whitespace().nth(2).map(str::to_owned))
+        .flatten();
+    fields.push(field("go_version", ex.go_version.clone(), actual_version));
+    let actual_error = (!env_out.success()).then(|| last_line(&env_out.stderr_text()));
+    match &ex.error {
+        Some(e) if e.exact => fields.push(field("error", Some(e.message.clone()), actual_error)),
+        Some(_) => {
+            let failed = !env_out.success();
+            fields.push(VerifiedField {
+                name: "error",
+                predicted: Some("fails".to_owned()),
+                actual: Some(if failed { "fails".to_owned() } else { "succeeds".to_owned() }),
+                agrees: failed,
+            });
+        }
+        None => fields.push(field("error", None, actual_error)),
+    }
+    let show = |args: &str| format!("{} {args}", display(&program));
+    Ok(Verification {
+        agrees: fields.iter().all(|f| f.agrees),
+        fields,
+        commands: vec![show("env GOROOT"), show("version")],
+    })
+}
+
+fn field(name: &'static str, predicted: Option<String>, actual: Option<String>) -> VerifiedField {
+    VerifiedField {
+        name,
+        agrees: predicted == actual,
+        predicted,
+        actual,
+    }
+}
+
+fn last_line(text: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -6,4 +6,5 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
+pub mod toolchain;
 pub mod version;

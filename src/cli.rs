@@ -53,7 +53,12 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let mut err = anstream::stderr();
-            let _ = writeln!(err, "{}error:{} {e:#}", style::ERROR.render(), style::ERROR.render_reset());
+            let _ = writeln!(
+                err,
+                "{}error:{} {e:#}",
+                style::ERROR.render(),
+                style::ERROR.render_reset()
+            );
             ExitCode::from(1)
         }
     }
@@ -66,4 +71,3 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     writeln!(out)?;
     Ok(())
 }
-

@@ -1226,9 +1226,11 @@ fn select(
         return sel;
     }
 
+    let found_file = find_mod_file(ctx, getenv, goroot, gomod_here.clone());
     let gt = getenv(env_vars::GOTOOLCHAIN);
     sel.gotoolchain = gt.clone();
     let Some(gt) = gt else {
+        sel.file = found_file.and_then(|(kind, p)| project::read_mod_file(host, kind, &p).ok());
         ctx.step(Stage::Settings, "gotoolchain", None, Outcome::Skipped, "GOTOOLCHAIN is empty (no environment value, no go env line, no $GOROOT/go.env): the local toolchain always runs");
         return sel;
     };
@@ -1614,6 +1616,29 @@ fn select(
         proxy,
     });
     sel
+}
+
+/// go.work (as GOWORK says), else go.mod: the file cmd/go consults for the directory.
+fn find_mod_file(
+    ctx: &Ctx<'_>,
+    getenv: &dyn Fn(&str) -> Option<Setting>,
+    goroot: Option<&str>,
+    gomod: Option<PathBuf>,
+) -> Option<(ModKind, PathBuf)> {
+    let host = ctx.host;
+    let gowork = getenv(env_vars::GOWORK)
+        .map(|s| s.value)
+        .unwrap_or_default();
+    let root = goroot.map(|g| host.absolute(Path::new(g)));
+    match project::find_go_work(
+        host,
+        &ctx.dir,
+        &WorkSetting::from_value(&gowork),
+        root.as_deref(),
+    ) {
+        Some(p) => Some((ModKind::GoWork, p)),
+        None => gomod.map(|p| (ModKind::GoMod, p)),
+    }
 }
 
 fn lang_error_known(_rules: Rules) -> bool {

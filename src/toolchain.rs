@@ -73,10 +73,12 @@ pub struct BinaryReader;
 
 impl Inspect for BinaryReader {
     fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError> {
-        let real = fs.real_following(path).map_err(|e| InspectError::Unreadable {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let real = fs
+            .real_following(path)
+            .map_err(|e| InspectError::Unreadable {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
         if let Some(interpreter) = script_interpreter(&real) {
             return Err(InspectError::Script {
                 path: path.to_path_buf(),

@@ -34,7 +34,10 @@ struct Outcome {
 
 fn base_env(cmd: &mut Command, tmp: &Path, case: &Case) {
     cmd.env_clear()
-        .env("HOME", case.home.clone().unwrap_or_else(|| tmp.join("home")))
+        .env(
+            "HOME",
+            case.home.clone().unwrap_or_else(|| tmp.join("home")),
+        )
         .env("GOPATH", tmp.join("gopath"))
         .env("GOCACHE", tmp.join("gocache"))
         .env("GOPROXY", "off")
@@ -59,7 +62,10 @@ fn real_go(tmp: &Path, case: &Case, args: &[&str]) -> std::process::Output {
     let program = case.invoke.clone().unwrap_or_else(|| "go".into());
     let mut cmd = Command::new("/bin/sh");
     // A shell does the PATH lookup and exec, exactly as a user's would.
-    cmd.arg("-c").arg(format!("exec {program} \"$@\"")).arg("sh").args(args);
+    cmd.arg("-c")
+        .arg(format!("exec {program} \"$@\""))
+        .arg("sh")
+        .args(args);
     base_env(&mut cmd, tmp, case);
     cmd.output().expect("run go")
 }
@@ -131,20 +137,41 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
     let ts = |p: &Path| p.display().to_string();
     let mut out = Vec::new();
 
-    out.push(Case { invoke: Some(ts(&tree.join("bin/go"))), ..case("direct") });
-    out.push(Case { path: vec![ts(&tree.join("bin"))], ..case("via-path") });
-    out.push(Case { invoke: Some("../go/bin/go".into()), ..case("relative-invocation") });
-    out.push(Case { path: vec!["../go/bin".into()], ..case("relative-path-entry") });
+    out.push(Case {
+        invoke: Some(ts(&tree.join("bin/go"))),
+        ..case("direct")
+    });
+    out.push(Case {
+        path: vec![ts(&tree.join("bin"))],
+        ..case("via-path")
+    });
+    out.push(Case {
+        invoke: Some("../go/bin/go".into()),
+        ..case("relative-invocation")
+    });
+    out.push(Case {
+        path: vec!["../go/bin".into()],
+        ..case("relative-path-entry")
+    });
 
     std::fs::create_dir_all(t("links")).expect("mkdir");
     symlink(tree.join("bin/go"), t("links/go")).expect("link");
-    out.push(Case { path: vec![ts(&t("links"))], ..case("symlink-absolute") });
+    out.push(Case {
+        path: vec![ts(&t("links"))],
+        ..case("symlink-absolute")
+    });
     std::fs::create_dir_all(t("rel")).expect("mkdir");
     symlink("../go/bin/go", t("rel/go")).expect("link");
-    out.push(Case { path: vec![ts(&t("rel"))], ..case("symlink-relative") });
+    out.push(Case {
+        path: vec![ts(&t("rel"))],
+        ..case("symlink-relative")
+    });
     std::fs::create_dir_all(t("chain")).expect("mkdir");
     symlink("../links/go", t("chain/go")).expect("link");
-    out.push(Case { path: vec![ts(&t("chain"))], ..case("symlink-chain") });
+    out.push(Case {
+        path: vec![ts(&t("chain"))],
+        ..case("symlink-chain")
+    });
 
     // Homebrew: opt/go -> ../Cellar/go/V, bin/go -> ../Cellar/go/V/libexec/bin/go.
     let cellar = t(&format!("brew/Cellar/go/{version}/libexec"));
@@ -152,40 +179,93 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
     std::fs::create_dir_all(t("brew/opt")).expect("mkdir");
     symlink(format!("../Cellar/go/{version}"), t("brew/opt/go")).expect("link");
     std::fs::create_dir_all(t("brew/bin")).expect("mkdir");
-    symlink(format!("../Cellar/go/{version}/libexec/bin/go"), t("brew/bin/go")).expect("link");
-    out.push(Case { path: vec![ts(&t("brew/bin"))], ..case("homebrew-bin-link") });
-    out.push(Case { path: vec![ts(&t("brew/opt/go/libexec/bin"))], ..case("homebrew-opt-dir-link") });
+    symlink(
+        format!("../Cellar/go/{version}/libexec/bin/go"),
+        t("brew/bin/go"),
+    )
+    .expect("link");
+    out.push(Case {
+        path: vec![ts(&t("brew/bin"))],
+        ..case("homebrew-bin-link")
+    });
+    out.push(Case {
+        path: vec![ts(&t("brew/opt/go/libexec/bin"))],
+        ..case("homebrew-opt-dir-link")
+    });
 
     // Debian: /usr/bin/go -> ../lib/go-V/bin/go, /usr/lib/go -> go-V.
     support::mini_tree(real, &t(&format!("usr/lib/go-{version}")));
     std::fs::create_dir_all(t("usr/bin")).expect("mkdir");
     symlink(format!("../lib/go-{version}/bin/go"), t("usr/bin/go")).expect("link");
-    out.push(Case { path: vec![ts(&t("usr/bin"))], ..case("debian-usr-bin") });
+    out.push(Case {
+        path: vec![ts(&t("usr/bin"))],
+        ..case("debian-usr-bin")
+    });
 
     std::fs::create_dir_all(t("copy")).expect("mkdir");
     std::fs::copy(tree.join("bin/go"), t("copy/go")).expect("copy");
-    out.push(Case { path: vec![ts(&t("copy"))], ..case("copied-binary") });
+    out.push(Case {
+        path: vec![ts(&t("copy"))],
+        ..case("copied-binary")
+    });
     std::fs::create_dir_all(t("hard")).expect("mkdir");
     support::link_or_copy(&tree.join("bin/go"), &t("hard/go"));
-    out.push(Case { path: vec![ts(&t("hard"))], ..case("hard-link") });
+    out.push(Case {
+        path: vec![ts(&t("hard"))],
+        ..case("hard-link")
+    });
 
     support::mini_tree(real, &t("moved/elsewhere"));
-    out.push(Case { path: vec![ts(&t("moved/elsewhere/bin"))], ..case("moved-tree") });
+    out.push(Case {
+        path: vec![ts(&t("moved/elsewhere/bin"))],
+        ..case("moved-tree")
+    });
 
     support::link_or_copy(&tree.join("bin/go"), &tree.join("bin/linux_amd64/go"));
-    out.push(Case { path: vec![ts(&tree.join("bin/linux_amd64"))], ..case("bin-goos-goarch") });
+    out.push(Case {
+        path: vec![ts(&tree.join("bin/linux_amd64"))],
+        ..case("bin-goos-goarch")
+    });
 
     let env = |k: &str, v: String| vec![(k.to_owned(), v)];
     let on_path = vec![ts(&tree.join("bin"))];
-    out.push(Case { env: env("GOROOT", ts(&tree)), path: on_path.clone(), ..case("goroot-env-good") });
-    out.push(Case { env: env("GOROOT", ts(&t("nowhere"))), path: on_path.clone(), ..case("goroot-env-missing") });
-    out.push(Case { env: env("GOROOT", ts(&tree.join("bin"))), path: on_path.clone(), ..case("goroot-env-not-a-goroot") });
-    out.push(Case { env: env("GOROOT", format!("{}/", ts(&tree))), path: on_path.clone(), ..case("goroot-env-trailing-slash") });
-    out.push(Case { env: env("GOROOT", "~/go".into()), path: on_path.clone(), ..case("goroot-env-tilde") });
-    out.push(Case { env: env("GOROOT", "../go".into()), path: on_path.clone(), ..case("goroot-env-relative") });
+    out.push(Case {
+        env: env("GOROOT", ts(&tree)),
+        path: on_path.clone(),
+        ..case("goroot-env-good")
+    });
+    out.push(Case {
+        env: env("GOROOT", ts(&t("nowhere"))),
+        path: on_path.clone(),
+        ..case("goroot-env-missing")
+    });
+    out.push(Case {
+        env: env("GOROOT", ts(&tree.join("bin"))),
+        path: on_path.clone(),
+        ..case("goroot-env-not-a-goroot")
+    });
+    out.push(Case {
+        env: env("GOROOT", format!("{}/", ts(&tree))),
+        path: on_path.clone(),
+        ..case("goroot-env-trailing-slash")
+    });
+    out.push(Case {
+        env: env("GOROOT", "~/go".into()),
+        path: on_path.clone(),
+        ..case("goroot-env-tilde")
+    });
+    out.push(Case {
+        env: env("GOROOT", "../go".into()),
+        path: on_path.clone(),
+        ..case("goroot-env-relative")
+    });
     let other_tree = t("othergo");
     support::mini_tree(other.1, &other_tree);
-    out.push(Case { env: env("GOROOT", ts(&other_tree)), path: on_path.clone(), ..case("goroot-env-other-version") });
+    out.push(Case {
+        env: env("GOROOT", ts(&other_tree)),
+        path: on_path.clone(),
+        ..case("goroot-env-other-version")
+    });
 
     // The user go env file.
     let home2 = t("home2");
@@ -193,15 +273,41 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
     std::fs::create_dir_all(&cfg).expect("mkdir");
     std::fs::write(cfg.join("env"), format!("GOROOT={}/\n", ts(&other_tree))).expect("write");
     let h2 = Some(home2.clone());
-    out.push(Case { path: on_path.clone(), home: h2.clone(), ..case("goenv-file-goroot") });
-    out.push(Case { env: env("GOENV", "off".into()), path: on_path.clone(), home: h2.clone(), ..case("goenv-off") });
-    out.push(Case { env: vec![("GOROOT".into(), ts(&tree))], path: on_path.clone(), home: h2.clone(), ..case("goenv-file-and-env") });
+    out.push(Case {
+        path: on_path.clone(),
+        home: h2.clone(),
+        ..case("goenv-file-goroot")
+    });
+    out.push(Case {
+        env: env("GOENV", "off".into()),
+        path: on_path.clone(),
+        home: h2.clone(),
+        ..case("goenv-off")
+    });
+    out.push(Case {
+        env: vec![("GOROOT".into(), ts(&tree))],
+        path: on_path.clone(),
+        home: h2.clone(),
+        ..case("goenv-file-and-env")
+    });
     std::fs::create_dir_all(t("xdg/go")).expect("mkdir");
     std::fs::write(t("xdg/go/env"), format!("GOROOT={}\n", ts(&t("nowhere")))).expect("write");
-    out.push(Case { env: env("XDG_CONFIG_HOME", ts(&t("xdg"))), path: on_path.clone(), ..case("xdg-config-home") });
+    out.push(Case {
+        env: env("XDG_CONFIG_HOME", ts(&t("xdg"))),
+        path: on_path.clone(),
+        ..case("xdg-config-home")
+    });
     std::fs::create_dir_all(t("home/relxdg/go")).expect("mkdir");
-    std::fs::write(t("home/relxdg/go/env"), format!("GOROOT={}\n", ts(&t("nowhere")))).expect("write");
-    out.push(Case { env: env("XDG_CONFIG_HOME", "relxdg".into()), path: on_path.clone(), ..case("xdg-config-home-relative") });
+    std::fs::write(
+        t("home/relxdg/go/env"),
+        format!("GOROOT={}\n", ts(&t("nowhere"))),
+    )
+    .expect("write");
+    out.push(Case {
+        env: env("XDG_CONFIG_HOME", "relxdg".into()),
+        path: on_path.clone(),
+        ..case("xdg-config-home-relative")
+    });
     let goenv_named = t("named.env");
     std::fs::write(&goenv_named, "GOROOT=\nGOTOOLCHAIN=go1.99.0\n").expect("write");
 
@@ -214,23 +320,70 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
         e.push((k.to_owned(), v.to_owned()));
         e
     };
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "auto"), path: on_path.clone(), cwd: proj.clone(), ..case("gomod-newer-auto-offline") });
-    out.push(Case { env: no_file.clone(), path: on_path.clone(), cwd: proj.join("sub"), check_module: true, ..case("gomod-newer-local") });
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "path"), path: on_path.clone(), cwd: proj.clone(), ..case("gomod-newer-path") });
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "go1.22"), path: on_path.clone(), ..case("gotoolchain-language-version") });
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "path+auto"), path: on_path.clone(), ..case("gotoolchain-invalid") });
-    out.push(Case { env: vec![("GOENV".into(), ts(&goenv_named)), ("GOTOOLCHAIN".into(), "<unset>".into())], path: on_path.clone(), ..case("goenv-named-file-gotoolchain") });
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "auto"),
+        path: on_path.clone(),
+        cwd: proj.clone(),
+        ..case("gomod-newer-auto-offline")
+    });
+    out.push(Case {
+        env: no_file.clone(),
+        path: on_path.clone(),
+        cwd: proj.join("sub"),
+        check_module: true,
+        ..case("gomod-newer-local")
+    });
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "path"),
+        path: on_path.clone(),
+        cwd: proj.clone(),
+        ..case("gomod-newer-path")
+    });
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "go1.22"),
+        path: on_path.clone(),
+        ..case("gotoolchain-language-version")
+    });
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "path+auto"),
+        path: on_path.clone(),
+        ..case("gotoolchain-invalid")
+    });
+    out.push(Case {
+        env: vec![
+            ("GOENV".into(), ts(&goenv_named)),
+            ("GOTOOLCHAIN".into(), "<unset>".into()),
+        ],
+        path: on_path.clone(),
+        ..case("goenv-named-file-gotoolchain")
+    });
 
     // GOTOOLCHAIN=path with go<other> on PATH.
     let sdk = t("sdkbin");
     std::fs::create_dir_all(&sdk).expect("mkdir");
-    symlink(other_tree.join("bin/go"), sdk.join(format!("go{}", other.0))).expect("link");
+    symlink(
+        other_tree.join("bin/go"),
+        sdk.join(format!("go{}", other.0)),
+    )
+    .expect("link");
     out.push(Case {
-        env: with(with(no_file.clone(), "GOTOOLCHAIN", &format!("go{}+path", other.0)), "GOROOT", &ts(&tree)),
+        env: with(
+            with(
+                no_file.clone(),
+                "GOTOOLCHAIN",
+                &format!("go{}+path", other.0),
+            ),
+            "GOROOT",
+            &ts(&tree),
+        ),
         path: vec![ts(&tree.join("bin")), ts(&sdk)],
         ..case("gotoolchain-path-on-path")
     });
-    std::fs::write(proj.join("sub/go.mod"), format!("module s\n\ngo 1.21\ntoolchain go{}\n", other.0)).expect("write");
+    std::fs::write(
+        proj.join("sub/go.mod"),
+        format!("module s\n\ngo 1.21\ntoolchain go{}\n", other.0),
+    )
+    .expect("write");
     out.push(Case {
         env: with(no_file.clone(), "GOTOOLCHAIN", "auto"),
         path: vec![ts(&tree.join("bin")), ts(&sdk)],
@@ -242,16 +395,35 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
     let noenv = t("noenv");
     support::mini_tree(real, &noenv);
     let _ = std::fs::remove_file(noenv.join("go.env"));
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "<unset>"), path: vec![ts(&noenv.join("bin"))], cwd: proj.clone(), check_module: true, ..case("go-env-missing") });
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "<unset>"),
+        path: vec![ts(&noenv.join("bin"))],
+        cwd: proj.clone(),
+        check_module: true,
+        ..case("go-env-missing")
+    });
     let edited = t("edited");
     support::mini_tree(real, &edited);
-    std::fs::write(edited.join("go.env"), "GOTOOLCHAIN=local\nGOTOOLCHAIN=auto\n").expect("write");
-    out.push(Case { env: with(no_file.clone(), "GOTOOLCHAIN", "<unset>"), path: vec![ts(&edited.join("bin"))], cwd: proj.clone(), check_module: true, ..case("go-env-edited-local") });
+    std::fs::write(
+        edited.join("go.env"),
+        "GOTOOLCHAIN=local\nGOTOOLCHAIN=auto\n",
+    )
+    .expect("write");
+    out.push(Case {
+        env: with(no_file.clone(), "GOTOOLCHAIN", "<unset>"),
+        path: vec![ts(&edited.join("bin"))],
+        cwd: proj.clone(),
+        check_module: true,
+        ..case("go-env-edited-local")
+    });
 
     let notool = t("notool");
     support::mini_tree(real, &notool);
     std::fs::remove_dir_all(notool.join("pkg/tool")).expect("rm");
-    out.push(Case { path: vec![ts(&notool.join("bin"))], ..case("missing-pkg-tool") });
+    out.push(Case {
+        path: vec![ts(&notool.join("bin"))],
+        ..case("missing-pkg-tool")
+    });
 
     // Shadowing: a dangling link, a directory and a non-executable go come first.
     std::fs::create_dir_all(t("shadow/a")).expect("mkdir");
@@ -260,7 +432,12 @@ fn cases(tmp: &Path, version: &str, real: &Path, other: (&str, &Path)) -> Vec<Ca
     std::fs::create_dir_all(t("shadow/c")).expect("mkdir");
     std::fs::write(t("shadow/c/go"), "#!/bin/sh\n").expect("write");
     out.push(Case {
-        path: vec![ts(&t("shadow/a")), ts(&t("shadow/b")), ts(&t("shadow/c")), ts(&tree.join("bin"))],
+        path: vec![
+            ts(&t("shadow/a")),
+            ts(&t("shadow/b")),
+            ts(&t("shadow/c")),
+            ts(&tree.join("bin")),
+        ],
         ..case("skips-broken-path-entries")
     });
     out
@@ -284,21 +461,41 @@ fn groot_predicts_what_real_go_does() {
             let got = predict(tmp.path(), case);
             let mut diff = Vec::new();
             if s(&got["goroot"]) != want.goroot {
-                diff.push(format!("goroot: groot {:?}, go {:?}", s(&got["goroot"]), want.goroot));
+                diff.push(format!(
+                    "goroot: groot {:?}, go {:?}",
+                    s(&got["goroot"]),
+                    want.goroot
+                ));
             }
             if s(&got["go_version"]) != want.version {
-                diff.push(format!("version: groot {:?}, go {:?}", s(&got["go_version"]), want.version));
+                diff.push(format!(
+                    "version: groot {:?}, go {:?}",
+                    s(&got["go_version"]),
+                    want.version
+                ));
             }
             if s(&got["error"]["message"]) != want.error {
-                diff.push(format!("error: groot {:?}, go {:?}", s(&got["error"]["message"]), want.error));
+                diff.push(format!(
+                    "error: groot {:?}, go {:?}",
+                    s(&got["error"]["message"]),
+                    want.error
+                ));
             }
             if case.check_module {
                 let list = real_go(tmp.path(), case, &["list", "-m"]);
                 let real_err = (!list.status.success()).then(|| {
-                    String::from_utf8_lossy(&list.stderr).lines().last().unwrap_or("").to_owned()
+                    String::from_utf8_lossy(&list.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .to_owned()
                 });
                 if s(&got["module_error"]) != real_err {
-                    diff.push(format!("module error: groot {:?}, go {:?}", s(&got["module_error"]), real_err));
+                    diff.push(format!(
+                        "module error: groot {:?}, go {:?}",
+                        s(&got["module_error"]),
+                        real_err
+                    ));
                 }
             }
             if !diff.is_empty() {
@@ -307,6 +504,11 @@ fn groot_predicts_what_real_go_does() {
             checked += 1;
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} predictions differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} predictions differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{checked} predictions agree with real go");
 }

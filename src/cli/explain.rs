@@ -108,12 +108,29 @@ pub fn render(r: &ExplainReport) -> String {
     label(&mut s, "GOROOT");
     match (&r.goroot, &r.error) {
         (Some(g), _) => {
-            let why = r
-                .steps
-                .iter()
-                .filter(|st| st.stage == Stage::Goroot && st.outcome == Outcome::Chosen)
-                .last()
-                .map(|st| format!("{}: {}", st.rule, st.reason));
+            let switched = r
+                .switch
+                .as_ref()
+                .filter(|sw| !matches!(sw.target, SwitchTarget::Local));
+            let why = match switched {
+                Some(sw) => Some(format!(
+                    "the toolchain switched to{}",
+                    sw.trigger
+                        .as_ref()
+                        .map(|t| format!(" because of the {t}"))
+                        .unwrap_or_default()
+                )),
+                None => r
+                    .steps
+                    .iter()
+                    .filter(|st| {
+                        st.stage == Stage::Goroot
+                            && st.outcome == Outcome::Chosen
+                            && st.toolchain.is_none()
+                    })
+                    .last()
+                    .map(|st| format!("{}: {}", st.rule, st.reason)),
+            };
             let _ = write!(s, "{g}");
             if let Some(w) = why {
                 let _ = write!(s, "  {}", paint(DIM, format!("({w})")));
@@ -144,15 +161,26 @@ pub fn render(r: &ExplainReport) -> String {
                 let _ = writeln!(s, "switches to {toolchain} on PATH ({})", path.display());
             }
             SwitchTarget::ModuleCache { toolchain, dir } => {
-                let _ = writeln!(s, "switches to {toolchain} from the module cache ({})", dir.display());
+                let _ = writeln!(
+                    s,
+                    "switches to {toolchain} from the module cache ({})",
+                    dir.display()
+                );
             }
-            SwitchTarget::Download { toolchain, proxy, .. } => {
+            SwitchTarget::Download {
+                toolchain, proxy, ..
+            } => {
                 let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}");
             }
         }
         if let Some(t) = &sw.trigger {
             label(&mut s, "");
-            let _ = writeln!(s, "{} {t}  {}", paint(DIM, "because of"), paint(DIM, format!("({gt})")));
+            let _ = writeln!(
+                s,
+                "{} {t}  {}",
+                paint(DIM, "because of"),
+                paint(DIM, format!("({gt})"))
+            );
         }
     }
     if let Some(m) = &r.module_error {
@@ -161,12 +189,22 @@ pub fn render(r: &ExplainReport) -> String {
     }
     if let Some(t) = r.tree.as_ref().filter(|t| !t.missing.is_empty()) {
         label(&mut s, "tree");
-        let _ = writeln!(s, "{}", paint(WARN, format!("{} lacks {}", t.root.display(), t.missing.join(", "))));
+        let _ = writeln!(
+            s,
+            "{}",
+            paint(
+                WARN,
+                format!("{} lacks {}", t.root.display(), t.missing.join(", "))
+            )
+        );
     }
     if let Some(b) = &r.binary {
         if matches!(b.stamped_goroot, Stamped::Unknown) {
             label(&mut s, "note");
-            let _ = writeln!(s, "the stamped GOROOT of this binary cannot be read; use --verify");
+            let _ = writeln!(
+                s,
+                "the stamped GOROOT of this binary cannot be read; use --verify"
+            );
         }
     }
 
@@ -196,7 +234,11 @@ pub fn render(r: &ExplainReport) -> String {
     if let Some(v) = &r.verify {
         let _ = writeln!(s, "\n{}", paint(BOLD, "Verification (the real go):"));
         for f in &v.fields {
-            let mark = if f.agrees { paint(OK, "✓") } else { paint(ERROR, "✗") };
+            let mark = if f.agrees {
+                paint(OK, "✓")
+            } else {
+                paint(ERROR, "✗")
+            };
             let _ = writeln!(
                 s,
                 "  {mark} {:<11} predicted {}  actual {}",
@@ -206,7 +248,14 @@ pub fn render(r: &ExplainReport) -> String {
             );
         }
         if !v.agrees {
-            let _ = writeln!(s, "  {}", paint(ERROR, "the prediction disagrees with the real go: please report this"));
+            let _ = writeln!(
+                s,
+                "  {}",
+                paint(
+                    ERROR,
+                    "the prediction disagrees with the real go: please report this"
+                )
+            );
         }
     }
     s

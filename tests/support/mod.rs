@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 pub fn go_cache() -> PathBuf {
     match std::env::var_os("GROOT_TEST_GO_CACHE") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/groot-test/go"),
+        _ => {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/groot-test/go")
+        }
     }
 }
 
@@ -22,12 +24,19 @@ pub fn real_gos(min: usize) -> Vec<(String, PathBuf)> {
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .filter(|e| e.path().join("go/bin/go").is_file())
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path().join("go")))
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        e.path().join("go"),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
     found.sort_by_key(|(v, _)| {
-        v.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>()
+        v.split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0))
+            .collect::<Vec<_>>()
     });
     if found.len() < min {
         let msg = format!(

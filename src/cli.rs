@@ -66,8 +66,10 @@ pub fn main() -> ExitCode {
 
 /// Writes a JSON value to stdout with a final newline.
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // One buffered write: stdout is line-buffered, and pretty JSON has many lines.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }

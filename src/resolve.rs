@@ -184,6 +184,9 @@ pub struct Switch {
     pub file: Option<ModFile>,
     /// What triggered the target (`GOTOOLCHAIN`, `go line`, `toolchain line`), with file:line.
     pub trigger: Option<String>,
+    /// The toolchain the rules asked for, when it is not the running one (also when getting
+    /// it fails).
+    pub wanted: Option<String>,
     pub target: SwitchTarget,
 }
 
@@ -782,6 +785,7 @@ fn run_go(
                 out.error = Some(err);
                 out.switch = Some(Switch {
                     gotoolchain: sel.gotoolchain,
+                    wanted: sel.wanted.clone(),
                     file: sel.file,
                     trigger: sel.trigger,
                     target: SwitchTarget::Local,
@@ -791,6 +795,7 @@ fn run_go(
             Decision::Local => {
                 out.switch = Some(Switch {
                     gotoolchain: sel.gotoolchain,
+                    wanted: sel.wanted.clone(),
                     file: sel.file,
                     trigger: sel.trigger,
                     target: SwitchTarget::Local,
@@ -800,6 +805,7 @@ fn run_go(
                 let child = exec_target(ctx, env, &target, bin, &getenv);
                 out.switch = Some(Switch {
                     gotoolchain: sel.gotoolchain,
+                    wanted: sel.wanted.clone(),
                     file: sel.file,
                     trigger: sel.trigger,
                     target,
@@ -1165,6 +1171,7 @@ enum Decision {
 }
 
 struct Selection {
+    wanted: Option<String>,
     gotoolchain: Option<Setting>,
     file: Option<ModFile>,
     trigger: Option<String>,
@@ -1197,6 +1204,7 @@ fn select(
     is_child: bool,
 ) -> Selection {
     let mut sel = Selection {
+        wanted: None,
         gotoolchain: None,
         file: None,
         trigger: None,
@@ -1509,6 +1517,7 @@ fn select(
         );
         return sel;
     }
+    sel.wanted = Some(target.clone());
     if !target.starts_with("go1") && !target.contains("-go1") {
         sel.decision = fatal(
             ctx,

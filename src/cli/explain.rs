@@ -153,9 +153,18 @@ pub fn render(r: &ExplainReport) -> String {
             .map(|g| format!("GOTOOLCHAIN={} from {}", g.value, g.source))
             .unwrap_or_else(|| "GOTOOLCHAIN empty".to_owned());
         match &sw.target {
-            SwitchTarget::Local => {
-                let _ = writeln!(s, "local  {}", paint(DIM, format!("({gt})")));
-            }
+            SwitchTarget::Local => match (&sw.wanted, &r.error) {
+                (Some(w), Some(_)) => {
+                    let _ = writeln!(
+                        s,
+                        "wants {w}, which go cannot get  {}",
+                        paint(DIM, format!("({gt})"))
+                    );
+                }
+                _ => {
+                    let _ = writeln!(s, "local  {}", paint(DIM, format!("({gt})")));
+                }
+            },
             SwitchTarget::Path { toolchain, path } => {
                 let _ = writeln!(s, "switches to {toolchain} on PATH ({})", path.display());
             }
@@ -174,12 +183,7 @@ pub fn render(r: &ExplainReport) -> String {
         }
         if let Some(t) = &sw.trigger {
             label(&mut s, "");
-            let _ = writeln!(
-                s,
-                "{} {t}  {}",
-                paint(DIM, "because of"),
-                paint(DIM, format!("({gt})"))
-            );
+            let _ = writeln!(s, "{} {t}", paint(DIM, "because of the"));
         }
     }
     if let Some(m) = &r.module_error {

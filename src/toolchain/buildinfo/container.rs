@@ -735,7 +735,7 @@ fn pe_image_of<'a, Pe: ImageNtHeaders, R: ReadRef<'a>>(input: Input<'a, R>) -> R
 
     let symbols_offset = u64::from(file_header.pointer_to_symbol_table.get(LE));
     let symbol_count = u64::from(file_header.number_of_symbols.get(LE));
-    let symtab = (symbols_offset != 0 && symbol_count != 0).then(|| Symtab::Pe {
+    let symtab = (symbols_offset != 0 && symbol_count != 0).then_some(Symtab::Pe {
         offset: symbols_offset,
         count: symbol_count,
         section_addrs,

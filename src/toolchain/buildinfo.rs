@@ -274,7 +274,7 @@ type Result<T> = std::result::Result<T, BuildInfoError>;
 
 /// Reads the build info of the Go binary at `path` (symlinks followed), loading only the
 /// parts of the file it needs.
-pub fn read_file(path: &Path) -> Result<BuildInfo> {
+pub fn read_file(path: &Path) -> std::result::Result<BuildInfo, BuildInfoError> {
     let cache = ReadCache::new(open_regular(path)?);
     Input::new(&cache)
         .and_then(read_input)
@@ -282,13 +282,13 @@ pub fn read_file(path: &Path) -> Result<BuildInfo> {
 }
 
 /// Reads the build info from a whole binary held in memory.
-pub fn read_bytes(data: &[u8]) -> Result<BuildInfo> {
+pub fn read_bytes(data: &[u8]) -> std::result::Result<BuildInfo, BuildInfoError> {
     read_input(Input::new(data)?)
 }
 
 /// Reads only the object headers of the executable at `path`: its format, the OS it implies
 /// and its architectures. Cheap, and works for binaries that Go did not build.
-pub fn container_arch(path: &Path) -> Result<ContainerInfo> {
+pub fn container_arch(path: &Path) -> std::result::Result<ContainerInfo, BuildInfoError> {
     let cache = ReadCache::new(open_regular(path)?);
     Input::new(&cache)
         .and_then(container::container_info)

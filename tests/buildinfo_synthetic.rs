@@ -240,6 +240,11 @@ fn non_go_inputs_give_the_right_error() {
     assert!(err
         .to_string()
         .ends_with("go: not an ELF, Mach-O or PE file: it is a script (starts with #!)"));
+    let err = buildinfo::container_arch(&script).expect_err("script header");
+    assert!(
+        matches!(err, BuildInfoError::NotAnObjectFile { .. }),
+        "{err:?}"
+    );
 
     let empty = dir.path().join("empty");
     fs::write(&empty, "").expect("write");

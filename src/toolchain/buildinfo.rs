@@ -274,7 +274,7 @@ type Result<T> = std::result::Result<T, BuildInfoError>;
 
 /// Reads the build info of the Go binary at `path` (symlinks followed), loading only the
 /// parts of the file it needs.
-pub fn read_file(path: &Path) -> Result<BuildInfo> {
+pub fn read_file(path: &Path) -> std::result::Result<BuildInfo, BuildInfoError> {
     let cache = ReadCache::new(open_regular(path)?);
     Input::new(&cache)
         .and_then(read_input)
@@ -282,13 +282,13 @@ pub fn read_file(path: &Path) -> Result<BuildInfo> {
 }
 
 /// Reads the build info from a whole binary held in memory.
-pub fn read_bytes(data: &[u8]) -> Result<BuildInfo> {
+pub fn read_bytes(data: &[u8]) -> std::result::Result<BuildInfo, BuildInfoError> {
     read_input(Input::new(data)?)
 }
 
 /// Reads only the object headers of the executable at `path`: its format, the OS it implies
 /// and its architectures. Cheap, and works for binaries that Go did not build.
-pub fn container_arch(path: &Path) -> Result<ContainerInfo> {
+pub fn container_arch(path: &Path) -> std::result::Result<ContainerInfo, BuildInfoError> {
     let cache = ReadCache::new(open_regular(path)?);
     Input::new(&cache)
         .and_then(container::container_info)
@@ -363,8 +363,22 @@ fn read_input<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<BuildInfo> {
         let ptrs = &header[16..];
         let version_addr = read_ptr(ptrs, 0, ptr_size, endian);
         let modinfo_addr = read_ptr(ptrs, usize::from(ptr_size), ptr_size, endian);
-        let version = go_string_at(input, &image, version_addr, ptr_size, endian, "version")?;
-        let modinfo = go_string_at(input, &image, modinfo_addr, ptr_size, endian, "module info")?;
+        let version = go_string_at(
+            input,
+            &image,
+            version_addr,
+            ptr_size,
+            endian,
+            &VERSION_STRING,
+        )?;
+        let modinfo = go_string_at(
+            input,
+            &image,
+            modinfo_addr,
+            ptr_size,
+            endian,
+            &MODINFO_STRING,
+        )?;
         (InfoLayout::Pointer, version, modinfo)
     };
     if version.is_empty() {
@@ -474,6 +488,25 @@ fn read_ptr(bytes: &[u8], at: usize, ptr_size: u8, endian: Endianness) -> u64 {
     }
 }
 
+/// Names for the two reads of a Go string, used in `UnmappedAddress` errors.
+struct StringNames {
+    header: &'static str,
+    data: &'static str,
+}
+
+const VERSION_STRING: StringNames = StringNames {
+    header: "version string header",
+    data: "version string",
+};
+const MODINFO_STRING: StringNames = StringNames {
+    header: "module info string header",
+    data: "module info string",
+};
+const GOROOT_STRING: StringNames = StringNames {
+    header: "default GOROOT string header",
+    data: "default GOROOT string",
+};
+
 /// Reads the Go string whose header (`{data, len}`) is at virtual address `addr`.
 fn go_string_at<'a, R: ReadRef<'a>>(
     input: Input<'a, R>,
@@ -481,7 +514,7 @@ fn go_string_at<'a, R: ReadRef<'a>>(
     addr: u64,
     ptr_size: u8,
     endian: Endianness,
-    what: &'static str,
+    names: &StringNames,
 ) -> Result<Vec<u8>> {
     let unmapped = |what, addr| BuildInfoError::UnmappedAddress {
         path: None,
@@ -489,21 +522,13 @@ fn go_string_at<'a, R: ReadRef<'a>>(
         addr,
     };
     let header = container::read_addr(input, image, addr, 2 * u64::from(ptr_size))?
-        .ok_or_else(|| unmapped(string_header_name(what), addr))?;
+        .ok_or_else(|| unmapped(names.header, addr))?;
     let data = read_ptr(&header, 0, ptr_size, endian);
     let len = read_ptr(&header, usize::from(ptr_size), ptr_size, endian);
     if len == 0 {
         return Ok(Vec::new());
     }
-    container::read_addr(input, image, data, len)?.ok_or_else(|| unmapped(what, data))
-}
-
-fn string_header_name(what: &str) -> &'static str {
-    match what {
-        "version" => "version string header",
-        "module info" => "module info string header",
-        _ => "string header",
-    }
+    container::read_addr(input, image, data, len)?.ok_or_else(|| unmapped(names.data, data))
 }
 
 /// The Go minor version (`22` for `go1.22.10` or `devel go1.22-abc …`), if recognisable.
@@ -546,7 +571,7 @@ fn stamped_goroot<'a, R: ReadRef<'a>>(
     } else {
         Endianness::Little
     };
-    match go_string_at(input, image, addr, image.ptr_size, endian, "default GOROOT") {
+    match go_string_at(input, image, addr, image.ptr_size, endian, &GOROOT_STRING) {
         Ok(bytes) => StampedGoroot::Known(String::from_utf8_lossy(&bytes).into_owned()),
         Err(_) => StampedGoroot::Unknown,
     }

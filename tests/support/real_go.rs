@@ -96,21 +96,19 @@ pub fn version_key(version: &str) -> Vec<u32> {
         .collect()
 }
 
-/// A per-process scratch directory shared by all tests of a test binary: HOME, GOPATH and a
-/// GOCACHE that every build reuses.
+/// The scratch directory for Go runs: HOME, GOPATH, GOCACHE and build outputs, isolated from
+/// the user's own Go state. It lives in cargo's per-target temp directory
+/// (`target/tmp/buildinfo-go`), so it is cleaned with `cargo clean` and never leaks into
+/// `/tmp`, and the Go build cache in it makes reruns fast.
 pub fn scratch() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("groot-buildinfo-")
-            .tempdir()
-            .expect("create scratch dir");
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("buildinfo-go");
         for sub in ["home", "gopath", "gocache"] {
-            fs::create_dir_all(dir.path().join(sub)).expect("create scratch subdir");
+            fs::create_dir_all(dir.join(sub)).expect("create scratch subdir");
         }
         dir
     })
-    .path()
 }
 
 impl GoTree {
@@ -175,7 +173,10 @@ fn check(out: &Output, what: &str) {
 
 /// A hello-world program that calls `runtime.GOROOT`, so the linker keeps (and stamps)
 /// `runtime.defaultGOROOT`. Only package runtime is needed, which keeps cross builds fast.
-pub const HELLO_GO: &str = "package main\n\nimport \"runtime\"\n\nfunc main() { println(\"hello from\", runtime.GOROOT()) }\n";
+pub const HELLO_GO: &str = concat!(
+    "package main\n\nimport \"runtime\"\n\n",
+    "func main() { println(\"hello from\", runtime.GOROOT()) }\n",
+);
 
 /// Builds the hello program with `tree` for `goos`/`goarch`, once per process.
 pub fn build_hello(tree: &GoTree, goos: &str, goarch: &str, trimpath: bool) -> PathBuf {

@@ -148,6 +148,9 @@ const BUILDINFO_OFF: usize = 0x200;
 /// Size of `.bss` after `.data`.
 const BSS_SIZE: u64 = 0x100;
 
+/// A section header: name, type, flags, addr, offset, size, link, entsize.
+type Shdr = (u32, u32, u64, u64, u64, u64, u32, u64);
+
 /// Writes the ELF file described by `spec`.
 pub fn elf(spec: &ElfSpec) -> Vec<u8> {
     let wide = spec.ptr_size == 8;
@@ -307,7 +310,7 @@ pub fn elf(spec: &ElfSpec) -> Vec<u8> {
         w.pad_to(shoff);
         // name, type, flags, addr, offset, size, link, info, align, entsize
         let sym_entsize = if wide { 24 } else { 16 };
-        let mut shdrs: Vec<(u32, u32, u64, u64, u64, u64, u32, u64)> = vec![
+        let mut shdrs: Vec<Shdr> = vec![
             (0, 0, 0, 0, 0, 0, 0, 0),
             (
                 1,

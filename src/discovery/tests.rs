@@ -648,8 +648,10 @@ fn module_cache_toolchains() {
     let partial = install(&inv, &format!("{mc}/toolchain@v0.0.1-go1.22.0.linux-amd64"));
     assert_eq!(codes(partial), ["incomplete_download"]);
     let odd = install(&inv, &format!("{mc}/toolchain@v0.0.1-go1.21.0.linux-arm64"));
-    assert_eq!(codes(odd), ["name_mismatch"]);
+    // Named for go1.21.0 linux/arm64, holding go1.21.1 linux/amd64: both are reported.
+    assert_eq!(codes(odd), ["name_mismatch", "name_mismatch"]);
     assert!(odd.health.problems[0].message.contains("go1.21.0"));
+    assert!(odd.health.problems[1].message.contains("linux/arm64"));
     let unhashed = install(&inv, &format!("{mc}/toolchain@v0.0.1-go1.24.0.linux-amd64"));
     assert_eq!(codes(unhashed), ["incomplete_download"]);
     assert!(unhashed.health.problems[0].message.contains("ziphash"));
@@ -728,6 +730,12 @@ fn bad_input_becomes_rejections_and_health_problems() {
     let gvm = inv
         .find(&odd_root)
         .expect("the non-UTF-8 tree is an install");
+    let json = serde_json::to_value(&inv).expect("odd names still serialize");
+    assert!(json["installs"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|i| i["root"] == "/home/u/.gvm/gos/go\u{fffd}\u{fffd}"));
     assert_eq!(kinds(gvm), [SourceKind::Gvm]);
     assert!(gvm.health.missing.contains(&"bin/go".to_owned()));
     assert!(gvm.version.is_none());

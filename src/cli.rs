@@ -8,6 +8,7 @@
 //! * 3: `explain --verify`: the real go disagrees with the prediction.
 
 mod explain;
+mod list;
 mod style;
 
 use std::io::Write;
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// Explain which go runs in a directory, and how it picks GOROOT and its toolchain.
     Explain(explain::Args),
+    /// List every Go installation on this machine, where it came from and its health.
+    List(list::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
     let host = groot::host::Host::real();
     let result = match cli.command {
         Command::Explain(args) => explain::run(&host, args),
+        Command::List(args) => list::run(&host, args),
     };
     match result {
         Ok(code) => code,

@@ -96,3 +96,29 @@ impl ExplainReport {
         }
     }
 }
+
+/// Version of the `groot list --json` contract.
+pub const LIST_SCHEMA_VERSION: u32 = 1;
+
+/// `groot list --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListReport {
+    pub schema_version: u32,
+    /// Every installation, PATH order first; `active` marks the one go runs here.
+    pub installs: Vec<crate::discovery::Install>,
+    /// Candidates that are not installations, and why.
+    pub rejected: Vec<crate::discovery::Rejected>,
+    /// Every place searched.
+    pub searched: Vec<crate::discovery::SearchedPlace>,
+}
+
+impl ListReport {
+    pub fn new(inv: crate::discovery::Inventory) -> ListReport {
+        ListReport {
+            schema_version: LIST_SCHEMA_VERSION,
+            installs: inv.installs,
+            rejected: inv.rejected,
+            searched: inv.searched,
+        }
+    }
+}

@@ -1578,7 +1578,11 @@ fn select(
         "cache/download/golang.org/toolchain/@v/{version}.ziphash"
     ));
     let fs = host.fs();
-    let partial = PathBuf::from(format!("{}.partial", dir.display()));
+    // cmd/go's DownloadDir: the extraction is complete when no `.partial` marker sits next to
+    // the zip in the download cache and the `.ziphash` is there.
+    let partial = modcache.join(format!(
+        "cache/download/golang.org/toolchain/@v/{version}.partial"
+    ));
     if fs.is_dir(&dir) && !fs.exists(&partial) && fs.is_file(&ziphash) {
         ctx.step(
             Stage::Switch,

@@ -6,4 +6,6 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
+//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
+pub mod shell;
 pub mod version;

@@ -2385,6 +2385,7 @@ impl<'a> Sim<'a> {
 
     fn fish_add_path(&mut self, rest: &[Word], line: usize) -> Flow {
         let mut global = false;
+        let mut explicit_scope = false;
         let mut direct = false;
         let mut append = false;
         let mut mv = false;
@@ -2393,8 +2394,10 @@ impl<'a> Sim<'a> {
             for v in self.expand_fish(w) {
                 if let Some(long) = v.strip_prefix("--") {
                     match long {
-                        "global" => global = true,
-                        "universal" => global = false,
+                        "global" | "universal" => {
+                            global = long == "global";
+                            explicit_scope = true;
+                        }
                         "path" => direct = true,
                         "append" => append = true,
                         "prepend" => append = false,
@@ -2407,8 +2410,10 @@ impl<'a> Sim<'a> {
                 {
                     for c in short.chars() {
                         match c {
-                            'g' => global = true,
-                            'U' => global = false,
+                            'g' | 'U' => {
+                                global = c == 'g';
+                                explicit_scope = true;
+                            }
                             'P' => direct = true,
                             'a' => append = true,
                             'p' => append = false,
@@ -2422,19 +2427,12 @@ impl<'a> Sim<'a> {
             }
         }
         let var = if direct { "PATH" } else { "fish_user_paths" };
-        let mut cur = if direct {
-            self.get("PATH").unwrap_or_default()
-        } else if global {
-            self.vars
-                .get(var)
-                .map(|v| v.val.clone())
-                .unwrap_or_default()
-        } else {
-            self.uvars
-                .get(var)
-                .map(|v| v.val.clone())
-                .unwrap_or_default()
-        };
+        // fish_add_path builds on the visible value and writes it back to the chosen scope;
+        // without -g/-U an existing variable keeps its scope, a new one is universal.
+        if !explicit_scope && !direct {
+            global = self.vars.contains_key(var);
+        }
+        let mut cur = self.get(var).unwrap_or_default();
         let mut new = Vec::new();
         for p in paths {
             if !is_resolved(&p) {

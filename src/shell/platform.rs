@@ -97,7 +97,7 @@ impl Platform {
 
 /// Read-only access to startup files by their logical absolute path (`/etc/profile`,
 /// `/home/me/.zshrc`), so analysis can run over a fake root.
-pub trait StartupFs {
+pub trait StartupFs: std::fmt::Debug {
     /// The bytes of a regular file (following symlinks).
     fn read(&self, logical: &Path) -> io::Result<Vec<u8>>;
     /// Whether the path names a regular file (following symlinks).

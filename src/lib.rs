@@ -18,4 +18,6 @@ pub mod report;
 pub mod resolve;
 pub mod toolchain;
 pub mod verify;
+//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
+pub mod shell;
 pub mod version;

@@ -6,8 +6,13 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
-//! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
-//!   health and whether it is the one that runs here.
+//! * [`toolchain`], [`envfile`], [`project`]: a Go tree and its binary's build info, Go's env
+//!   files, go.mod / go.work.
+//! * [`resolve`]: how cmd/go picks its binary, GOROOT and toolchain, step by step.
+//! * [`discovery`]: every Go installation on the machine.
+//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
+//!   `groot fix`.
+//! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
 pub mod discovery;
 pub mod env_vars;
 pub mod envfile;
@@ -16,8 +21,7 @@ pub mod host;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod shell;
 pub mod toolchain;
 pub mod verify;
-//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
-pub mod shell;
 pub mod version;

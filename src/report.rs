@@ -20,6 +20,7 @@ pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
 pub struct ExplainReport {
     pub schema_version: u32,
     /// The directory go would run in.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub dir: PathBuf,
     /// The go that runs (as found on PATH or given with `--go`), or null.
     pub go: Option<GoRef>,
@@ -51,8 +52,10 @@ pub struct ExplainReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct GoRef {
     /// The path as exec'd (a PATH entry joined with `go`, or `--go` as given).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     /// The path with every symlink resolved, when it resolves.
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub resolved: Option<PathBuf>,
 }
 

@@ -133,8 +133,16 @@ pub struct GoError {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SettingSource {
     Environment,
-    UserEnvFile { path: PathBuf, line: usize },
-    GorootGoEnv { path: PathBuf, line: usize },
+    UserEnvFile {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        line: usize,
+    },
+    GorootGoEnv {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        line: usize,
+    },
     Default,
 }
 
@@ -165,9 +173,17 @@ pub enum SwitchTarget {
     /// The `go` that was started runs the command itself.
     Local,
     /// A `goX.Y.Z` executable found on PATH.
-    Path { toolchain: String, path: PathBuf },
+    Path {
+        toolchain: String,
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+    },
     /// A toolchain in the module cache, already downloaded.
-    ModuleCache { toolchain: String, dir: PathBuf },
+    ModuleCache {
+        toolchain: String,
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        dir: PathBuf,
+    },
     /// A toolchain that would be downloaded into the module cache.
     Download {
         toolchain: String,
@@ -194,9 +210,11 @@ pub struct Switch {
 #[derive(Clone, Debug, Serialize)]
 pub struct Explanation {
     /// The directory go runs in.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub dir: PathBuf,
     pub lookup: Lookup,
     /// The go binary started (logical path, as exec'd).
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub go: Option<PathBuf>,
     pub binary: Option<GoBinary>,
     pub binary_error: Option<InspectError>,
@@ -240,7 +258,12 @@ impl<'h> EnvView<'h> {
     fn get(&self, name: &str) -> Option<String> {
         match self.overrides.get(name) {
             Some(v) => v.clone().filter(|v| !v.is_empty()),
-            None => self.host.var_nonempty(name).map(str::to_owned),
+            // A value that is not UTF-8 still counts as set; it is shown lossily.
+            None => self
+                .host
+                .var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned()),
         }
     }
 }

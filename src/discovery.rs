@@ -1083,9 +1083,6 @@ fn runs_natively(host_arch: &str, bin_arch: &str) -> bool {
     matches!((host_arch, bin_arch), ("amd64", "386") | ("arm64", "arm"))
 }
 
-/// Paths in JSON as text, replacing bytes that are not UTF-8 (serde refuses such paths, which
-/// would make one odd directory name fail the whole report).
-
 fn truncate(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &s[..i]),

@@ -1333,22 +1333,7 @@ fn select(
     }
 
     if mode == "auto" || mode == "path" {
-        // go.work (as GOWORK says), else go.mod.
-        let gowork = getenv(env_vars::GOWORK)
-            .map(|s| s.value)
-            .unwrap_or_default();
-        let root = goroot.map(|g| host.absolute(Path::new(g)));
-        let work = project::find_go_work(
-            host,
-            &ctx.dir,
-            &WorkSetting::from_value(&gowork),
-            root.as_deref(),
-        );
-        let file = match work {
-            Some(p) => Some((ModKind::GoWork, p)),
-            None => gomod_here.clone().map(|p| (ModKind::GoMod, p)),
-        };
-        if let Some((kind, path)) = file {
+        if let Some((kind, path)) = found_file {
             match project::read_mod_file(host, kind, &path) {
                 Ok(mf) => {
                     let loc = |l: usize| format!("{}:{l}", mf.path.display());
@@ -1482,23 +1467,10 @@ fn select(
                 "no go.work or go.mod above this directory",
             );
         }
-    } else if sel.file.is_none() {
-        // Under local or an exact version, go.mod is not consulted for switching; but report
-        // it for the module error.
-        let gowork = getenv(env_vars::GOWORK)
-            .map(|s| s.value)
-            .unwrap_or_default();
-        let root = goroot.map(|g| host.absolute(Path::new(g)));
-        let work = project::find_go_work(
-            host,
-            &ctx.dir,
-            &WorkSetting::from_value(&gowork),
-            root.as_deref(),
-        );
-        let file = work
-            .map(|p| (ModKind::GoWork, p))
-            .or_else(|| gomod_here.map(|p| (ModKind::GoMod, p)));
-        if let Some((kind, p)) = file {
+    } else {
+        // Under local or an exact version, go.mod is not consulted for switching; it is still
+        // read for the module error.
+        if let Some((kind, p)) = found_file {
             sel.file = project::read_mod_file(host, kind, &p).ok();
         }
         ctx.step(

@@ -168,6 +168,9 @@ fn render_plan(host: &Host, plan: &FixPlan) -> String {
                 paint(BOLD, g.code),
                 g.summary
             );
+            for c in &g.commands {
+                let _ = writeln!(s, "      also, by hand: {c}");
+            }
         }
         let _ = writeln!(s, "\n{}", paint(BOLD, "Planned changes:"));
         for c in plan.changes.iter().filter(|c| c.changed) {

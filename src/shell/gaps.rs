@@ -128,7 +128,8 @@ pub enum Detail {
         missing: Vec<Missing>,
     },
     Shadowed {
-        context: ContextId,
+        /// The contexts where it happens.
+        contexts: Vec<ContextId>,
         /// Every go on that context's PATH, in order.
         gos: Vec<GoOnPath>,
         /// The go dir the user's startup files put on PATH.
@@ -187,6 +188,17 @@ pub struct GapInputs<'a> {
 impl GapInputs<'_> {
     fn home(&self) -> PathBuf {
         PathBuf::from(self.session.get("HOME").cloned().unwrap_or_default())
+    }
+
+    /// A path for messages: `~/…` below HOME.
+    pub fn short(&self, p: &Path) -> String {
+        let home = self.home();
+        match p.strip_prefix(&home) {
+            Ok(rest) if !home.as_os_str().is_empty() && home != Path::new("/") => {
+                format!("~/{}", rest.display())
+            }
+            _ => p.display().to_string(),
+        }
     }
 
     fn is_user_file(&self, f: &Path) -> bool {
@@ -374,16 +386,26 @@ fn settings_in(
     start_path: &[String],
     out: &mut BTreeMap<Setting, Vec<Place>>,
 ) {
+    // The value of PATH-like variables before each effect, so that only entries new at a
+    // line count as set there (path_helper's entries are not the user's).
+    let mut prev: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    prev.insert("PATH".into(), start_path.to_vec());
     for e in &sim.effects {
-        if !inp.is_user_file(&e.file) {
-            continue;
-        }
         let EffectKind::Set {
             value, resolved, ..
         } = &e.kind
         else {
             continue;
         };
+        let var = e.var.clone().unwrap_or_default();
+        let before = if var == "PATH" || var == "fish_user_paths" {
+            prev.insert(var.clone(), split(value)).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        if !inp.is_user_file(&e.file) {
+            continue;
+        }
         let place = Place {
             file: e.file.clone(),
             line: e.line,
@@ -399,6 +421,7 @@ fn settings_in(
             Some("PATH") | Some("fish_user_paths") => {
                 for dir in split(value) {
                     if is_resolved(&dir)
+                        && !before.contains(&dir)
                         && !start_path.contains(&dir)
                         && !SYSTEM_DIRS.contains(&dir.as_str())
                         && is_go_dir(inp.fs, &dir)
@@ -534,13 +557,13 @@ fn context_gaps(inp: &GapInputs<'_>) -> Vec<Gap> {
             Setting::Var(n, v) => (n.clone(), v.clone()),
         };
         let what = match &setting {
-            Setting::Dir(d) => format!("PATH entry {d}"),
+            Setting::Dir(d) => format!("PATH entry {}", inp.short(Path::new(d))),
             Setting::Var(n, v) => format!("{n}={v}"),
         };
         let names: Vec<&str> = missing.iter().map(|m| m.context.name()).collect();
         let from = places
             .first()
-            .map(|p| format!("{}:{}", p.file.display(), p.line))
+            .map(|p| format!("{}:{}", inp.short(&p.file), p.line))
             .unwrap_or_default();
         out.push(Gap {
             code: "startup-context-gap",
@@ -614,7 +637,8 @@ fn shadowed(inp: &GapInputs<'_>) -> Vec<Gap> {
             _ => None,
         })
         .collect();
-    let mut out = Vec::new();
+    // One gap per (go that wins, go the user meant), listing every context where it happens.
+    let mut out: Vec<Gap> = Vec::new();
     for p in inp.predictions {
         if !FIXABLE.contains(&p.context.id) {
             continue;
@@ -634,40 +658,70 @@ fn shadowed(inp: &GapInputs<'_>) -> Vec<Gap> {
         let Some(t) = target_for(inp, p) else {
             continue;
         };
+        let line = BlockLine::PrependPath {
+            dir: (*intended).clone(),
+        };
+        let existing = out.iter_mut().find(|g| {
+            matches!(&g.detail, Detail::Shadowed { gos: gs, intended: i, .. }
+                if i == *intended && gs.first().map(|f| &f.dir) == Some(&first.dir))
+        });
+        if let Some(g) = existing {
+            if let Detail::Shadowed { contexts, .. } = &mut g.detail {
+                contexts.push(p.context.id);
+            }
+            if !g.edits.iter().any(|e| e.file == t.file) {
+                g.edits.push(edit_for(&t, vec![line], Vec::new()));
+            }
+            continue;
+        }
         out.push(Gap {
             code: "path-shadowed-go",
-            summary: format!(
-                "in {}, {}/go{} comes before {}/go{}, which your startup files put on PATH",
-                p.context.id.name_for_humans(),
-                first.dir,
-                first
-                    .version
-                    .as_ref()
-                    .map(|v| format!(" ({v})"))
-                    .unwrap_or_default(),
-                intended,
-                gos.iter()
-                    .find(|g| g.dir == **intended)
-                    .and_then(|g| g.version.as_ref())
-                    .map(|v| format!(" ({v})"))
-                    .unwrap_or_default(),
-            ),
+            summary: String::new(),
             detail: Detail::Shadowed {
-                context: p.context.id,
+                contexts: vec![p.context.id],
                 gos: gos.clone(),
                 intended: (*intended).clone(),
                 set_in: (*places).clone(),
                 reordered_by: reorderer(p, inp),
             },
-            edits: vec![edit_for(
-                &t,
-                vec![BlockLine::PrependPath {
-                    dir: (*intended).clone(),
-                }],
-                Vec::new(),
-            )],
+            edits: vec![edit_for(&t, vec![line], Vec::new())],
             commands: Vec::new(),
         });
+    }
+    for g in &mut out {
+        if let Detail::Shadowed {
+            contexts,
+            gos,
+            intended,
+            reordered_by,
+            ..
+        } = &g.detail
+        {
+            let ver = |d: &str| {
+                gos.iter()
+                    .find(|x| x.dir == d)
+                    .and_then(|x| x.version.as_ref())
+                    .map(|v| format!(" ({v})"))
+                    .unwrap_or_default()
+            };
+            let first = &gos[0].dir;
+            g.summary = format!(
+                "{}/go{} comes before {}/go{}, which your startup files put on PATH, in {}{}",
+                first,
+                ver(first),
+                inp.short(Path::new(intended.as_str())),
+                ver(intended),
+                contexts
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                reordered_by
+                    .as_ref()
+                    .map(|r| format!(" (reordered at {}:{})", inp.short(&r.file), r.line))
+                    .unwrap_or_default()
+            );
+        }
     }
     out
 }
@@ -938,7 +992,7 @@ fn stale_goroot(inp: &GapInputs<'_>) -> Vec<Gap> {
                         code,
                         summary: format!(
                             "{}:{} exports GOROOT={value}: {note}",
-                            e.file.display(),
+                            inp.short(&e.file),
                             e.line
                         ),
                         detail: Detail::StaleGoroot {

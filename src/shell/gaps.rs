@@ -18,6 +18,15 @@
 //!
 //! Where an edit goes is decided by [`target_for`], per context: the file that context's shell
 //! really reads (see the table in `docs/shell-startup.md`).
+//!
+//! For `groot doctor`: build the predictions once with
+//! [`survey::survey`](super::survey::survey) (or [`survey::predict_host`](super::survey::predict_host)
+//! without explaining each go), call [`find_gaps`] with a [`GapInputs`] made of the host's
+//! `fs()`, the survey's `platform`, `session` and `predictions`, and add
+//! [`fix::goenv_gaps`](super::fix::goenv_gaps)`(host)`. Each [`Gap`] carries its code, a
+//! summary, typed evidence ([`Detail`]), the [`Edit`]s `groot fix` would make and commands to
+//! run by hand; all of it is `Serialize`. [`fix::plan_fix`](super::fix::plan_fix) turns any
+//! selection of gaps into the per-file plan with diffs.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

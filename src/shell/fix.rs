@@ -1,5 +1,5 @@
 //! `groot fix` as a library: turns [`Gap`]s into one planned edit per file, spells groot's
-//! block for each file's shell, and applies or undoes the plan through [`edit`](super::edit)
+//! block for each file's shell, and applies or undoes the plan through [`edit`]
 //! (backups under groot's data dir, a journal, atomic writes through symlinked dotfiles).
 //!
 //! Per file, every gap's block lines and comment-outs are merged; a file that already has a

@@ -125,3 +125,39 @@ impl ListReport {
         }
     }
 }
+
+/// Version of the `groot contexts --json` contract.
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 1;
+
+/// `groot contexts --json`: every launch context, what it reads and which go it gets.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContextsReport {
+    pub schema_version: u32,
+    /// The directory go runs in for each context.
+    pub dir: PathBuf,
+    #[serde(flatten)]
+    pub survey: crate::shell::survey::Survey,
+    /// Present with `--probe`: what the real shells ended with.
+    pub probes: Option<Vec<crate::shell::probe::ProbeResult>>,
+    /// Problems found in the startup files (the codes `groot fix` fixes).
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+}
+
+/// Version of the `groot fix --json` contract.
+pub const FIX_SCHEMA_VERSION: u32 = 1;
+
+/// `groot fix --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FixReport {
+    pub schema_version: u32,
+    /// Everything found, with evidence and proposed edits.
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+    /// One entry per file the plan touches.
+    pub changes: Vec<crate::shell::fix::FileChange>,
+    /// Whether the plan was applied.
+    pub applied: bool,
+    /// The backup directory of an applied plan.
+    pub backup_dir: Option<PathBuf>,
+    /// Present with `--undo`.
+    pub undone: Option<crate::shell::fix::Undone>,
+}

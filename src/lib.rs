@@ -6,4 +6,7 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
+//! * [`dist`]: the release index, verified downloads, safe extraction and the install
+//!   transaction for groot's own toolchains.
+pub mod dist;
 pub mod version;

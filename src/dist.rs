@@ -55,8 +55,6 @@ pub mod env {
     pub const GROOT_OFFLINE: &str = "GROOT_OFFLINE";
     /// Base of the XDG data directory on Unix other than macOS.
     pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
-    /// Base of the XDG cache directory on Unix other than macOS.
-    pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
     /// The user's home directory on Unix.
     pub const HOME: &str = "HOME";
     /// `%LOCALAPPDATA%` on Windows.

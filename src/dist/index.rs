@@ -277,6 +277,30 @@ pub enum IndexOrigin {
     File(PathBuf),
 }
 
+impl std::fmt::Display for IndexOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ago = |d: &Duration| {
+            let m = d.as_secs() / 60;
+            if m < 120 {
+                format!("{m} min")
+            } else {
+                format!("{} h", m / 60)
+            }
+        };
+        match self {
+            IndexOrigin::Network => f.write_str("the server"),
+            IndexOrigin::Cache { age } => write!(f, "the cache ({} old)", ago(age)),
+            IndexOrigin::StaleCache { age, reason } => {
+                write!(f, "a cached copy {} old ({reason})", ago(age))
+            }
+            IndexOrigin::Embedded { reason } => {
+                write!(f, "the snapshot built into groot ({reason})")
+            }
+            IndexOrigin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
 /// An index and where it came from.
 #[derive(Clone, Debug)]
 pub struct LoadedIndex {

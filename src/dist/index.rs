@@ -360,7 +360,8 @@ pub fn load(
                 let (index, mut meta) = cached.unwrap_or_default();
                 meta.fetched_unix = now;
                 // A failed write only costs a request next time.
-                let _ = write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default());
+                let _ =
+                    super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default());
                 return Ok(LoadedIndex {
                     index,
                     origin: IndexOrigin::Network,
@@ -376,8 +377,8 @@ pub fn load(
                     fetched_unix: now,
                 };
                 let _ = std::fs::create_dir_all(&settings.cache_dir);
-                let _ = write_atomic(&json_path, &bytes).and_then(|()| {
-                    write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
+                let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
+                    super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
                 });
                 return Ok(LoadedIndex {
                     index,
@@ -441,17 +442,6 @@ fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Errors of the release index.

@@ -455,10 +455,10 @@ fn commit(
 ) -> Result<Toolchain, InstallError> {
     let root = staging.path();
     let io = |path: PathBuf| move |source| InstallError::Io { path, source };
-    super::index::write_atomic(&root.join(MANIFEST), manifest.to_text().as_bytes())
+    super::write_atomic(&root.join(MANIFEST), manifest.to_text().as_bytes())
         .map_err(io(root.join(MANIFEST)))?;
     let marker_json = serde_json::to_vec_pretty(marker).unwrap_or_default();
-    super::index::write_atomic(&root.join(MARKER), &marker_json).map_err(io(root.join(MARKER)))?;
+    super::write_atomic(&root.join(MARKER), &marker_json).map_err(io(root.join(MARKER)))?;
     let target = store.toolchain_dir(name);
     if fs::symlink_metadata(&target).is_ok() {
         // A reinstall, or a directory without marker that no install of ours left.

@@ -8,12 +8,15 @@
 //! * [`version`]: Go version strings in every form Go uses.
 //! * [`toolchain`], [`envfile`], [`project`]: a Go tree and its binary's build info, Go's env
 //!   files, go.mod / go.work.
+//! * [`dist`]: the release index, verified downloads, safe extraction and the install
+//!   transaction for groot's own toolchains.
 //! * [`resolve`]: how cmd/go picks its binary, GOROOT and toolchain, step by step.
 //! * [`discovery`]: every Go installation on the machine.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
 pub mod discovery;
+pub mod dist;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

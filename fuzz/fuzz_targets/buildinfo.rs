@@ -1,20 +1,6 @@
-//! Build info from ELF, Mach-O (thin and universal) and PE files: any bytes give a value or an
-//! error, never a panic, a hang or an allocation the size of a forged length field.
 #![no_main]
 
-use groot::toolchain::buildinfo::read_bytes;
-use groot::version::RuntimeVersion;
-use libfuzzer_sys::fuzz_target;
+#[path = "../checks/buildinfo.rs"]
+mod check;
 
-fuzz_target!(|data: &[u8]| {
-    match read_bytes(data) {
-        Ok(info) => {
-            let _ = RuntimeVersion::parse(&info.go_version);
-            let _ = (info.trimpath(), info.setting("GOOS"), &info.stamped_goroot);
-            let _ = format!("{info:?} {}", info.format);
-        }
-        Err(e) => {
-            let _ = e.to_string();
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check::run(data));

@@ -46,3 +46,53 @@ fn hard_link_to_a_file_replaced_by_a_symlink_is_refused() {
         "refused as unsafe, not as {err:?}"
     );
 }
+
+/// Installs the minimal Go tree as a local archive into `home`.
+fn install_minimal(base: &Path, home: &Path) {
+    use groot::dist::install::{self, InstallOptions};
+    let archive = base.join("go1.22.10.linux-amd64.tar.gz");
+    std::fs::write(&archive, gzip(&raw_tar(&minimal_go("1.22.10")))).unwrap();
+    let sha = sha256_of(&archive);
+    let settings = settings(home, "file:///nonexistent", None);
+    install::install_archive(
+        &settings,
+        &archive,
+        None,
+        Some(&sha),
+        &InstallOptions::default(),
+        &groot::dist::Silent,
+    )
+    .unwrap();
+}
+
+/// Security review: uninstall never follows a symlink out of groot's directory, whether the
+/// link sits inside a toolchain or replaces the toolchain directory itself.
+#[cfg(unix)]
+#[test]
+fn uninstall_removes_links_never_what_they_point_to() {
+    use groot::dist::{Silent, Store};
+    use std::os::unix::fs::symlink;
+    let base = tempfile::tempdir().unwrap();
+    let home = base.path().join("home");
+    let outside = base.path().join("precious");
+    std::fs::create_dir_all(outside.join("sub")).unwrap();
+    std::fs::write(outside.join("sub/file"), b"keep me").unwrap();
+    install_minimal(base.path(), &home);
+    let store = Store::new(home.clone());
+    let root = home.join("toolchains/go1.22.10");
+    // A link planted inside the tree (by hand, another tool, or an attacker).
+    symlink(&outside, root.join("evil")).unwrap();
+    symlink(outside.join("sub/file"), root.join("bin/evil-file")).unwrap();
+    store.uninstall("go1.22.10", &Silent).unwrap();
+    assert!(!root.exists());
+    // The toolchain directory itself is a link to a directory elsewhere.
+    symlink(&outside, home.join("toolchains/go1.23.0")).unwrap();
+    let _ = store.uninstall("go1.23.0", &Silent);
+    assert!(!home.join("toolchains/go1.23.0").exists());
+    assert_eq!(std::fs::read(outside.join("sub/file")).unwrap(), b"keep me");
+    // Names that are not one plain path component are refused before anything is touched.
+    for bad in ["../precious", "/tmp", "a/b", ".", ".."] {
+        assert!(store.uninstall(bad, &Silent).is_err(), "{bad}");
+    }
+    assert!(outside.join("sub/file").is_file());
+}

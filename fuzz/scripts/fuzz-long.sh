@@ -8,15 +8,11 @@ cd "$(dirname "$0")/.."
 secs=${SECONDS_PER_TARGET:-600}
 targets=${*:-$(cargo fuzz list 2>/dev/null)}
 mkdir -p runs
-export RUSTC_BOOTSTRAP=1
+. scripts/common.sh
 cargo fuzz build -a >runs/build.log 2>&1 || { echo "build failed: fuzz/runs/build.log" >&2; exit 1; }
 for t in $targets; do
   mkdir -p "corpus/$t" "artifacts/$t"
-  case $t in
-    buildinfo|extract) max=65536 ;;
-    startup_sh|startup_fish|edit|release_index) max=16384 ;;
-    *) max=4096 ;;
-  esac
+  max=$(max_len_of "$t")
   start=$(date +%s)
   cargo fuzz run -a "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$max \

@@ -96,3 +96,60 @@ fn uninstall_removes_links_never_what_they_point_to() {
     }
     assert!(outside.join("sub/file").is_file());
 }
+
+/// Paths under `dir` that other users may write (the o+w bit), symlinks left out.
+#[cfg(unix)]
+fn world_writable(dir: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let meta = std::fs::symlink_metadata(e.path()).unwrap();
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        if meta.permissions().mode() & 0o002 != 0 {
+            out.push(e.path().display().to_string());
+        }
+        if meta.is_dir() {
+            out.extend(world_writable(&e.path()));
+        }
+    }
+    out
+}
+
+/// Security review: with a umask of 000 (some containers, CI images and shared accounts), an
+/// install used to create every directory of the toolchain 0777: anyone on the machine could
+/// plant a tool in `pkg/tool` or replace `bin/go`'s neighbours. Directories are now 0755 and
+/// lock files 0644 whatever the umask.
+#[cfg(unix)]
+#[test]
+fn an_install_under_umask_000_is_not_world_writable() {
+    let base = tempfile::tempdir().unwrap();
+    let home = base.path().join("home");
+    let archive = base.path().join("go1.22.10.linux-amd64.tar.gz");
+    let mut entries = minimal_go("1.22.10");
+    entries.extend([
+        RawEntry::dir("go/pkg/"),
+        RawEntry::file("go/pkg/tool/linux_amd64/compile", b"x"),
+        RawEntry::file("go/src/fmt/print.go", b"package fmt\n"),
+    ]);
+    std::fs::write(&archive, gzip(&raw_tar(&entries))).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$0\" \"$@\"")
+        .arg(example_binary())
+        .args(["install", "--from-archive"])
+        .arg(&archive)
+        .args(["--sha256", &sha256_of(&archive)])
+        .env_clear()
+        .env("GROOT_HOME", &home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(home.join("toolchains/go1.22.10/bin/go").is_file());
+    assert_eq!(world_writable(&home), Vec::<String>::new());
+}

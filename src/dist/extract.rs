@@ -430,7 +430,7 @@ fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractEr
             Item::Dir(rel) => {
                 let full = dest.join(&rel);
                 if made.insert(full.clone()) {
-                    fs::create_dir_all(&full).map_err(io_err(&full))?;
+                    super::create_dirs(&full).map_err(io_err(&full))?;
                 }
             }
             Item::FileStart { path, executable } => {
@@ -502,7 +502,7 @@ fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractEr
 fn ensure_parent(full: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ExtractError> {
     if let Some(parent) = full.parent() {
         if !made.contains(parent) {
-            fs::create_dir_all(parent).map_err(|source| ExtractError::Io {
+            super::create_dirs(parent).map_err(|source| ExtractError::Io {
                 path: parent.to_owned(),
                 source,
             })?;

@@ -379,7 +379,7 @@ pub fn load(
                     etag,
                     fetched_unix: now,
                 };
-                let _ = std::fs::create_dir_all(&settings.cache_dir);
+                let _ = super::create_dirs(&settings.cache_dir);
                 let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
                     super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
                 });

@@ -24,15 +24,9 @@ impl Lock {
             source,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
+            super::create_dirs(dir).map_err(err)?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(err)?;
+        let file = open_lock_file(path).map_err(err)?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => {
@@ -50,16 +44,10 @@ impl Lock {
     /// Takes the lock only if it is free right now.
     pub fn try_acquire(path: &Path) -> Result<Option<Lock>, LockError> {
         let mut busy = false;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|source| LockError {
-                path: path.to_owned(),
-                source,
-            })?;
+        let file = open_lock_file(path).map_err(|source| LockError {
+            path: path.to_owned(),
+            source,
+        })?;
         match fs4::FileExt::try_lock(&file) {
             Ok(()) => {}
             Err(fs4::TryLockError::WouldBlock) => busy = true,
@@ -119,4 +107,17 @@ mod tests {
         assert!(waited);
         Ok(())
     }
+}
+
+/// Opens (creating) a lock file, mode 0644 on Unix whatever the umask: only its owner may write
+/// it.
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    options.open(path)
 }

@@ -687,7 +687,7 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
         }
         check_writable(&p.target)?;
     }
-    fs::create_dir_all(backup_root).map_err(|source| EditError::Write {
+    create_dirs(backup_root, 0o700).map_err(|source| EditError::Write {
         path: backup_root.into(),
         source,
     })?;
@@ -742,7 +742,7 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
             .parent()
             .filter(|d| !d.as_os_str().is_empty() && !d.exists())
         {
-            fs::create_dir_all(parent).map_err(|source| EditError::Write {
+            create_dirs(parent, 0o755).map_err(|source| EditError::Write {
                 path: parent.into(),
                 source,
             })?;
@@ -769,6 +769,29 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
     Ok(journal)
 }
 
+/// A directory (and its missing parents) with `mode` on Unix, whatever the umask. Backups hold
+/// copies of the user's startup files: 0700, like the files' own home.
+fn create_dirs(path: &Path, mode: u32) -> io::Result<()> {
+    dir_builder(mode).recursive(true).create(path)
+}
+
+fn create_dir(path: &Path, mode: u32) -> io::Result<()> {
+    dir_builder(mode).create(path)
+}
+
+fn dir_builder(mode: u32) -> fs::DirBuilder {
+    #[allow(unused_mut)]
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder
+}
+
 fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
     for n in 0..1000 {
         let name = if n == 0 {
@@ -777,7 +800,7 @@ fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
             format!("{stamp}-{n}")
         };
         let dir = root.join(name);
-        match fs::create_dir(&dir) {
+        match create_dir(&dir, 0o700) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(EditError::Write { path: dir, source }),
@@ -1014,6 +1037,23 @@ mod tests {
         assert!(matches!(r, Err(EditError::Changed { .. })), "{r:?}");
         assert_eq!(fs::read(&target)?, b"editor's text\n");
         assert_eq!(fs::read_dir(dir.path())?.count(), 1, "temp file left");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn backups_are_private() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let rc = dir.path().join(".zshrc");
+        fs::write(&rc, b"x\n")?;
+        let p = plan_file_edit(&rc, "export A=1", &[])?;
+        let root = dir.path().join("data/backups");
+        let journal = apply(&[p], &root, "20260101T000000Z")?;
+        let backup_dir = journal.dir.ok_or("no backup dir")?;
+        for d in [&root, &backup_dir] {
+            assert_eq!(fs::metadata(d)?.permissions().mode() & 0o777, 0o700, "{d:?}");
+        }
         Ok(())
     }
 }

@@ -81,6 +81,19 @@ pub struct LockError {
     pub source: std::io::Error,
 }
 
+/// Opens (creating) a lock file, mode 0644 on Unix whatever the umask: only its owner may write
+/// it.
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    options.open(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,17 +120,4 @@ mod tests {
         assert!(waited);
         Ok(())
     }
-}
-
-/// Opens (creating) a lock file, mode 0644 on Unix whatever the umask: only its owner may write
-/// it.
-fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o644);
-    }
-    options.open(path)
 }

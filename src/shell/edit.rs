@@ -1052,7 +1052,11 @@ mod tests {
         let journal = apply(&[p], &root, "20260101T000000Z")?;
         let backup_dir = journal.dir.ok_or("no backup dir")?;
         for d in [&root, &backup_dir] {
-            assert_eq!(fs::metadata(d)?.permissions().mode() & 0o777, 0o700, "{d:?}");
+            assert_eq!(
+                fs::metadata(d)?.permissions().mode() & 0o777,
+                0o700,
+                "{d:?}"
+            );
         }
         Ok(())
     }

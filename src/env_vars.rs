@@ -75,3 +75,24 @@ pub const GO_SETTINGS: &[&str] = &[
     GOSUMDB,
     GOFLAGS,
 ];
+
+// Places other Go installers and version managers keep toolchains (read by discovery).
+
+/// `%ProgramFiles%` on Windows: the official MSI installs to `%ProgramFiles%\Go`.
+pub const PROGRAMFILES: &str = "ProgramFiles";
+/// `%ProgramFiles(x86)%` on Windows: where a 386 MSI installs Go.
+pub const PROGRAMFILES_X86: &str = "ProgramFiles(x86)";
+/// `%SystemDrive%` on Windows (`C:`); MSIs before 2021 installed to `%SystemDrive%\Go`.
+pub const SYSTEMDRIVE: &str = "SystemDrive";
+/// goenv's root (default `~/.goenv`); versions live in `$GOENV_ROOT/versions/<v>`.
+pub const GOENV_ROOT: &str = "GOENV_ROOT";
+/// voidint/g's home (default `~/.g`), honoured by g only when `G_EXPERIMENTAL=true`.
+pub const G_HOME: &str = "G_HOME";
+/// Turns on voidint/g's experimental features, among them [`G_HOME`].
+pub const G_EXPERIMENTAL: &str = "G_EXPERIMENTAL";
+/// gvm's root (default `~/.gvm`); versions live in `$GVM_ROOT/gos/<v>`.
+pub const GVM_ROOT: &str = "GVM_ROOT";
+/// asdf's data dir (default `~/.asdf`); Go lives in `installs/golang/<v>/go`.
+pub const ASDF_DATA_DIR: &str = "ASDF_DATA_DIR";
+/// mise's data dir (default `$XDG_DATA_HOME/mise`); Go lives in `installs/go/<v>`.
+pub const MISE_DATA_DIR: &str = "MISE_DATA_DIR";

@@ -6,6 +6,9 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
+//! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
+//!   health and whether it is the one that runs here.
+pub mod discovery;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

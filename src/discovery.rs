@@ -1,0 +1,1114 @@
+//! Every Go installation on the machine: where each was found, what it is, and what state it is
+//! in.
+//!
+//! [`discover`] asks every source family for candidates, then turns candidates into
+//! installations:
+//!
+//! * [`path`]: each `go` on PATH, the shadowed ones too, traced back to its tree;
+//! * [`env`]: the `GOROOT` variable and the `GOROOT=` line of the user's go env file;
+//! * [`system`]: per-OS well-known places (official archive and installers, Homebrew,
+//!   MacPorts, distribution packages, snap);
+//! * [`managers`]: golang.org/dl's `~/sdk`, goenv, g, gvm, asdf, mise and groot's own
+//!   toolchains;
+//! * [`modcache`]: toolchains cmd/go downloaded into the module cache (`GOTOOLCHAIN`).
+//!
+//! A candidate is a directory or a `go` binary, with its [`Source`]. Every candidate is
+//! resolved to a canonical root (all symlinks followed); candidates that reach the same root (or
+//! the same directory by file identity) are merged into one [`Install`] that keeps every route.
+//! Candidates that are not Go trees are kept as [`Rejected`] with the reason, and every place
+//! looked at is listed as a [`SearchedPlace`], so that "not found" can say what was searched.
+//! Each install's `bin/go` is read once through the [`Inspect`] seam (version and platform from
+//! the binary header), its tree is checked with [`inspect_tree`], and it is marked active when it
+//! is the GOROOT the go that runs here ends with (from a [`resolve::Explanation`]).
+//!
+//! Nothing here runs a program or reads the process environment; bad input (dangling links,
+//! loops, non-UTF-8 names, scripts where a binary should be, garbage `VERSION` files) becomes a
+//! rejected candidate or a health problem, never a panic.
+
+mod env;
+mod managers;
+mod modcache;
+mod path;
+mod system;
+#[cfg(all(test, unix))]
+mod tests;
+
+use std::cell::OnceCell;
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::env_vars;
+use crate::envfile::{self, UserEnv};
+use crate::fs::{dir, ResolveError};
+use crate::host::{Host, Os};
+use crate::resolve;
+use crate::toolchain::tree::{inspect_tree, is_goroot, Tree, VersionFile};
+use crate::toolchain::{GoBinary, Inspect, InspectError, Stamped};
+use crate::version::Version;
+
+pub use modcache::module_cache;
+
+/// The family a source belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A `go` found on PATH.
+    Path,
+    /// The `GOROOT` environment variable.
+    GorootEnv,
+    /// A `GOROOT=` line in the user's go env file (`go env -w`).
+    GoEnvFile,
+    /// The official archive or installer location (`/usr/local/go`, `C:\Program Files\Go`).
+    Official,
+    /// A Homebrew Cellar (`/opt/homebrew`, `/usr/local`, Linuxbrew).
+    Homebrew,
+    /// MacPorts (`/opt/local/lib/go`).
+    Macports,
+    /// A distribution package (`/usr/lib/go-*`, `/usr/lib/golang`, `/usr/lib/go`).
+    Distro,
+    /// A snap revision (`/snap/go/<rev>`).
+    Snap,
+    /// A golang.org/dl download (`~/sdk/go1.X.Y`).
+    Sdk,
+    /// A toolchain cmd/go downloaded into the module cache.
+    ModuleCache,
+    /// goenv (`~/.goenv/versions/*`).
+    Goenv,
+    /// voidint/g (`~/.g/versions/*`).
+    G,
+    /// gvm (`~/.gvm/gos/*`).
+    Gvm,
+    /// asdf (`~/.asdf/installs/golang/*/go`).
+    Asdf,
+    /// mise (`~/.local/share/mise/installs/go/*`).
+    Mise,
+    /// groot's own toolchains ([`groot_home`]`/toolchains/*`).
+    Groot,
+    /// The GOROOT the go that runs here ends with, when no other source found it.
+    Resolved,
+}
+
+impl SourceKind {
+    /// The stable snake_case name (as in JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Path => "path",
+            SourceKind::GorootEnv => "goroot_env",
+            SourceKind::GoEnvFile => "go_env_file",
+            SourceKind::Official => "official",
+            SourceKind::Homebrew => "homebrew",
+            SourceKind::Macports => "macports",
+            SourceKind::Distro => "distro",
+            SourceKind::Snap => "snap",
+            SourceKind::Sdk => "sdk",
+            SourceKind::ModuleCache => "module_cache",
+            SourceKind::Goenv => "goenv",
+            SourceKind::G => "g",
+            SourceKind::Gvm => "gvm",
+            SourceKind::Asdf => "asdf",
+            SourceKind::Mise => "mise",
+            SourceKind::Groot => "groot",
+            SourceKind::Resolved => "resolved",
+        }
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One route by which an installation was reached.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub kind: SourceKind,
+    /// The logical path this source named, as it spelt it: a `go` on PATH, a GOROOT value, a
+    /// directory entry.
+    #[serde(serialize_with = "lossy::path")]
+    pub via: PathBuf,
+    /// Where exactly, for people: `PATH entry 3 (/usr/bin)`, `$GOROOT`,
+    /// `/home/u/.config/go/env:2`, `/usr/lib/go-*`.
+    pub detail: String,
+    /// The 0-based PATH index, for [`SourceKind::Path`].
+    pub index: Option<usize>,
+    /// The file that named it, for [`SourceKind::GoEnvFile`].
+    #[serde(serialize_with = "lossy::opt_path")]
+    pub file: Option<PathBuf>,
+    /// The 1-based line in `file`.
+    pub line: Option<usize>,
+}
+
+impl Source {
+    /// A source without index or file.
+    pub fn new(kind: SourceKind, via: impl Into<PathBuf>, detail: impl Into<String>) -> Source {
+        Source {
+            kind,
+            via: via.into(),
+            detail: detail.into(),
+            index: None,
+            file: None,
+            line: None,
+        }
+    }
+}
+
+/// How a place was searched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchStatus {
+    /// The place exists and was read.
+    Searched,
+    /// The place does not exist.
+    Absent,
+    /// The place exists but could not be read.
+    Unreadable,
+    /// The variable or setting that names the place is not set.
+    NotSet,
+}
+
+/// A place discovery looked at, whether or not it held anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SearchedPlace {
+    pub kind: SourceKind,
+    /// A directory, a pattern (`/usr/lib/go-*`), a variable (`$GOROOT`) or `PATH`.
+    pub place: String,
+    pub status: SearchStatus,
+    /// How many candidates it gave.
+    pub candidates: usize,
+    /// Why it could not be read, or what disabled it.
+    pub note: Option<String>,
+}
+
+/// Why a candidate is not an installation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectKind {
+    /// The path does not exist.
+    Missing,
+    /// A symlink whose target does not exist.
+    DanglingLink,
+    /// Too many levels of symlinks.
+    SymlinkLoop,
+    /// The path could not be read.
+    Unreadable,
+    /// A directory was expected.
+    NotADirectory,
+    /// A file was expected (a directory named `go` on PATH).
+    NotAFile,
+    /// A `go` without an execute bit.
+    NotExecutable,
+    /// A directory with neither `pkg/tool` nor `bin/go`.
+    NotAGoTree,
+    /// A script where a go binary should be (a version-manager shim or wrapper).
+    Script,
+    /// A file that is not a Go program.
+    NotGo,
+    /// A go binary with no Go tree around it or stamped in it.
+    NoTree,
+}
+
+/// A candidate that is not an installation, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rejected {
+    #[serde(serialize_with = "lossy::path")]
+    pub path: PathBuf,
+    pub source: Source,
+    pub kind: RejectKind,
+    pub reason: String,
+}
+
+/// Where an install's version was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionOrigin {
+    /// The build info of `bin/go`.
+    Binary,
+    /// The tree's `VERSION` file (the binary could not be read).
+    VersionFile,
+}
+
+/// Something wrong with an install beyond missing parts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// A stable code: `go_unreadable`, `go_is_script`, `go_not_a_go_binary`,
+    /// `version_file_unreadable`, `version_file_invalid`, `version_mismatch`,
+    /// `incomplete_download`, `name_mismatch`, `foreign_os`, `foreign_arch`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The state of an install's tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Health {
+    /// Parts a complete tree has and this one lacks (`pkg/tool`, `bin/go`, `src`, `VERSION`,
+    /// `go.env`, `pkg/tool/GOOS_GOARCH`).
+    pub missing: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl Health {
+    /// Nothing missing, nothing wrong.
+    pub fn is_ok(&self) -> bool {
+        self.missing.is_empty() && self.problems.is_empty()
+    }
+
+    fn problem(&mut self, code: &'static str, message: impl Into<String>) {
+        let p = Problem {
+            code,
+            message: message.into(),
+        };
+        if !self.problems.contains(&p) {
+            self.problems.push(p);
+        }
+    }
+}
+
+/// One Go installation, however many routes lead to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Install {
+    /// The canonical logical path of its root (every symlink resolved).
+    #[serde(serialize_with = "lossy::path")]
+    pub root: PathBuf,
+    /// Every spelling that reached it (a `go` on PATH, a link to the root, the root itself),
+    /// in discovery order, without repeats.
+    #[serde(serialize_with = "lossy::paths")]
+    pub paths: Vec<PathBuf>,
+    /// Every route, in discovery order.
+    pub sources: Vec<Source>,
+    /// The runtime version (`go1.22.10`), from the binary or else from `VERSION`.
+    pub version: Option<String>,
+    pub version_origin: Option<VersionOrigin>,
+    /// GOOS and GOARCH of `bin/go`, from its header.
+    pub goos: Option<String>,
+    pub goarch: Option<String>,
+    /// Every architecture in the binary (several for a universal Mach-O).
+    pub archs: Vec<String>,
+    /// `bin/go` (or `bin/go.exe`), when it is a file.
+    #[serde(serialize_with = "lossy::opt_path")]
+    pub go: Option<PathBuf>,
+    pub health: Health,
+    /// The GOROOT the go that runs here ends with (or, when go fails, the tree of that go).
+    pub active: bool,
+    /// What the binary reader said, for callers that need more than the summary.
+    #[serde(skip)]
+    pub binary: Option<GoBinary>,
+    /// The full tree inspection.
+    #[serde(skip)]
+    pub tree: Tree,
+}
+
+impl Install {
+    /// True when some route is of this kind.
+    pub fn has_source(&self, kind: SourceKind) -> bool {
+        self.sources.iter().any(|s| s.kind == kind)
+    }
+}
+
+/// Everything discovery found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inventory {
+    /// Installations in the order they were first reached (PATH first).
+    pub installs: Vec<Install>,
+    /// Candidates that are not installations.
+    pub rejected: Vec<Rejected>,
+    /// Every place looked at.
+    pub searched: Vec<SearchedPlace>,
+}
+
+impl Inventory {
+    /// The install marked active, if any.
+    pub fn active(&self) -> Option<&Install> {
+        self.installs.iter().find(|i| i.active)
+    }
+
+    /// The install at a canonical root.
+    pub fn find(&self, root: &Path) -> Option<&Install> {
+        self.installs.iter().find(|i| i.root == root)
+    }
+}
+
+/// groot's own data directory: `$GROOT_HOME` when set (made absolute against the working
+/// directory), else per OS `$XDG_DATA_HOME/groot` (when absolute) or `~/.local/share/groot` on
+/// Linux and other Unix systems, `~/Library/Application Support/groot` on macOS and
+/// `%LocalAppData%\groot` on Windows. `None` when no base directory is known.
+pub fn groot_home(host: &Host) -> Option<PathBuf> {
+    if let Some(v) = host.var_os(env_vars::GROOT_HOME).filter(|v| !v.is_empty()) {
+        return Some(host.absolute(Path::new(v)));
+    }
+    match host.os() {
+        Os::Windows => host
+            .var_os(env_vars::LOCALAPPDATA)
+            .filter(|v| !v.is_empty())
+            .map(|d| PathBuf::from(d).join("groot")),
+        Os::MacOs => host
+            .home()
+            .map(|h| h.join("Library").join("Application Support").join("groot")),
+        _ => host
+            .var_os(env_vars::XDG_DATA_HOME)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| host.home().map(|h| h.join(".local").join("share")))
+            .map(|d| d.join("groot")),
+    }
+}
+
+/// Where groot installs toolchains: [`groot_home`]`/toolchains`, one directory per toolchain.
+pub fn groot_toolchains(host: &Host) -> Option<PathBuf> {
+    groot_home(host).map(|h| h.join("toolchains"))
+}
+
+/// What a candidate's name promises about it (module-cache and `~/sdk` names are exact).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Expect {
+    toolchain: Option<String>,
+    goos: Option<String>,
+    goarch: Option<String>,
+}
+
+/// What a source proposes.
+#[derive(Clone, Debug)]
+enum What {
+    /// A directory that may be a GOROOT.
+    Dir(PathBuf),
+    /// A `go` executable; its tree is found as cmd/go finds GOROOT.
+    Binary(PathBuf),
+    /// Already known not to be an install.
+    Reject(RejectKind, String),
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    what: What,
+    source: Source,
+    /// Problems the source saw (an interrupted download).
+    problems: Vec<Problem>,
+    expect: Expect,
+}
+
+/// The search in progress: the host, candidates so far and places looked at.
+struct Search<'h> {
+    host: &'h Host,
+    candidates: Vec<Candidate>,
+    searched: Vec<SearchedPlace>,
+    user_env: OnceCell<UserEnv>,
+}
+
+impl<'h> Search<'h> {
+    fn new(host: &'h Host) -> Search<'h> {
+        Search {
+            host,
+            candidates: Vec::new(),
+            searched: Vec::new(),
+            user_env: OnceCell::new(),
+        }
+    }
+
+    /// The user's go env file, read once.
+    fn user_env(&self) -> &UserEnv {
+        self.user_env
+            .get_or_init(|| envfile::read_user_env(self.host, None))
+    }
+
+    fn push(&mut self, what: What, source: Source) -> &mut Candidate {
+        self.candidates.push(Candidate {
+            what,
+            source,
+            problems: Vec::new(),
+            expect: Expect::default(),
+        });
+        let last = self.candidates.len() - 1;
+        &mut self.candidates[last]
+    }
+
+    fn place(
+        &mut self,
+        kind: SourceKind,
+        place: impl Into<String>,
+        status: SearchStatus,
+        candidates: usize,
+        note: Option<String>,
+    ) {
+        self.searched.push(SearchedPlace {
+            kind,
+            place: place.into(),
+            status,
+            candidates,
+            note,
+        });
+    }
+
+    /// A single well-known directory: a candidate when anything is there (a dangling link
+    /// too, so it can be reported), otherwise recorded as absent.
+    fn well_known(&mut self, kind: SourceKind, dir: PathBuf, detail: &str) {
+        let present = self.host.fs().symlink_metadata(&dir).is_ok();
+        let shown = dir.display().to_string();
+        if present {
+            self.push(What::Dir(dir.clone()), Source::new(kind, dir, detail));
+            self.place(kind, shown, SearchStatus::Searched, 1, None);
+        } else {
+            self.place(kind, shown, SearchStatus::Absent, 0, None);
+        }
+    }
+
+    /// Every entry of `parent` whose name `accept`s, as a candidate at `to_root(entry)`.
+    /// Hidden names and plain files are skipped; links (even dangling ones) are candidates.
+    /// `pattern` names the place in reports (`/usr/lib/go-*`). Returns the candidates' indices.
+    fn scan(
+        &mut self,
+        kind: SourceKind,
+        parent: &Path,
+        pattern: &str,
+        accept: impl Fn(&str) -> bool,
+        to_root: impl Fn(&Path) -> PathBuf,
+    ) -> std::ops::Range<usize> {
+        let start = self.candidates.len();
+        let fs = self.host.fs();
+        let entries = match fs.read_dir(parent) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.place(kind, pattern, SearchStatus::Absent, 0, None);
+                return start..start;
+            }
+            Err(e) => {
+                self.place(
+                    kind,
+                    pattern,
+                    SearchStatus::Unreadable,
+                    0,
+                    Some(format!("cannot read {}: {e}", parent.display())),
+                );
+                return start..start;
+            }
+        };
+        for e in entries {
+            let name = e.name.to_string_lossy();
+            if name.starts_with('.') || !accept(&name) {
+                continue;
+            }
+            if fs.symlink_metadata(&e.path).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            let root = to_root(&e.path);
+            self.push(What::Dir(root.clone()), Source::new(kind, root, pattern));
+        }
+        let n = self.candidates.len() - start;
+        self.place(kind, pattern, SearchStatus::Searched, n, None);
+        start..self.candidates.len()
+    }
+}
+
+/// Finds every Go installation `host` has. `active` is the explanation of the go that runs
+/// here (from [`resolve::explain`]), used to mark the active install and to add it when no
+/// other source reaches it.
+pub fn discover(
+    host: &Host,
+    inspect: &dyn Inspect,
+    active: Option<&resolve::Explanation>,
+) -> Inventory {
+    let mut search = Search::new(host);
+    path::search(&mut search);
+    env::search(&mut search);
+    system::search(&mut search);
+    managers::search(&mut search);
+    modcache::search(&mut search);
+    let Search {
+        candidates,
+        mut searched,
+        ..
+    } = search;
+
+    let mut merger = Merger::new(host, inspect);
+    for c in candidates {
+        merger.add(c);
+    }
+    merger.attach_loose();
+
+    let target = active.and_then(|ex| ActiveTarget::of(host, ex));
+    let mut active_idx = target.as_ref().and_then(|t| merger.find_active(t));
+    if active_idx.is_none() {
+        if let Some(ActiveTarget::Goroot(root)) = &target {
+            let before = merger.groups.len();
+            merger.add(Candidate {
+                what: What::Dir(root.clone()),
+                source: Source::new(
+                    SourceKind::Resolved,
+                    root.clone(),
+                    "the GOROOT go reports here",
+                ),
+                problems: Vec::new(),
+                expect: Expect::default(),
+            });
+            searched.push(SearchedPlace {
+                kind: SourceKind::Resolved,
+                place: root.display().to_string(),
+                status: SearchStatus::Searched,
+                candidates: 1,
+                note: None,
+            });
+            if merger.groups.len() > before {
+                active_idx = Some(before);
+            }
+        }
+    }
+
+    let Merger {
+        groups,
+        mut rejected,
+        loose,
+        ..
+    } = merger;
+    rejected.extend(loose.into_iter().map(|l| {
+        Rejected {
+            path: l.path,
+            source: l.source,
+            kind: RejectKind::NoTree,
+            reason:
+                "a go binary with no Go tree around it or stamped in it: cmd/go would not find \
+                 its GOROOT"
+                    .to_owned(),
+        }
+    }));
+    let installs = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| evaluate(host, inspect, g, active_idx == Some(i)))
+        .collect();
+    Inventory {
+        installs,
+        rejected,
+        searched,
+    }
+}
+
+/// Candidates that reached one root.
+#[derive(Debug)]
+struct Group {
+    root: PathBuf,
+    identity: Option<same_file::Handle>,
+    /// Each route: the candidate's position in discovery order, the path it named, its source.
+    routes: Vec<(usize, PathBuf, Source)>,
+    problems: Vec<Problem>,
+    expects: Vec<Expect>,
+}
+
+impl Group {
+    /// The position of its earliest route.
+    fn first(&self) -> usize {
+        self.routes.iter().map(|r| r.0).min().unwrap_or(usize::MAX)
+    }
+
+    /// Paths (without repeats) and sources in discovery order.
+    fn into_routes(mut self) -> (Group, Vec<PathBuf>, Vec<Source>) {
+        let mut routes = std::mem::take(&mut self.routes);
+        routes.sort_by_key(|r| r.0);
+        let mut paths = Vec::new();
+        let mut sources: Vec<Source> = Vec::new();
+        for (_, path, source) in routes {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        (self, paths, sources)
+    }
+}
+
+/// A go binary whose tree was not found next to it; it may still be a copy or hard link of a
+/// tree's `bin/go`.
+#[derive(Debug)]
+struct Loose {
+    seq: usize,
+    path: PathBuf,
+    source: Source,
+}
+
+/// Where a candidate leads.
+enum Located {
+    Root(PathBuf),
+    Loose,
+    Rejected(RejectKind, String),
+}
+
+struct Merger<'a> {
+    host: &'a Host,
+    inspect: &'a dyn Inspect,
+    groups: Vec<Group>,
+    rejected: Vec<Rejected>,
+    loose: Vec<Loose>,
+    /// Candidates added so far.
+    seq: usize,
+}
+
+impl<'a> Merger<'a> {
+    fn new(host: &'a Host, inspect: &'a dyn Inspect) -> Merger<'a> {
+        Merger {
+            host,
+            inspect,
+            groups: Vec::new(),
+            rejected: Vec::new(),
+            loose: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    fn add(&mut self, c: Candidate) {
+        let seq = self.seq;
+        self.seq += 1;
+        let located = match &c.what {
+            What::Dir(p) => locate_dir(self.host, p),
+            What::Binary(p) => locate_binary(self.host, self.inspect, p),
+            What::Reject(kind, reason) => Located::Rejected(*kind, reason.clone()),
+        };
+        let via = match &c.what {
+            What::Dir(p) | What::Binary(p) => p.clone(),
+            What::Reject(..) => c.source.via.clone(),
+        };
+        match located {
+            Located::Rejected(kind, reason) => self.rejected.push(Rejected {
+                path: via,
+                source: c.source,
+                kind,
+                reason,
+            }),
+            Located::Loose => self.loose.push(Loose {
+                seq,
+                path: via,
+                source: c.source,
+            }),
+            Located::Root(root) => {
+                let i = self.group_for(root);
+                let g = &mut self.groups[i];
+                g.routes.push((seq, via, c.source));
+                for p in c.problems {
+                    if !g.problems.contains(&p) {
+                        g.problems.push(p);
+                    }
+                }
+                if c.expect != Expect::default() {
+                    g.expects.push(c.expect);
+                }
+            }
+        }
+    }
+
+    /// The group of a canonical root: the same path, or the same directory by identity (a bind
+    /// mount, a case-insensitive spelling); a new group otherwise.
+    fn group_for(&mut self, root: PathBuf) -> usize {
+        if let Some(i) = self.groups.iter().position(|g| g.root == root) {
+            return i;
+        }
+        let identity = self
+            .host
+            .fs()
+            .real_following(&root)
+            .ok()
+            .and_then(|real| same_file::Handle::from_path(real).ok());
+        if let Some(id) = &identity {
+            if let Some(i) = self
+                .groups
+                .iter()
+                .position(|g| g.identity.as_ref() == Some(id))
+            {
+                return i;
+            }
+        }
+        self.groups.push(Group {
+            root,
+            identity,
+            routes: Vec::new(),
+            problems: Vec::new(),
+            expects: Vec::new(),
+        });
+        self.groups.len() - 1
+    }
+
+    /// Loose binaries that are a tree's `bin/go` by file identity (a hard link or the same file
+    /// through a bind mount) join that tree.
+    fn attach_loose(&mut self) {
+        let suffix = self.host.os().exe_suffix();
+        let fs = self.host.fs();
+        let mut still = Vec::new();
+        for l in std::mem::take(&mut self.loose) {
+            let hit = self.groups.iter().position(|g| {
+                fs.same_file(&l.path, &g.root.join("bin").join(format!("go{suffix}")))
+            });
+            match hit {
+                Some(i) => self.groups[i].routes.push((l.seq, l.path, l.source)),
+                None => still.push(l),
+            }
+        }
+        self.loose = still;
+        // A hard-linked go on PATH may come before the tree's own source.
+        self.groups.sort_by_key(Group::first);
+    }
+
+    fn find_active(&self, target: &ActiveTarget) -> Option<usize> {
+        let fs = self.host.fs();
+        match target {
+            ActiveTarget::Goroot(root) => self.groups.iter().position(|g| {
+                g.root == *root || (g.identity.is_some() && fs.same_file(&g.root, root))
+            }),
+            ActiveTarget::Binary(bin) => {
+                let suffix = self.host.os().exe_suffix();
+                self.groups.iter().position(|g| {
+                    fs.same_file(bin, &g.root.join("bin").join(format!("go{suffix}")))
+                })
+            }
+        }
+    }
+}
+
+/// What decides the active install.
+enum ActiveTarget {
+    /// The canonical GOROOT go ends with.
+    Goroot(PathBuf),
+    /// The go binary that runs, when go fails before it has a GOROOT.
+    Binary(PathBuf),
+}
+
+impl ActiveTarget {
+    fn of(host: &Host, ex: &resolve::Explanation) -> Option<ActiveTarget> {
+        if let Some(g) = ex.goroot.as_deref().filter(|g| !g.is_empty()) {
+            if let Ok(r) = host.fs().canonicalize(&host.absolute(Path::new(g))) {
+                return Some(ActiveTarget::Goroot(r.path));
+            }
+        }
+        ex.go
+            .as_ref()
+            .map(|g| ActiveTarget::Binary(host.absolute(g)))
+    }
+}
+
+/// Resolves a directory candidate to a canonical Go root.
+fn locate_dir(host: &Host, path: &Path) -> Located {
+    let fs = host.fs();
+    let abs = host.absolute(path);
+    let resolved = match fs.canonicalize(&abs) {
+        Ok(r) => r.path,
+        Err(e) => return unresolvable(&abs, e),
+    };
+    if !fs.is_dir(&resolved) {
+        return Located::Rejected(
+            RejectKind::NotADirectory,
+            format!("{} is not a directory", resolved.display()),
+        );
+    }
+    if !is_goroot(fs, &resolved) && !fs.is_file(&go_in(host.os(), &resolved)) {
+        return Located::Rejected(
+            RejectKind::NotAGoTree,
+            format!(
+                "{} is not a Go tree: it has neither pkg/tool nor bin/go",
+                resolved.display()
+            ),
+        );
+    }
+    Located::Root(resolved)
+}
+
+fn unresolvable(abs: &Path, e: ResolveError) -> Located {
+    match e {
+        ResolveError::Loop { .. } => Located::Rejected(
+            RejectKind::SymlinkLoop,
+            format!(
+                "too many levels of symbolic links resolving {}",
+                abs.display()
+            ),
+        ),
+        ResolveError::Missing { path, hops } if hops.is_empty() => Located::Rejected(
+            RejectKind::Missing,
+            format!("{} does not exist", path.display()),
+        ),
+        ResolveError::Missing { path, hops } => Located::Rejected(
+            RejectKind::DanglingLink,
+            format!(
+                "dangling symlink: {} points to {}, and {} does not exist",
+                hops[0].link.display(),
+                hops[0].target.display(),
+                path.display()
+            ),
+        ),
+        ResolveError::Io { path, source } => Located::Rejected(
+            RejectKind::Unreadable,
+            format!("cannot read {}: {source}", path.display()),
+        ),
+    }
+}
+
+fn go_in(os: Os, root: &Path) -> PathBuf {
+    root.join("bin").join(format!("go{}", os.exe_suffix()))
+}
+
+/// Finds the tree of a `go` executable as cmd/go finds its GOROOT: the directory two levels up
+/// (three for `bin/GOOS_GOARCH/go`), first as given and then with symlinks resolved; then the
+/// snap launcher; then the GOROOT stamped into the binary.
+fn locate_binary(host: &Host, inspect: &dyn Inspect, path: &Path) -> Located {
+    let fs = host.fs();
+    let abs = host.absolute(path);
+    for up in tree_guesses(&abs) {
+        if is_goroot(fs, &up) {
+            return locate_dir(host, &up);
+        }
+    }
+    let resolved = match fs.canonicalize(&abs) {
+        Ok(r) => r.path,
+        Err(e) => return unresolvable(&abs, e),
+    };
+    for up in tree_guesses(&resolved) {
+        if is_goroot(fs, &up) {
+            return locate_dir(host, &up);
+        }
+    }
+    if let Some(root) = snap_root(host, &abs, &resolved) {
+        return locate_dir(host, &root);
+    }
+    match inspect.inspect(fs, &abs) {
+        Err(InspectError::Script { interpreter, .. }) => Located::Rejected(
+            RejectKind::Script,
+            format!(
+                "a script ({interpreter}), not a go binary: a version manager's shim or a wrapper"
+            ),
+        ),
+        Err(e @ InspectError::Unreadable { .. }) => {
+            Located::Rejected(RejectKind::Unreadable, e.to_string())
+        }
+        Err(e) => Located::Rejected(RejectKind::NotGo, e.to_string()),
+        Ok(b) => match &b.stamped_goroot {
+            Stamped::Known(g) if !g.is_empty() && is_goroot(fs, Path::new(g)) => {
+                locate_dir(host, Path::new(g))
+            }
+            _ => Located::Loose,
+        },
+    }
+}
+
+/// `exe/../..`, and `exe/../../..` when the binary sits in `bin/GOOS_GOARCH/`.
+fn tree_guesses(exe: &Path) -> Vec<PathBuf> {
+    let bin = dir(exe);
+    let mut out = vec![dir(&bin)];
+    let cross = bin
+        .file_name()
+        .and_then(OsStr::to_str)
+        .is_some_and(|n| n.contains('_'))
+        && dir(&bin).file_name() == Some(OsStr::new("bin"));
+    if cross {
+        out.push(dir(&dir(&bin)));
+    }
+    out
+}
+
+/// `/snap/bin/go` is a link to the snap launcher, which runs `/snap/go/current/bin/go`.
+fn snap_root(host: &Host, abs: &Path, resolved: &Path) -> Option<PathBuf> {
+    if host.os() != Os::Linux || resolved.file_name() != Some(OsStr::new("snap")) {
+        return None;
+    }
+    let name = abs.file_name()?;
+    (dir(abs) == Path::new("/snap/bin")).then(|| Path::new("/snap").join(name).join("current"))
+}
+
+/// Reads the binary and the tree of a merged group and judges its health.
+fn evaluate(host: &Host, inspect: &dyn Inspect, g: Group, active: bool) -> Install {
+    let (g, paths, sources) = g.into_routes();
+    let fs = host.fs();
+    let os = host.os();
+    let go = go_in(os, &g.root);
+    let mut health = Health::default();
+    let binary = if fs.is_file(&go) {
+        match inspect.inspect(fs, &go) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                let code = match e {
+                    InspectError::Script { .. } => "go_is_script",
+                    InspectError::Unreadable { .. } => "go_unreadable",
+                    _ => "go_not_a_go_binary",
+                };
+                health.problem(code, e.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let target = binary.as_ref().and_then(GoBinary::target);
+    // go.env is required from Go 1.21; without a readable binary only VERSION can tell.
+    let minor = match binary.as_ref().and_then(|b| b.version.minor()) {
+        Some(m) => Some(m),
+        None => fs
+            .read(&g.root.join("VERSION"))
+            .ok()
+            .and_then(|d| VersionFile::parse(&String::from_utf8_lossy(&d)))
+            .and_then(|v| v.runtime_version().minor()),
+    };
+    let tree = inspect_tree(
+        fs,
+        &g.root,
+        os,
+        target.as_deref(),
+        minor.is_some_and(|m| m >= 21),
+    );
+    health.missing = tree.missing.clone();
+
+    if let Some(e) = &tree.version_error {
+        health.problem("version_file_unreadable", e.clone());
+    }
+    let file_version = tree.version_file.as_ref().and_then(|vf| {
+        let named = Version::from_toolchain(&vf.version);
+        let devel = vf.version.starts_with("devel");
+        if named.is_none() && !devel {
+            health.problem(
+                "version_file_invalid",
+                format!(
+                    "VERSION does not name a Go release: {:?}",
+                    truncate(&vf.version, 60)
+                ),
+            );
+            return None;
+        }
+        Some((vf.version.clone(), named))
+    });
+    let (version, version_origin) = match (&binary, &file_version) {
+        (Some(b), _) => (Some(b.version.raw.clone()), Some(VersionOrigin::Binary)),
+        (None, Some((v, _))) => (Some(v.clone()), Some(VersionOrigin::VersionFile)),
+        (None, None) => (None, None),
+    };
+    if let (Some(b), Some((text, Some(named)))) = (&binary, &file_version) {
+        if let Some(release) = &b.version.release {
+            if !b.version.devel && release.to_string() != named.to_string() {
+                health.problem(
+                    "version_mismatch",
+                    format!(
+                        "VERSION says {text} but bin/go is {}: the tree holds parts of two releases",
+                        b.version.raw
+                    ),
+                );
+            }
+        }
+    }
+    for p in g.problems {
+        health.problem(p.code, p.message);
+    }
+    if let Some(b) = &binary {
+        for e in &g.expects {
+            check_expectation(&mut health, e, b);
+        }
+        check_platform(&mut health, host, b);
+    }
+
+    Install {
+        root: g.root,
+        paths,
+        sources,
+        version,
+        version_origin,
+        goos: binary.as_ref().and_then(|b| b.goos.clone()),
+        goarch: binary.as_ref().and_then(|b| b.goarch.clone()),
+        archs: binary.as_ref().map(|b| b.archs.clone()).unwrap_or_default(),
+        go: tree.go_binary.clone(),
+        health,
+        active,
+        binary,
+        tree,
+    }
+}
+
+/// A module-cache or `~/sdk` directory name promises a toolchain and a platform.
+fn check_expectation(health: &mut Health, e: &Expect, b: &GoBinary) {
+    if let Some(want) = &e.toolchain {
+        let same = match (Version::from_toolchain(want), &b.version.release) {
+            (Some(w), Some(r)) => w.to_string() == r.to_string(),
+            _ => true,
+        };
+        if !same {
+            health.problem(
+                "name_mismatch",
+                format!(
+                    "the directory is named for {want} but bin/go is {}",
+                    b.version.raw
+                ),
+            );
+        }
+    }
+    let differs = |want: &Option<String>, got: &Option<String>| matches!((want, got), (Some(w), Some(g)) if w != g);
+    if differs(&e.goos, &b.goos) || differs(&e.goarch, &b.goarch) {
+        health.problem(
+            "name_mismatch",
+            format!(
+                "the directory is named for {}/{} but bin/go is built for {}/{}",
+                e.goos.as_deref().unwrap_or("?"),
+                e.goarch.as_deref().unwrap_or("?"),
+                b.goos.as_deref().unwrap_or("?"),
+                b.goarch.as_deref().unwrap_or("?"),
+            ),
+        );
+    }
+}
+
+/// A binary built for another OS or architecture than the host's.
+fn check_platform(health: &mut Health, host: &Host, b: &GoBinary) {
+    if let Some(goos) = &b.goos {
+        if Os::from_goos(goos) != Some(host.os()) {
+            health.problem(
+                "foreign_os",
+                format!(
+                    "bin/go is built for {goos}, this machine runs {}",
+                    host.os()
+                ),
+            );
+            return;
+        }
+    }
+    let Some(goarch) = &b.goarch else { return };
+    let here = host.arch();
+    if goarch == here || b.archs.iter().any(|a| a == here) || runs_natively(here, goarch) {
+        return;
+    }
+    let how = if host.os() == Os::MacOs && here == "arm64" && goarch == "amd64" {
+        "it runs under Rosetta 2, slower, and builds amd64 programs by default"
+    } else {
+        "it runs only under emulation, if at all"
+    };
+    health.problem(
+        "foreign_arch",
+        format!("bin/go is built for {goarch}, this machine is {here}: {how}"),
+    );
+}
+
+/// 32-bit binaries that a 64-bit CPU of the same family runs directly.
+fn runs_natively(host_arch: &str, bin_arch: &str) -> bool {
+    matches!((host_arch, bin_arch), ("amd64", "386") | ("arm64", "arm"))
+}
+
+/// Paths in JSON as text, replacing bytes that are not UTF-8 (serde refuses such paths, which
+/// would make one odd directory name fail the whole report).
+mod lossy {
+    use std::path::{Path, PathBuf};
+
+    use serde::Serializer;
+
+    pub fn path<S: Serializer, P: AsRef<Path>>(p: &P, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&p.as_ref().to_string_lossy())
+    }
+
+    pub fn opt_path<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_some(&*p.to_string_lossy()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn paths<S: Serializer, V: AsRef<[PathBuf]>>(v: &V, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.as_ref().iter().map(|p| p.to_string_lossy()))
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}

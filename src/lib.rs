@@ -8,6 +8,7 @@
 //! * [`version`]: Go version strings in every form Go uses.
 //! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
 //!   health and whether it is the one that runs here.
+//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
 pub mod discovery;
 pub mod env_vars;
 pub mod envfile;
@@ -16,6 +17,7 @@ pub mod host;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod shell;
 pub mod toolchain;
 pub mod verify;
 pub mod version;

@@ -1,0 +1,31 @@
+//! The shell layer: which startup files each shell reads in each mode and context, what those
+//! files do to PATH and the Go variables, and the safe editor `groot fix` uses to change them.
+//!
+//! * [`kind`], [`rules`]: shells and their startup files per mode, as data.
+//! * [`context`]: the launch contexts a Go user meets (a new terminal, VS Code, GoLand, GUI apps,
+//!   tmux, `ssh host cmd`, cron, CI, Docker) mapped to shells and modes per OS.
+//! * [`parse_sh`], [`parse_fish`], [`syntax`]: tolerant readers of sh/bash/zsh and fish files.
+//! * [`analyze`]: follows a shell's startup, file by file, and records every effect on PATH,
+//!   GOROOT, GOPATH, GOBIN, GOTOOLCHAIN… with file and line; predicts the environment and the
+//!   `go` each context gets. What it cannot understand it reports as an unknown effect.
+//! * [`path_helper`]: macOS `path_helper`, reimplemented.
+//! * [`edit`]: planned, backed-up, atomic, idempotent and undoable edits of startup files.
+//!
+//! Nothing in this layer reads the process environment, spawns a process or prints: the
+//! machine comes in through [`platform`] (an env map, an OS, a filesystem under a root).
+
+pub mod analyze;
+pub mod context;
+pub mod edit;
+pub mod kind;
+pub mod managers;
+pub mod parse_fish;
+pub mod parse_sh;
+pub mod path_helper;
+pub mod platform;
+pub mod rules;
+pub mod syntax;
+
+pub use kind::ShellKind;
+pub use platform::{Distro, Env, MemFs, Os, Platform, RootedFs, StartupFs};
+pub use rules::{Invocation, Mode};

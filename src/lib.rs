@@ -9,7 +9,10 @@
 //! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
 //!   health and whether it is the one that runs here.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
+//! * [`dist`]: the release index, verified downloads, safe extraction and the install
+//!   transaction for groot's own toolchains.
 pub mod discovery;
+pub mod dist;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

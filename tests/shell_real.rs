@@ -256,6 +256,7 @@ fn fish_layout(seed: u64, home: &Path) {
     }
 }
 
+#[allow(clippy::print_stderr)] // a skipped comparison must be visible in the test output
 fn compare(kind: ShellKind, program: &str, layout: fn(u64, &Path), seeds: u64, modes: &[Mode]) {
     if !have(program) {
         eprintln!("skipping: {program} is not installed");

@@ -735,7 +735,7 @@ impl<'a> Sim<'a> {
                         continue;
                     }
                     let p = self.resolve_spec(path);
-                    let analyzed = !p.extension().is_some_and(|e| e == "ps1");
+                    let analyzed = p.extension().is_none_or(|e| e != "ps1");
                     self.visit(
                         &p,
                         Via::Startup {
@@ -2716,7 +2716,7 @@ fn unescape_fish_uvar(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() + 0 && b.get(i + 1) == Some(&b'x') {
+        if b[i] == b'\\' && i + 3 < b.len() && b.get(i + 1) == Some(&b'x') {
             if let Ok(v) =
                 u8::from_str_radix(std::str::from_utf8(&b[i + 2..i + 4]).unwrap_or("zz"), 16)
             {

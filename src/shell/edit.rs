@@ -1,1 +1,829 @@
-//! placeholder
+//! The safe editor behind `groot fix`: planned, reviewable, reversible edits of startup files.
+//!
+//! A plan ([`plan_edit`]) is pure: from a file's current bytes it computes the new bytes — a
+//! managed block between `# >>> groot >>>` and `# <<< groot <<<` (replaced in place, added at
+//! the end, or removed when the desired text is empty) and stale lines commented out with a
+//! note, never deleted — plus a unified diff and the hash of what it saw. Everything outside
+//! the block keeps its bytes: line endings (CRLF stays CRLF), a missing final newline, bytes
+//! that are not UTF-8, very long lines. Planning the same edit on the result changes nothing.
+//!
+//! [`apply`] refuses when any file changed since its plan or cannot be written, then backs up
+//! every file into a timestamped directory with a journal, and writes each one atomically (a
+//! temp file in the same directory, then rename) with its mode and owner. A symlinked dotfile
+//! (stow, chezmoi) is followed to its target, so the link itself stays a link. [`undo`] uses
+//! the journal to put every file back byte for byte, deleting files the edit created.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// First line of groot's managed block.
+pub const BEGIN_MARKER: &str = "# >>> groot >>>";
+/// Last line of groot's managed block.
+pub const END_MARKER: &str = "# <<< groot <<<";
+/// Start of a line groot commented out.
+pub const DISABLED_PREFIX: &str = "# [groot: ";
+
+/// Errors of planning, applying and undoing edits.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("{path}: the groot block is broken ({what} at line {line}); fix or remove the markers by hand")]
+    BrokenMarkers {
+        path: PathBuf,
+        line: usize,
+        what: &'static str,
+    },
+    #[error("{path}: line {line} is not `{expected}` any more")]
+    LineMismatch {
+        path: PathBuf,
+        line: usize,
+        expected: String,
+    },
+    #[error("{path}: line {line} is inside groot's own block")]
+    LineInBlock { path: PathBuf, line: usize },
+    #[error("the block text contains a groot marker line")]
+    MarkerInBlock,
+    #[error("{path}: changed since the plan was made; plan again")]
+    Changed { path: PathBuf },
+    #[error("{path}: file is read-only")]
+    ReadOnlyFile { path: PathBuf },
+    #[error("{path}: directory is not writable")]
+    ReadOnlyDir { path: PathBuf },
+    #[error("{path}: too many levels of symbolic links")]
+    SymlinkLoop { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot back up {path} to {backup}: {source}")]
+    Backup {
+        path: PathBuf,
+        backup: PathBuf,
+        source: io::Error,
+    },
+    #[error("journal {path}: {why}")]
+    Journal { path: PathBuf, why: String },
+    #[error("backup {path} does not match the journal; refusing to restore it")]
+    BackupCorrupt { path: PathBuf },
+}
+
+/// A line to comment out: its 1-based number, the text it must still have, and the note to
+/// leave (`GOROOT points to a missing directory`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineRef {
+    pub line: usize,
+    pub text: String,
+    pub note: String,
+}
+
+/// One planned change of one file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EditPlan {
+    /// The path as the user knows it (may be a symlink).
+    pub path: PathBuf,
+    /// The file that is actually written (the symlink's final target).
+    pub target: PathBuf,
+    /// SHA-256 of the bytes the plan was made from; `None` when the file did not exist.
+    pub before_sha256: Option<String>,
+    pub after: Vec<u8>,
+    /// A unified diff of the change (empty when nothing changes).
+    pub diff: String,
+    pub changed: bool,
+}
+
+/// Follows a chain of symlinks to the file that should be written. A dangling link resolves
+/// to the path it names, so the file is created there and the link keeps working.
+pub fn resolve_target(path: &Path) -> Result<PathBuf, EditError> {
+    let mut cur = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&cur).map_err(|source| EditError::Read {
+                    path: cur.clone(),
+                    source,
+                })?;
+                cur = match cur.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            _ => {
+                // Normalize `dir/../x` spellings through the real parent directory.
+                let canon = cur.parent().and_then(|p| fs::canonicalize(p).ok());
+                return Ok(match (canon, cur.file_name()) {
+                    (Some(dir), Some(name)) => dir.join(name),
+                    _ => cur,
+                });
+            }
+        }
+    }
+    Err(EditError::SymlinkLoop {
+        path: path.to_path_buf(),
+    })
+}
+
+/// Reads a file and plans an edit of it (following symlinks).
+pub fn plan_file_edit(
+    path: &Path,
+    block: &str,
+    comment_out: &[LineRef],
+) -> Result<EditPlan, EditError> {
+    let target = resolve_target(path)?;
+    let current = match fs::read(&target) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(EditError::Read {
+                path: target,
+                source,
+            })
+        }
+    };
+    plan_edit(path, &target, current.as_deref(), block, comment_out)
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A line split off with its terminator.
+struct Line<'a> {
+    body: &'a [u8],
+    eol: &'a [u8],
+}
+
+fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            let (body, eol) = if i > start && bytes[i - 1] == b'\r' {
+                (&bytes[start..i - 1], &bytes[i - 1..=i])
+            } else {
+                (&bytes[start..i], &bytes[i..=i])
+            };
+            out.push(Line { body, eol });
+            start = i + 1;
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push(Line {
+            body: &bytes[start..],
+            eol: b"",
+        });
+    }
+    out
+}
+
+fn is_marker(body: &[u8], marker: &str) -> bool {
+    let trimmed = body
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map(|e| &body[..=e])
+        .unwrap_or(b"");
+    let start = trimmed
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(trimmed.len());
+    &trimmed[start..] == marker.as_bytes()
+}
+
+/// Where the managed block sits: indices of its first and last line.
+fn find_block(path: &Path, lines: &[Line<'_>]) -> Result<Option<(usize, usize)>, EditError> {
+    let mut begin = None;
+    let mut found = None;
+    for (i, l) in lines.iter().enumerate() {
+        if is_marker(l.body, BEGIN_MARKER) {
+            if begin.is_some() || found.is_some() {
+                return Err(EditError::BrokenMarkers {
+                    path: path.into(),
+                    line: i + 1,
+                    what: "a second start marker",
+                });
+            }
+            begin = Some(i);
+        } else if is_marker(l.body, END_MARKER) {
+            match begin.take() {
+                Some(b) => found = Some((b, i)),
+                None => {
+                    return Err(EditError::BrokenMarkers {
+                        path: path.into(),
+                        line: i + 1,
+                        what: "an end marker without a start",
+                    })
+                }
+            }
+        }
+    }
+    if let Some(b) = begin {
+        return Err(EditError::BrokenMarkers {
+            path: path.into(),
+            line: b + 1,
+            what: "a start marker without an end",
+        });
+    }
+    Ok(found)
+}
+
+/// The text of a commented-out line.
+fn disabled_line(note: &str, original: &[u8]) -> Vec<u8> {
+    let mut out = format!("{DISABLED_PREFIX}{note}] ").into_bytes();
+    out.extend_from_slice(original);
+    out
+}
+
+/// Plans an edit of `current` (the bytes of `target`, or `None` if it does not exist): set the
+/// managed block to `block` (remove it when `block` is empty) and comment out `comment_out`.
+pub fn plan_edit(
+    path: &Path,
+    target: &Path,
+    current: Option<&[u8]>,
+    block: &str,
+    comment_out: &[LineRef],
+) -> Result<EditPlan, EditError> {
+    let before = current.unwrap_or_default();
+    let lines = split_lines(before);
+    let block_span = find_block(path, &lines)?;
+    let eol: &[u8] = lines
+        .iter()
+        .find(|l| !l.eol.is_empty())
+        .map(|l| l.eol)
+        .unwrap_or(b"\n");
+    let block_lines: Vec<&str> = block.lines().collect();
+    if block_lines
+        .iter()
+        .any(|l| is_marker(l.as_bytes(), BEGIN_MARKER) || is_marker(l.as_bytes(), END_MARKER))
+    {
+        return Err(EditError::MarkerInBlock);
+    }
+
+    // Lines outside the block, with commented-out ones replaced.
+    let mut bodies: Vec<Vec<u8>> = lines.iter().map(|l| l.body.to_vec()).collect();
+    for r in comment_out {
+        let in_block = |i: usize| block_span.is_some_and(|(b, e)| i >= b && i <= e);
+        let state = |i: usize| -> Option<bool> {
+            let body = String::from_utf8_lossy(lines[i].body);
+            if body == r.text {
+                Some(false)
+            } else if body.starts_with(DISABLED_PREFIX) && body.ends_with(&r.text) {
+                Some(true)
+            } else {
+                None
+            }
+        };
+        let hinted = r.line.checked_sub(1).filter(|i| *i < lines.len());
+        if let Some(i) = hinted.filter(|i| in_block(*i) && state(*i).is_some()) {
+            return Err(EditError::LineInBlock {
+                path: path.into(),
+                line: i + 1,
+            });
+        }
+        // The line number is a hint: when lines moved (a block above grew), the one line
+        // with this text is used instead.
+        let idx = match hinted.filter(|i| !in_block(*i) && state(*i).is_some()) {
+            Some(i) => i,
+            None => {
+                let found: Vec<usize> = (0..lines.len())
+                    .filter(|i| !in_block(*i) && state(*i).is_some())
+                    .collect();
+                let done: Vec<usize> = found
+                    .iter()
+                    .copied()
+                    .filter(|i| state(*i) == Some(true))
+                    .collect();
+                match (found.as_slice(), done.as_slice()) {
+                    ([i], _) | (_, [i]) => *i,
+                    _ => {
+                        return Err(EditError::LineMismatch {
+                            path: path.into(),
+                            line: r.line,
+                            expected: r.text.clone(),
+                        })
+                    }
+                }
+            }
+        };
+        if state(idx) == Some(false) {
+            bodies[idx] = disabled_line(&r.note, lines[idx].body);
+        }
+    }
+
+    let mut out: Vec<u8> = Vec::with_capacity(before.len() + block.len() + 64);
+    let push_line = |out: &mut Vec<u8>, body: &[u8], eol: &[u8]| {
+        out.extend_from_slice(body);
+        out.extend_from_slice(eol);
+    };
+    let new_block = |end_eol: &[u8]| -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(BEGIN_MARKER.as_bytes());
+        b.extend_from_slice(eol);
+        for l in &block_lines {
+            b.extend_from_slice(l.as_bytes());
+            b.extend_from_slice(eol);
+        }
+        b.extend_from_slice(END_MARKER.as_bytes());
+        b.extend_from_slice(end_eol);
+        b
+    };
+    match block_span {
+        Some((b, e)) => {
+            let end_eol = lines[e].eol;
+            for (i, l) in lines.iter().enumerate().take(b) {
+                // Removing a block that ends the file without a newline also removes the
+                // newline added before it, restoring the file's original ending.
+                // Only the terminator groot added goes (the block's own style), so a last line
+                // ending in a bare '\r' keeps it.
+                let last_before_removed_tail = block_lines.is_empty()
+                    && end_eol.is_empty()
+                    && i + 1 == b
+                    && e + 1 == lines.len();
+                let kept = if last_before_removed_tail {
+                    l.eol.strip_suffix(lines[b].eol).unwrap_or_default()
+                } else {
+                    l.eol
+                };
+                push_line(&mut out, &bodies[i], kept);
+            }
+            if !block_lines.is_empty() {
+                out.extend_from_slice(&new_block(end_eol));
+            }
+            for (i, l) in lines.iter().enumerate().skip(e + 1) {
+                push_line(&mut out, &bodies[i], l.eol);
+            }
+        }
+        None => {
+            for (i, l) in lines.iter().enumerate() {
+                push_line(&mut out, &bodies[i], l.eol);
+            }
+            if !block_lines.is_empty() {
+                let ends_open = lines.last().is_some_and(|l| l.eol.is_empty());
+                if ends_open {
+                    out.extend_from_slice(eol);
+                    out.extend_from_slice(&new_block(b""));
+                } else {
+                    out.extend_from_slice(&new_block(eol));
+                }
+            }
+        }
+    }
+
+    let changed = current
+        .map(|c| c != out.as_slice())
+        .unwrap_or(!out.is_empty());
+    let diff = if changed {
+        unified_diff(path, before, &out)
+    } else {
+        String::new()
+    };
+    Ok(EditPlan {
+        path: path.to_path_buf(),
+        target: target.to_path_buf(),
+        before_sha256: current.map(sha256_hex),
+        after: out,
+        diff,
+        changed,
+    })
+}
+
+fn unified_diff(path: &Path, before: &[u8], after: &[u8]) -> String {
+    let a = String::from_utf8_lossy(before);
+    let b = String::from_utf8_lossy(after);
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(a.as_ref(), b.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{name} (before)"),
+            &format!("{name} (after groot fix)"),
+        )
+        .to_string()
+}
+
+/// One file in a journal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JournalEntry {
+    pub path: PathBuf,
+    pub target: PathBuf,
+    /// The copy of the original; `None` when the file did not exist before.
+    pub backup: Option<PathBuf>,
+    pub before_sha256: Option<String>,
+    pub after_sha256: String,
+    /// Unix permission bits of the original.
+    pub mode: Option<u32>,
+}
+
+/// The record of one `apply`, enough to undo it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Journal {
+    pub version: u32,
+    pub stamp: String,
+    /// The directory holding the backups and `journal.json`; `None` when nothing changed.
+    pub dir: Option<PathBuf>,
+    pub entries: Vec<JournalEntry>,
+}
+
+impl Journal {
+    pub const FILE_NAME: &'static str = "journal.json";
+}
+
+/// Reads a journal written by [`apply`].
+pub fn read_journal(path: &Path) -> Result<Journal, EditError> {
+    let bytes = fs::read(path).map_err(|source| EditError::Read {
+        path: path.into(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| EditError::Journal {
+        path: path.into(),
+        why: e.to_string(),
+    })
+}
+
+fn current_hash(target: &Path) -> Result<Option<String>, EditError> {
+    match fs::read(target) {
+        Ok(b) => Ok(Some(sha256_hex(&b))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(EditError::Read {
+            path: target.into(),
+            source,
+        }),
+    }
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    if meta.permissions().readonly() {
+        0o444
+    } else {
+        0o644
+    }
+}
+
+/// Refuses when the file or its directory cannot be written. Permission bits are checked
+/// explicitly, so a read-only file is refused even for root (who could replace it anyway).
+fn check_writable(target: &Path) -> Result<(), EditError> {
+    if let Ok(meta) = fs::metadata(target) {
+        if mode_of(&meta) & 0o222 == 0 || meta.permissions().readonly() {
+            return Err(EditError::ReadOnlyFile {
+                path: target.into(),
+            });
+        }
+    }
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match fs::metadata(dir) {
+        Ok(meta) if mode_of(&meta) & 0o222 == 0 => Err(EditError::ReadOnlyDir { path: dir.into() }),
+        Ok(_) => Ok(()),
+        Err(source) => Err(EditError::Write {
+            path: dir.into(),
+            source,
+        }),
+    }
+}
+
+/// Writes `bytes` to `target` through a temp file in the same directory and a rename, with
+/// the given permission bits and the owner of `owner_like` (the file being replaced).
+pub fn atomic_write(
+    target: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+    owner_like: Option<&fs::Metadata>,
+) -> Result<(), EditError> {
+    let err = |source: io::Error| EditError::Write {
+        path: target.into(),
+        source,
+    };
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".groot-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        fs::set_permissions(
+            tmp.path(),
+            fs::Permissions::from_mode(mode.unwrap_or(0o644)),
+        )
+        .map_err(err)?;
+        if let Some(meta) = owner_like {
+            let tmeta = tmp.as_file().metadata().map_err(err)?;
+            if tmeta.uid() != meta.uid() || tmeta.gid() != meta.gid() {
+                std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()))
+                    .map_err(err)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (mode, owner_like);
+    }
+    tmp.persist(target).map_err(|e| err(e.error))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Applies plans: checks every file first (unchanged since its plan, writable), backs each up
+/// into `backup_root/<stamp>/`, writes the journal, then writes each file atomically. Plans
+/// that change nothing are skipped; when none changes anything, nothing is written at all.
+/// `stamp` names the backup directory (for example `20261126T003700Z`); the caller supplies
+/// it so this code never reads a clock.
+pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Journal, EditError> {
+    let plans: Vec<&EditPlan> = plans.iter().filter(|p| p.changed).collect();
+    if plans.is_empty() {
+        return Ok(Journal {
+            version: 1,
+            stamp: stamp.into(),
+            dir: None,
+            entries: Vec::new(),
+        });
+    }
+    for p in &plans {
+        let target = resolve_target(&p.path)?;
+        if target != p.target || current_hash(&target)? != p.before_sha256 {
+            return Err(EditError::Changed {
+                path: p.path.clone(),
+            });
+        }
+        check_writable(&p.target)?;
+    }
+    fs::create_dir_all(backup_root).map_err(|source| EditError::Write {
+        path: backup_root.into(),
+        source,
+    })?;
+    check_writable(&backup_root.join(Journal::FILE_NAME))?;
+    let dir = unique_dir(backup_root, stamp)?;
+
+    let mut entries = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let meta = fs::metadata(&p.target).ok();
+        let backup = match (&p.before_sha256, &meta) {
+            (Some(_), Some(_)) => {
+                let name = p
+                    .target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "file".into());
+                let backup = dir.join(format!("{:03}-{}", i + 1, name.trim_start_matches('.')));
+                fs::copy(&p.target, &backup).map_err(|source| EditError::Backup {
+                    path: p.target.clone(),
+                    backup: backup.clone(),
+                    source,
+                })?;
+                Some(backup)
+            }
+            _ => None,
+        };
+        entries.push(JournalEntry {
+            path: p.path.clone(),
+            target: p.target.clone(),
+            backup,
+            before_sha256: p.before_sha256.clone(),
+            after_sha256: sha256_hex(&p.after),
+            mode: meta.as_ref().map(mode_of),
+        });
+    }
+    let journal = Journal {
+        version: 1,
+        stamp: stamp.into(),
+        dir: Some(dir.clone()),
+        entries,
+    };
+    let json = serde_json::to_vec_pretty(&journal).map_err(|e| EditError::Journal {
+        path: dir.join(Journal::FILE_NAME),
+        why: e.to_string(),
+    })?;
+    atomic_write(&dir.join(Journal::FILE_NAME), &json, Some(0o600), None)?;
+
+    for (p, e) in plans.iter().zip(&journal.entries) {
+        let meta = fs::metadata(&p.target).ok();
+        if let Some(parent) = p
+            .target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+        {
+            fs::create_dir_all(parent).map_err(|source| EditError::Write {
+                path: parent.into(),
+                source,
+            })?;
+        }
+        atomic_write(&p.target, &p.after, e.mode.or(Some(0o644)), meta.as_ref())?;
+    }
+    Ok(journal)
+}
+
+fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
+    for n in 0..1000 {
+        let name = if n == 0 {
+            stamp.to_string()
+        } else {
+            format!("{stamp}-{n}")
+        };
+        let dir = root.join(name);
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(EditError::Write { path: dir, source }),
+        }
+    }
+    Err(EditError::Write {
+        path: root.join(stamp),
+        source: io::Error::from(io::ErrorKind::AlreadyExists),
+    })
+}
+
+/// Undoes an [`apply`]: every file goes back to its bytes before the edit (files the edit
+/// created are deleted). Refuses, changing nothing, when a file was changed after the edit.
+/// Returns the files restored; a file already in its original state is left alone.
+pub fn undo(journal: &Journal) -> Result<Vec<PathBuf>, EditError> {
+    let mut todo = Vec::new();
+    for e in journal.entries.iter().rev() {
+        let now = current_hash(&e.target)?;
+        if now == e.before_sha256 {
+            continue;
+        }
+        if now.as_deref() != Some(e.after_sha256.as_str()) {
+            return Err(EditError::Changed {
+                path: e.path.clone(),
+            });
+        }
+        check_writable(&e.target)?;
+        let original = match (&e.backup, &e.before_sha256) {
+            (Some(b), Some(h)) => {
+                let bytes = fs::read(b).map_err(|source| EditError::Read {
+                    path: b.clone(),
+                    source,
+                })?;
+                if &sha256_hex(&bytes) != h {
+                    return Err(EditError::BackupCorrupt { path: b.clone() });
+                }
+                Some(bytes)
+            }
+            (None, None) => None,
+            _ => {
+                return Err(EditError::Journal {
+                    path: journal.dir.clone().unwrap_or_default(),
+                    why: format!("entry for {} has no usable backup", e.path.display()),
+                })
+            }
+        };
+        todo.push((e, original));
+    }
+    let mut restored = Vec::new();
+    for (e, original) in todo {
+        match original {
+            Some(bytes) => {
+                let meta = fs::metadata(&e.target).ok();
+                atomic_write(&e.target, &bytes, e.mode, meta.as_ref())?;
+            }
+            None => fs::remove_file(&e.target).map_err(|source| EditError::Write {
+                path: e.target.clone(),
+                source,
+            })?,
+        }
+        restored.push(e.path.clone());
+    }
+    Ok(restored)
+}
+
+/// A backup-directory stamp (`20261126T003700Z`) from seconds since the Unix epoch, UTC.
+pub fn stamp_from_unix(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &[u8], block: &str) -> EditPlan {
+        let p = Path::new("/h/.zshrc");
+        match plan_edit(p, p, Some(text), block, &[]) {
+            Ok(plan) => plan,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn appends_a_block_and_replaces_it_in_place() {
+        let p = plan(b"export A=1\n", "export PATH=\"$HOME/go/bin:$PATH\"");
+        assert_eq!(
+            String::from_utf8_lossy(&p.after),
+            "export A=1\n# >>> groot >>>\nexport PATH=\"$HOME/go/bin:$PATH\"\n# <<< groot <<<\n"
+        );
+        assert!(p.diff.contains("+# >>> groot >>>"));
+        let again = plan(&p.after, "export PATH=\"$HOME/go/bin:$PATH\"");
+        assert!(!again.changed);
+        assert!(again.diff.is_empty());
+        let replaced = plan(&p.after, "export GOTOOLCHAIN=local");
+        assert_eq!(
+            String::from_utf8_lossy(&replaced.after),
+            "export A=1\n# >>> groot >>>\nexport GOTOOLCHAIN=local\n# <<< groot <<<\n"
+        );
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline_survive_add_and_remove() {
+        let orig = b"a\r\nb";
+        let added = plan(orig, "x");
+        assert_eq!(
+            added.after,
+            b"a\r\nb\r\n# >>> groot >>>\r\nx\r\n# <<< groot <<<"
+        );
+        let removed = plan(&added.after, "");
+        assert_eq!(removed.after, orig);
+    }
+
+    #[test]
+    fn broken_markers_are_refused() {
+        let p = Path::new("/h/.bashrc");
+        let e = plan_edit(p, p, Some(b"# >>> groot >>>\nx\n"), "y", &[]);
+        assert!(matches!(e, Err(EditError::BrokenMarkers { line: 1, .. })));
+        let e = plan_edit(p, p, Some(b"x\n# <<< groot <<<\n"), "y", &[]);
+        assert!(matches!(e, Err(EditError::BrokenMarkers { line: 2, .. })));
+        assert!(matches!(
+            plan_edit(p, p, None, "# >>> groot >>>", &[]),
+            Err(EditError::MarkerInBlock)
+        ));
+    }
+
+    #[test]
+    fn comments_out_a_line_once() {
+        let p = Path::new("/h/.profile");
+        let refs = [LineRef {
+            line: 2,
+            text: "export GOROOT=/old/go".into(),
+            note: "GOROOT points to a missing directory".into(),
+        }];
+        let plan1 =
+            plan_edit(p, p, Some(b"a\nexport GOROOT=/old/go\nb\n"), "", &refs).expect("plan");
+        assert_eq!(
+            String::from_utf8_lossy(&plan1.after),
+            "a\n# [groot: GOROOT points to a missing directory] export GOROOT=/old/go\nb\n"
+        );
+        let plan2 = plan_edit(p, p, Some(&plan1.after), "", &refs).expect("plan");
+        assert!(!plan2.changed);
+        let bad = [LineRef {
+            line: 1,
+            text: "nope".into(),
+            note: "n".into(),
+        }];
+        assert!(matches!(
+            plan_edit(p, p, Some(b"a\n"), "", &bad),
+            Err(EditError::LineMismatch { line: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn new_file_gets_block_with_final_newline() {
+        let p = Path::new("/h/.zprofile");
+        let plan = plan_edit(p, p, None, "x", &[]).expect("plan");
+        assert!(plan.changed);
+        assert_eq!(plan.after, b"# >>> groot >>>\nx\n# <<< groot <<<\n");
+        assert_eq!(plan.before_sha256, None);
+    }
+
+    #[test]
+    fn stamps_are_utc_dates() {
+        assert_eq!(stamp_from_unix(0), "19700101T000000Z");
+        assert_eq!(stamp_from_unix(1_700_000_000), "20231114T221320Z");
+        assert_eq!(stamp_from_unix(951_782_400), "20000229T000000Z");
+    }
+}

@@ -53,8 +53,7 @@ impl Lexer {
 
     fn tokens(mut self) -> Vec<Tok> {
         let mut out = Vec::new();
-        loop {
-            let Some(c) = self.peek() else { break };
+        while let Some(c) = self.peek() {
             let line = self.line;
             match c {
                 ' ' | '\t' | '\r' => {

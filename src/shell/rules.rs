@@ -248,19 +248,17 @@ pub fn startup_steps(inv: &Invocation, platform: &Platform) -> Vec<Step> {
                         ],
                     });
                 }
-            } else if inv.mode.interactive || inv.ssh_command {
-                if !inv.no_rc {
-                    if sys_bashrc {
-                        steps.push(file("/etc/bash.bashrc"));
-                    }
-                    match &inv.rcfile {
-                        Some(rc) => steps.push(Step::File {
-                            path: PathSpec::Abs(rc.clone()),
-                            guard: Guard::Always,
-                            system: false,
-                        }),
-                        None => steps.push(home(".bashrc")),
-                    }
+            } else if (inv.mode.interactive || inv.ssh_command) && !inv.no_rc {
+                if sys_bashrc {
+                    steps.push(file("/etc/bash.bashrc"));
+                }
+                match &inv.rcfile {
+                    Some(rc) => steps.push(Step::File {
+                        path: PathSpec::Abs(rc.clone()),
+                        guard: Guard::Always,
+                        system: false,
+                    }),
+                    None => steps.push(home(".bashrc")),
                 }
             }
             if !inv.mode.interactive {

@@ -6,7 +6,10 @@
 //! * 1: groot itself failed (unreadable input, I/O error);
 //! * 2: usage error;
 //! * 3: `explain --verify`: the real go disagrees with the prediction.
+//!
+//! `groot doctor` uses 1 for "findings at or above `--fail-on`" (see docs/checks.md).
 
+mod doctor;
 mod explain;
 mod style;
 
@@ -33,6 +36,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Diagnose the Go setup: every install, GOROOT, PATH, shell startup, settings; findings
+    /// with evidence and fixes (exit 1 when findings reach --fail-on).
+    Doctor(doctor::Args),
     /// Explain which go runs in a directory, and how it picks GOROOT and its toolchain.
     Explain(explain::Args),
 }
@@ -47,6 +53,7 @@ pub fn main() -> ExitCode {
     };
     let host = groot::host::Host::real();
     let result = match cli.command {
+        Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
     };
     match result {

@@ -9,10 +9,12 @@
 //! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
 //!   health and whether it is the one that runs here.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
+//! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
 //! * [`dist`]: the release index, verified downloads, safe extraction and the install
 //!   transaction for groot's own toolchains.
 pub mod discovery;
 pub mod dist;
+pub mod doctor;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

@@ -96,3 +96,5 @@ impl ExplainReport {
         }
     }
 }
+
+pub mod doctor;

@@ -194,8 +194,35 @@ fn note(e: &RunError) -> String {
     e.to_string()
 }
 
+/// The other spelling of a path on a merged-/usr system (`/usr/bin/x` ↔ `/bin/x`): dpkg
+/// records whichever one the package shipped.
+pub fn usrmerge_alias(p: &Path) -> Option<PathBuf> {
+    let s = p.to_str()?;
+    for (merged, split) in [
+        ("/usr/bin/", "/bin/"),
+        ("/usr/sbin/", "/sbin/"),
+        ("/usr/lib/", "/lib/"),
+    ] {
+        if let Some(rest) = s.strip_prefix(merged) {
+            return Some(PathBuf::from(format!("{split}{rest}")));
+        }
+        if let Some(rest) = s.strip_prefix(split) {
+            return Some(PathBuf::from(format!("{merged}{rest}")));
+        }
+    }
+    None
+}
+
 fn dpkg_query(host: &Host, dpkg: &Path, f: &mut PackageFacts, t: &Target, timeout: Duration) {
-    for p in t.paths.iter().filter(|p| is_system_path(p)) {
+    let mut paths: Vec<PathBuf> = t
+        .paths
+        .iter()
+        .filter(|p| is_system_path(p))
+        .cloned()
+        .collect();
+    let aliases: Vec<PathBuf> = paths.iter().filter_map(|p| usrmerge_alias(p)).collect();
+    paths.extend(aliases);
+    for p in &paths {
         let s = spec(host, dpkg, timeout).arg("-S").arg(p.as_os_str());
         f.commands.push(s.display());
         match host.run(&s) {

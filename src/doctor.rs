@@ -27,7 +27,7 @@ pub fn run_checks(facts: &Facts, only: &[String]) -> Vec<Finding> {
             continue;
         }
         let mut found = (c.run)(facts);
-        found.sort_by(|a, b| b.severity.cmp(&a.severity));
+        found.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.extend(found);
     }
     out

@@ -16,11 +16,7 @@ fn version_of(f: &Facts, p: &Path) -> String {
 
 pub fn go_not_on_path(f: &Facts) -> Vec<Finding> {
     let ex = &f.explanation;
-    if !ex
-        .error
-        .as_ref()
-        .is_some_and(|e| e.code == "go-not-on-path")
-    {
+    if ex.error.as_ref().is_none_or(|e| e.code != "go-not-on-path") {
         return Vec::new();
     }
     let installs: Vec<_> = f

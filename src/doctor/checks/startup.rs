@@ -180,7 +180,7 @@ pub fn paths_d_stale(f: &Facts) -> Vec<Finding> {
             let go = Path::new(d).join("go");
             let other = install_at(f, &go)?;
             let ov = other.version.as_deref().and_then(Version::from_toolchain)?;
-            (ov > v).then(|| (go, ov))
+            (ov > v).then_some((go, ov))
         });
         if let Some((go, ov)) = newer {
             out.push(

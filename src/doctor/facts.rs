@@ -246,8 +246,17 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         dir: opts.dir.clone(),
         go: None,
     };
-    let explanation = resolve::explain(host, inspect, &request);
-    let inventory = discovery::discover(host, inspect, Some(&explanation));
+    // The shell analysis (every launch context) is independent of the rest: run it alongside.
+    let (explanation, inventory, shell) = std::thread::scope(|s| {
+        let sh = s.spawn(|| gather_shell(host));
+        let explanation = resolve::explain(host, inspect, &request);
+        let inventory = discovery::discover(host, inspect, Some(&explanation));
+        (explanation, inventory, sh.join().ok().flatten())
+    });
+    let shell = shell.map(|mut sh| {
+        annotate_paths_d(&mut sh, &inventory);
+        sh
+    });
     let settings = effective_settings(host, &explanation);
     let home = host.home();
     let gopath = gopath(host, &settings, &explanation);
@@ -295,13 +304,13 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
     } else {
         Vec::new()
     };
-    let (packages, shell, releases, store) = std::thread::scope(|s| {
-        let pk = s.spawn(|| packages::query_all(host, &targets, opts.tool_timeout));
-        let shell = gather_shell(host, &inventory);
+    let (packages, releases, store) = std::thread::scope(|s| {
+        let pk = (!targets.is_empty())
+            .then(|| s.spawn(|| packages::query_all(host, &targets, opts.tool_timeout)));
         let releases = release_list(host, &inventory);
         let store = store_facts(host);
-        let packages = pk.join().unwrap_or_default();
-        (packages, shell, releases, store)
+        let packages = pk.and_then(|h| h.join().ok()).unwrap_or_default();
+        (packages, releases, store)
     });
     for p in &packages {
         for n in &p.notes {
@@ -486,7 +495,7 @@ fn user_cache_dir(host: &Host) -> Option<PathBuf> {
 }
 
 /// How many entries of a cache directory are sampled for foreign owners.
-const CACHE_SAMPLE: usize = 300;
+const CACHE_SAMPLE: usize = 32;
 
 fn inspect_cache(
     host: &Host,
@@ -660,7 +669,19 @@ fn goroot_sources(host: &Host, ex: &Explanation) -> Vec<GorootSource> {
     out
 }
 
-fn gather_shell(host: &Host, inventory: &Inventory) -> Option<ShellFacts> {
+/// Fills in the version of the `go` in each path_helper directory.
+fn annotate_paths_d(sh: &mut ShellFacts, inventory: &Inventory) {
+    for l in &mut sh.paths_d {
+        let go = Path::new(&l.dir).join("go");
+        l.go_version = inventory
+            .installs
+            .iter()
+            .find(|i| i.paths.contains(&go) || i.go.as_ref() == Some(&go))
+            .and_then(|i| i.version.clone());
+    }
+}
+
+fn gather_shell(host: &Host) -> Option<ShellFacts> {
     let root = host
         .fs()
         .root()
@@ -703,18 +724,12 @@ fn gather_shell(host: &Host, inventory: &Inventory) -> Option<ShellFacts> {
                 if dir.is_empty() {
                     continue;
                 }
-                let go = Path::new(dir).join("go");
-                let go_version = inventory
-                    .installs
-                    .iter()
-                    .find(|i| i.paths.contains(&go) || i.go.as_ref() == Some(&go))
-                    .and_then(|i| i.version.clone());
                 paths_d.push(PathsDLine {
                     file: file.clone(),
                     line: i + 1,
                     dir: dir.to_owned(),
                     exists: host.fs().is_dir(Path::new(dir)),
-                    go_version,
+                    go_version: None,
                 });
             }
         }

@@ -155,7 +155,8 @@ fn build(host: &Host, probe: Option<&ProcessProbe>, real: bool) -> HostInfo {
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .or_else(|| probe.uname.as_ref().map(|u| u.0.clone()));
-            info.cpu = read("/proc/cpuinfo").and_then(|c| cpuinfo_model(&c));
+            // Only the head: on a many-core machine the kernel generates a long file.
+            info.cpu = read_head(host, "/proc/cpuinfo", 16 * 1024).and_then(|c| cpuinfo_model(&c));
             let kernel_arch = read("/proc/sys/kernel/arch")
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
@@ -182,6 +183,19 @@ fn build(host: &Host, probe: Option<&ProcessProbe>, real: bool) -> HostInfo {
         }
     }
     info
+}
+
+/// The first `limit` bytes of a file, as text.
+fn read_head(host: &Host, path: &str, limit: u64) -> Option<String> {
+    use std::io::Read;
+    let real = host.fs().real_following(std::path::Path::new(path)).ok()?;
+    let mut buf = Vec::new();
+    std::fs::File::open(real)
+        .ok()?
+        .take(limit)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
 fn detect_libc_files(host: &Host) -> Option<String> {

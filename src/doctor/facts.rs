@@ -247,12 +247,9 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         go: None,
     };
     // The shell analysis (every launch context) is independent of the rest: run it alongside.
-    let (explanation, inventory, shell) = std::thread::scope(|s| {
-        let sh = s.spawn(|| gather_shell(host));
-        let explanation = resolve::explain(host, inspect, &request);
-        let inventory = discovery::discover(host, inspect, Some(&explanation));
-        (explanation, inventory, sh.join().ok().flatten())
-    });
+    let shell = gather_shell(host);
+    let explanation = resolve::explain(host, inspect, &request);
+    let inventory = discovery::discover(host, inspect, Some(&explanation));
     let shell = shell.map(|mut sh| {
         annotate_paths_d(&mut sh, &inventory);
         sh
@@ -300,6 +297,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
                 },
                 binary: i.go.clone(),
             })
+            .filter(|t| packages::needs_query(host.os(), t))
             .collect()
     } else {
         Vec::new()

@@ -71,9 +71,22 @@ pub struct Target {
     pub binary: Option<PathBuf>,
 }
 
+/// Whether any tool would be asked about this target on this host (so that nothing, not even a
+/// thread, is spent on the others).
+pub fn needs_query(os: Os, t: &Target) -> bool {
+    match os {
+        Os::Windows => false,
+        Os::MacOs => true,
+        _ => homebrew_keg(&t.root).is_some() || t.paths.iter().any(|p| is_system_path(p)),
+    }
+}
+
 /// Asks the package tools about every target, in parallel, each command limited to `timeout`.
 pub fn query_all(host: &Host, targets: &[Target], timeout: Duration) -> Vec<PackageFacts> {
     let tools = Tools::find(host);
+    if let [one] = targets {
+        return vec![query(host, &tools, one, timeout)];
+    }
     std::thread::scope(|s| {
         let handles: Vec<_> = targets
             .iter()

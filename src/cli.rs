@@ -5,12 +5,15 @@
 //! * 0: success;
 //! * 1: groot itself failed (unreadable input, I/O error);
 //! * 2: usage error;
-//! * 3: `explain --verify`: the real go disagrees with the prediction.
+//! * 3: `explain --verify` / `contexts --probe`: reality disagrees with the prediction.
 //!
 //! `groot doctor` uses 1 for "findings at or above `--fail-on`" (see docs/checks.md).
 
+mod contexts;
 mod doctor;
 mod explain;
+mod fix;
+mod list;
 mod style;
 
 use std::io::Write;
@@ -41,6 +44,13 @@ enum Command {
     Doctor(doctor::Args),
     /// Explain which go runs in a directory, and how it picks GOROOT and its toolchain.
     Explain(explain::Args),
+    /// List every Go installation on this machine, where it came from and its health.
+    List(list::Args),
+    /// Show what each launch context (terminal, IDE, ssh, cron, CI) reads at startup and which
+    /// go and GOROOT it gets.
+    Contexts(contexts::Args),
+    /// Fix shell startup files and the go env file so every context gets the intended go.
+    Fix(fix::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -55,6 +65,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
+        Command::List(args) => list::run(&host, args),
+        Command::Contexts(args) => contexts::run(&host, args),
+        Command::Fix(args) => fix::run(&host, args),
     };
     match result {
         Ok(code) => code,

@@ -6,9 +6,13 @@
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
 //! * [`version`]: Go version strings in every form Go uses.
-//! * [`discovery`]: every Go installation on the machine, with provenance, version, platform,
-//!   health and whether it is the one that runs here.
-//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind `groot fix`.
+//! * [`toolchain`], [`envfile`], [`project`]: a Go tree and its binary's build info, Go's env
+//!   files, go.mod / go.work.
+//! * [`resolve`]: how cmd/go picks its binary, GOROOT and toolchain, step by step.
+//! * [`discovery`]: every Go installation on the machine.
+//! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
+//!   `groot fix`.
+//! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
 //! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
 //! * [`dist`]: the release index, verified downloads, safe extraction and the install
 //!   transaction for groot's own toolchains.

@@ -20,6 +20,7 @@ pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
 pub struct ExplainReport {
     pub schema_version: u32,
     /// The directory go would run in.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub dir: PathBuf,
     /// The go that runs (as found on PATH or given with `--go`), or null.
     pub go: Option<GoRef>,
@@ -51,8 +52,10 @@ pub struct ExplainReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct GoRef {
     /// The path as exec'd (a PATH entry joined with `go`, or `--go` as given).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     /// The path with every symlink resolved, when it resolves.
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub resolved: Option<PathBuf>,
 }
 
@@ -95,6 +98,68 @@ impl ExplainReport {
             verify: None,
         }
     }
+}
+
+/// Version of the `groot list --json` contract.
+pub const LIST_SCHEMA_VERSION: u32 = 1;
+
+/// `groot list --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListReport {
+    pub schema_version: u32,
+    /// Every installation, PATH order first; `active` marks the one go runs here.
+    pub installs: Vec<crate::discovery::Install>,
+    /// Candidates that are not installations, and why.
+    pub rejected: Vec<crate::discovery::Rejected>,
+    /// Every place searched.
+    pub searched: Vec<crate::discovery::SearchedPlace>,
+}
+
+impl ListReport {
+    pub fn new(inv: crate::discovery::Inventory) -> ListReport {
+        ListReport {
+            schema_version: LIST_SCHEMA_VERSION,
+            installs: inv.installs,
+            rejected: inv.rejected,
+            searched: inv.searched,
+        }
+    }
+}
+
+/// Version of the `groot contexts --json` contract.
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 1;
+
+/// `groot contexts --json`: every launch context, what it reads and which go it gets.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContextsReport {
+    pub schema_version: u32,
+    /// The directory go runs in for each context.
+    pub dir: PathBuf,
+    #[serde(flatten)]
+    pub survey: crate::shell::survey::Survey,
+    /// Present with `--probe`: what the real shells ended with.
+    pub probes: Option<Vec<crate::shell::probe::ProbeResult>>,
+    /// Problems found in the startup files (the codes `groot fix` fixes).
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+}
+
+/// Version of the `groot fix --json` contract.
+pub const FIX_SCHEMA_VERSION: u32 = 1;
+
+/// `groot fix --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FixReport {
+    pub schema_version: u32,
+    /// Everything found, with evidence and proposed edits.
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+    /// One entry per file the plan touches.
+    pub changes: Vec<crate::shell::fix::FileChange>,
+    /// Whether the plan was applied.
+    pub applied: bool,
+    /// The backup directory of an applied plan.
+    pub backup_dir: Option<PathBuf>,
+    /// Present with `--undo`.
+    pub undone: Option<crate::shell::fix::Undone>,
 }
 
 pub mod doctor;

@@ -1,0 +1,142 @@
+//! `groot list`: every Go installation on the machine.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::process::ExitCode;
+
+use groot::discovery::{self, Install, SourceKind};
+use groot::host::Host;
+use groot::report::ListReport;
+use groot::resolve::{self, Request};
+use groot::toolchain::BinaryReader;
+
+use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also show rejected candidates and every place searched.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    let ex = resolve::explain(host, &BinaryReader, &Request::default());
+    let inventory = discovery::discover(host, &BinaryReader, Some(&ex));
+    let report = ListReport::new(inventory);
+    if args.json {
+        super::print_json(&report)?;
+    } else {
+        let mut out = anstream::stdout().lock();
+        out.write_all(render(&report, args.verbose).as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sources(i: &Install) -> String {
+    let mut kinds: Vec<String> = Vec::new();
+    for s in &i.sources {
+        let name = match s.kind {
+            SourceKind::Path => match s.index {
+                Some(n) => format!("PATH#{}", n + 1),
+                None => "PATH".to_owned(),
+            },
+            k => k.to_string(),
+        };
+        if !kinds.contains(&name) {
+            kinds.push(name);
+        }
+    }
+    kinds.join(", ")
+}
+
+fn health(i: &Install) -> String {
+    if i.health.is_ok() {
+        return paint(OK, "ok");
+    }
+    let mut parts: Vec<String> = Vec::new();
+    if !i.health.missing.is_empty() {
+        parts.push(format!("missing {}", i.health.missing.join(", ")));
+    }
+    parts.extend(i.health.problems.iter().map(|p| p.message.clone()));
+    paint(WARN, parts.join("; "))
+}
+
+/// One line per install: marker, version, platform, path, sources, health.
+pub fn render(r: &ListReport, verbose: bool) -> String {
+    let mut s = String::new();
+    if r.installs.is_empty() {
+        s.push_str("no Go installation found\n");
+    }
+    let vw = r
+        .installs
+        .iter()
+        .map(|i| i.version.as_deref().unwrap_or("?").len())
+        .max()
+        .unwrap_or(0);
+    for i in &r.installs {
+        let mark = if i.active {
+            paint(OK, "*")
+        } else {
+            " ".to_owned()
+        };
+        let platform = format!(
+            "{}/{}",
+            i.goos.as_deref().unwrap_or("?"),
+            i.goarch.as_deref().unwrap_or("?")
+        );
+        let _ = writeln!(
+            s,
+            "{mark} {}  {:<13} {}  {}  {}",
+            paint(BOLD, format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))),
+            platform,
+            i.root.display(),
+            paint(DIM, format!("[{}]", sources(i))),
+            health(i),
+        );
+        if verbose {
+            for p in i.paths.iter().filter(|p| **p != i.root) {
+                let _ = writeln!(s, "    {} {}", paint(DIM, "via"), p.display());
+            }
+        }
+    }
+    if r.installs.iter().any(|i| i.active) {
+        let _ = writeln!(s, "{}", paint(DIM, "* the one go runs here"));
+    }
+    if verbose {
+        if !r.rejected.is_empty() {
+            let _ = writeln!(s, "\n{}", paint(BOLD, "Not installations:"));
+            for x in &r.rejected {
+                let _ = writeln!(
+                    s,
+                    "  {} {}  {}",
+                    paint(ERROR, "✗"),
+                    x.path.display(),
+                    paint(DIM, &x.reason)
+                );
+            }
+        }
+        let _ = writeln!(s, "\n{}", paint(BOLD, "Searched:"));
+        for p in &r.searched {
+            let _ = writeln!(
+                s,
+                "  {:<14} {}  {}",
+                p.kind.to_string(),
+                p.place,
+                paint(DIM, format!("{}, {} found", status(p.status), p.candidates))
+            );
+        }
+    }
+    s
+}
+
+fn status(s: discovery::SearchStatus) -> &'static str {
+    match s {
+        discovery::SearchStatus::Searched => "searched",
+        discovery::SearchStatus::Absent => "absent",
+        discovery::SearchStatus::Unreadable => "unreadable",
+        discovery::SearchStatus::NotSet => "not set",
+    }
+}

@@ -340,6 +340,25 @@ fn describe_edit(e: &Edit) -> String {
         }
         Edit::AppendLine { file, text } => format!("append to {}: {text}", file.display()),
         Edit::UnsetGoEnv { file, key } => format!("remove {key}= from {}", file.display()),
+        Edit::Startup { edit } => {
+            let mut parts = Vec::new();
+            for l in &edit.lines {
+                parts.push(match l {
+                    groot::shell::gaps::BlockLine::PrependPath { dir } => {
+                        format!("put {dir} first on PATH")
+                    }
+                    groot::shell::gaps::BlockLine::AddPath { dir } => format!("add {dir} to PATH"),
+                    groot::shell::gaps::BlockLine::SetVar { name, value } => {
+                        format!("set {name}={value}")
+                    }
+                    groot::shell::gaps::BlockLine::UnsetVar { name } => format!("unset {name}"),
+                });
+            }
+            for c in &edit.comment_out {
+                parts.push(format!("comment out line {}: {}", c.line, c.text));
+            }
+            format!("{}: {}", edit.file.display(), parts.join("; "))
+        }
     }
 }
 

@@ -90,7 +90,10 @@ pub fn render(r: &ListReport, verbose: bool) -> String {
         let _ = writeln!(
             s,
             "{mark} {}  {:<13} {}  {}  {}",
-            paint(BOLD, format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))),
+            paint(
+                BOLD,
+                format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))
+            ),
             platform,
             i.root.display(),
             paint(DIM, format!("[{}]", sources(i))),

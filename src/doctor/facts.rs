@@ -127,6 +127,8 @@ pub struct ShellFacts {
     pub predictions: Vec<shell::context::Prediction>,
     /// `/etc/paths` and `/etc/paths.d/*` lines, in path_helper's order (macOS).
     pub paths_d: Vec<PathsDLine>,
+    /// The shell layer's gap analysis over the same predictions (the codes `groot fix` fixes).
+    pub gaps: Vec<shell::gaps::Gap>,
 }
 
 /// One line of a path_helper file.
@@ -732,9 +734,16 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
             }
         }
     }
+    let gaps = shell::gaps::find_gaps(&shell::gaps::GapInputs {
+        fs: &fs,
+        platform: &platform,
+        session: &session,
+        predictions: &predictions,
+    });
     Some(ShellFacts {
         predictions,
         paths_d,
+        gaps,
     })
 }
 

@@ -73,6 +73,9 @@ pub enum Edit {
     AppendLine { file: PathBuf, text: String },
     /// Remove every `KEY=` line of a go env file (what `go env -u KEY` does).
     UnsetGoEnv { file: PathBuf, key: String },
+    /// A startup-file edit planned by the shell layer (groot's block and comment-outs), as
+    /// `groot fix` applies it.
+    Startup { edit: crate::shell::gaps::Edit },
 }
 
 /// How to make the finding go away.

@@ -11,6 +11,132 @@ use crate::shell::managers::{self, Manager};
 use crate::version::Version;
 
 use super::{at, install_at, startup_file};
+use crate::shell::gaps::{Detail, Gap, Place};
+
+fn place(p: &Place) -> Option<String> {
+    Some(format!("{}:{}", p.file.display(), p.line))
+}
+
+fn names(ids: &[ContextId]) -> String {
+    ids.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The shell layer's gaps of one code, as findings (with the edits `groot fix` plans).
+fn from_gaps(f: &Facts, code: &'static str, consequence: &str) -> Option<Vec<Finding>> {
+    let sh = f.shell.as_ref()?;
+    let gaps: Vec<&Gap> = sh.gaps.iter().filter(|g| g.code == code).collect();
+    if gaps.is_empty() {
+        return None;
+    }
+    Some(
+        gaps.into_iter()
+            .map(|g| gap_finding(code, g, consequence))
+            .collect(),
+    )
+}
+
+fn gap_finding(code: &'static str, g: &Gap, consequence: &str) -> Finding {
+    let mut x = Finding::new(code, Severity::Warning, g.summary.clone()).consequence(consequence);
+    match &g.detail {
+        Detail::ContextGap {
+            var,
+            value,
+            set_in,
+            present,
+            missing,
+        } => {
+            x = x.evidence("setting", format!("{var} {value}"), None);
+            for p in set_in {
+                x = x.evidence("set in", p.text.clone(), place(p));
+            }
+            if !present.is_empty() {
+                x = x.evidence("present in", names(present), None);
+            }
+            for m in missing {
+                x = x.evidence(
+                    "missing in",
+                    m.context.name(),
+                    Some(m.file.as_ref().map_or_else(
+                        || "no startup file reaches it".to_owned(),
+                        |p| format!("fix in {}", p.display()),
+                    )),
+                );
+            }
+        }
+        Detail::Shadowed {
+            contexts,
+            gos,
+            intended,
+            set_in,
+            reordered_by,
+        } => {
+            x = x.evidence("contexts", names(contexts), None).evidence(
+                "intended",
+                intended.clone(),
+                None,
+            );
+            for go in gos {
+                x = x.evidence("go on PATH", go.dir.clone(), go.version.clone());
+            }
+            for p in set_in.iter().chain(reordered_by) {
+                x = x.evidence("set in", p.text.clone(), place(p));
+            }
+        }
+        Detail::PathsD {
+            file,
+            line,
+            dir,
+            problem,
+            contexts,
+        } => {
+            x = x
+                .evidence(
+                    "entry",
+                    dir.clone(),
+                    Some(format!("{}:{line}", file.display())),
+                )
+                .evidence("problem", *problem, None)
+                .evidence("contexts", names(contexts), None);
+        }
+        Detail::Managers { hooks } => {
+            for (m, p) in hooks {
+                x = x.evidence(m.name(), p.text.clone(), place(p));
+            }
+        }
+        Detail::StaleGoroot {
+            place: p,
+            value,
+            go_version,
+            goroot_version,
+            contexts,
+            ..
+        } => {
+            x = x.evidence("GOROOT", value.clone(), place(p)).evidence(
+                "contexts",
+                names(contexts),
+                None,
+            );
+            if let (Some(a), Some(b)) = (go_version, goroot_version) {
+                x = x.evidence("versions", format!("go {a}, GOROOT {b}"), None);
+            }
+        }
+    }
+    x = x.fix(if g.edits.is_empty() {
+        "see the evidence; `groot fix` cannot choose for you here".to_owned()
+    } else {
+        "`groot fix` applies these edits (with a backup and undo)".to_owned()
+    });
+    for c in &g.commands {
+        x = x.command(c.clone());
+    }
+    if !g.edits.is_empty() {
+        x = x.command("groot fix");
+    }
+    for e in &g.edits {
+        x = x.edit(Edit::Startup { edit: e.clone() });
+    }
+    x
+}
 
 fn describe_go(f: &Facts, go: Option<&Path>) -> String {
     match go {
@@ -23,6 +149,13 @@ fn describe_go(f: &Facts, go: Option<&Path>) -> String {
 }
 
 pub fn startup_context_gap(f: &Facts) -> Vec<Finding> {
+    if let Some(found) = from_gaps(
+        f,
+        "startup-context-gap",
+        "go works in the terminal but fails or runs another version in scripts, editors or ssh commands",
+    ) {
+        return found;
+    }
     let Some(sh) = &f.shell else {
         return Vec::new();
     };
@@ -144,6 +277,13 @@ pub fn startup_context_gap(f: &Facts) -> Vec<Finding> {
 }
 
 pub fn paths_d_stale(f: &Facts) -> Vec<Finding> {
+    if let Some(found) = from_gaps(
+        f,
+        "paths-d-stale",
+        "login shells get a dead PATH entry, or run an older go than the one you installed",
+    ) {
+        return found;
+    }
     let Some(sh) = &f.shell else {
         return Vec::new();
     };
@@ -210,6 +350,14 @@ pub fn paths_d_stale(f: &Facts) -> Vec<Finding> {
 }
 
 pub fn multiple_managers(f: &Facts) -> Vec<Finding> {
+    if let Some(found) = from_gaps(
+        f,
+        "multiple-managers",
+        "which Go runs depends on which hook ran last: versions change between shells, and \
+         GOROOT/GOPATH set by one manager break the other",
+    ) {
+        return found;
+    }
     let mut seen: BTreeMap<Manager, Vec<(String, Option<String>)>> = BTreeMap::new();
     if let Some(sh) = &f.shell {
         for p in &sh.predictions {

@@ -445,12 +445,7 @@ fn context_gap_from_bashrc() {
     lab.var("PATH", "/usr/local/go/bin:/usr/bin");
     let x = one(&lab.facts(), "startup-context-gap");
     assert_eq!(x.severity, Severity::Warning);
-    assert!(
-        x.evidence
-            .iter()
-            .any(|e| e.label == "vscode_env" && e.value == "no go"),
-        "{x:#?}"
-    );
+    assert!(x.evidence.iter().any(|e| e.value == "vscode_env"), "{x:#?}");
     assert!(x
         .evidence
         .iter()

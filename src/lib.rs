@@ -15,8 +15,10 @@
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
+//! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
 pub mod discovery;
 pub mod dist;
+pub mod doctor;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

@@ -442,7 +442,9 @@ fn trusted_index_url(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn cache_paths(cache_dir: &Path, url: &str) -> (PathBuf, PathBuf) {
+/// Where the index from `url` is cached under `cache_dir`: the JSON and its metadata. Shared
+/// with `groot doctor`, which reads the cached official index for its support check.
+pub fn cache_paths(cache_dir: &Path, url: &str) -> (PathBuf, PathBuf) {
     // FNV-1a: a stable file name per URL, no crypto needed.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in url.bytes() {

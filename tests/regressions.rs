@@ -48,6 +48,7 @@ fn hard_link_to_a_file_replaced_by_a_symlink_is_refused() {
 }
 
 /// Installs the minimal Go tree as a local archive into `home`.
+#[cfg(unix)]
 fn install_minimal(base: &Path, home: &Path) {
     use groot::dist::install::{self, InstallOptions};
     let archive = base.join("go1.22.10.linux-amd64.tar.gz");

@@ -308,47 +308,58 @@ pub fn plan_edit_at(
     let mut bodies: Vec<Vec<u8>> = lines.iter().map(|l| l.body.to_vec()).collect();
     for r in comment_out {
         let in_block = |i: usize| block_span.is_some_and(|(b, e)| i >= b && i <= e);
+        // Already done means exactly the line this edit writes: any commented-out line that
+        // merely ends with the text would make a second plan ambiguous.
+        let done_prefix = disabled_line(&r.note, b"");
         let state = |i: usize| -> Option<bool> {
-            let body = String::from_utf8_lossy(lines[i].body);
-            if body == r.text {
+            let body = lines[i].body;
+            if String::from_utf8_lossy(body) == r.text {
                 Some(false)
-            } else if body.starts_with(DISABLED_PREFIX) && body.ends_with(&r.text) {
+            } else if body
+                .strip_prefix(done_prefix.as_slice())
+                .is_some_and(|rest| String::from_utf8_lossy(rest) == r.text)
+            {
                 Some(true)
             } else {
                 None
             }
         };
         let hinted = r.line.checked_sub(1).filter(|i| *i < lines.len());
-        if let Some(i) = hinted.filter(|i| in_block(*i) && state(*i).is_some()) {
-            return Err(EditError::LineInBlock {
-                path: path.into(),
-                line: i + 1,
-            });
-        }
-        // The line number is a hint: when lines moved (a block above grew), the one line
-        // with this text is used instead.
+        // The line number is a hint: when lines moved (a block above grew, or a new block went
+        // on top), the one line with this text is used instead.
+        let found: Vec<usize> = (0..lines.len())
+            .filter(|i| !in_block(*i) && state(*i).is_some())
+            .collect();
+        let done: Vec<usize> = found
+            .iter()
+            .copied()
+            .filter(|i| state(*i) == Some(true))
+            .collect();
         let idx = match hinted.filter(|i| !in_block(*i) && state(*i).is_some()) {
             Some(i) => i,
-            None => {
-                let found: Vec<usize> = (0..lines.len())
-                    .filter(|i| !in_block(*i) && state(*i).is_some())
-                    .collect();
-                let done: Vec<usize> = found
-                    .iter()
-                    .copied()
-                    .filter(|i| state(*i) == Some(true))
-                    .collect();
-                match (found.as_slice(), done.as_slice()) {
-                    ([i], _) | (_, [i]) => *i,
-                    _ => {
-                        return Err(EditError::LineMismatch {
+            None => match (found.as_slice(), done.as_slice()) {
+                ([i], _) | (_, [i]) => *i,
+                ([], _) => {
+                    if let Some(i) = hinted.filter(|i| in_block(*i) && state(*i).is_some()) {
+                        return Err(EditError::LineInBlock {
                             path: path.into(),
-                            line: r.line,
-                            expected: r.text.clone(),
-                        })
+                            line: i + 1,
+                        });
                     }
+                    return Err(EditError::LineMismatch {
+                        path: path.into(),
+                        line: r.line,
+                        expected: r.text.clone(),
+                    });
                 }
-            }
+                _ => {
+                    return Err(EditError::LineMismatch {
+                        path: path.into(),
+                        line: r.line,
+                        expected: r.text.clone(),
+                    })
+                }
+            },
         };
         if state(idx) == Some(false) {
             bodies[idx] = disabled_line(&r.note, lines[idx].body);

@@ -1071,4 +1071,30 @@ mod tests {
         }
         Ok(())
     }
+
+    /// Found by fuzzing (`tests/regressions/edit/top-block-shifts-line-hint`): a new block
+    /// placed on top moves every line down, so a second plan with the same line hints searched
+    /// by text, and took any commented-out line ending with that text for the one it disabled.
+    #[test]
+    fn a_line_disabled_under_a_new_top_block_is_found_again() -> Result<(), EditError> {
+        let p = Path::new("/h/.bashrc");
+        let before = b"# [groot: old note] export GOROOT=/x\nexport GOROOT=/x\n";
+        let refs = [LineRef {
+            line: 2,
+            text: "export GOROOT=/x".into(),
+            note: "GOROOT is stale".into(),
+        }];
+        let first = plan_edit_at(p, p, Some(before), "unset GOROOT", &refs, Placement::Top)?;
+        assert!(first.after.starts_with(b"# >>> groot >>>\nunset GOROOT\n"));
+        let again = plan_edit_at(
+            p,
+            p,
+            Some(&first.after),
+            "unset GOROOT",
+            &refs,
+            Placement::Top,
+        )?;
+        assert!(!again.changed, "{}", again.diff);
+        Ok(())
+    }
 }

@@ -302,14 +302,7 @@ pub enum Event<'a> {
 /// would otherwise make every directory world-writable, and anyone could plant tools in
 /// `pkg/tool`).
 pub(crate) fn create_dirs(path: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(0o755);
-    }
-    builder.create(path)
+    crate::fs::create_dir_with_mode(path, 0o755, true)
 }
 
 /// Writes `bytes` to `path` (mode 0644 on Unix) through a temporary file in the same directory,

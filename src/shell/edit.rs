@@ -698,9 +698,11 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
         }
         check_writable(&p.target)?;
     }
-    create_dirs(backup_root, 0o700).map_err(|source| EditError::Write {
-        path: backup_root.into(),
-        source,
+    crate::fs::create_dir_with_mode(backup_root, 0o700, true).map_err(|source| {
+        EditError::Write {
+            path: backup_root.into(),
+            source,
+        }
     })?;
     check_writable(&backup_root.join(Journal::FILE_NAME))?;
     let dir = unique_dir(backup_root, stamp)?;
@@ -753,9 +755,11 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
             .parent()
             .filter(|d| !d.as_os_str().is_empty() && !d.exists())
         {
-            create_dirs(parent, 0o755).map_err(|source| EditError::Write {
-                path: parent.into(),
-                source,
+            crate::fs::create_dir_with_mode(parent, 0o755, true).map_err(|source| {
+                EditError::Write {
+                    path: parent.into(),
+                    source,
+                }
             })?;
         }
         sweep_stale_temps(parent_dir(&p.target));
@@ -780,29 +784,6 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
     Ok(journal)
 }
 
-/// A directory (and its missing parents) with `mode` on Unix, whatever the umask. Backups hold
-/// copies of the user's startup files: 0700, like the files' own home.
-fn create_dirs(path: &Path, mode: u32) -> io::Result<()> {
-    dir_builder(mode).recursive(true).create(path)
-}
-
-fn create_dir(path: &Path, mode: u32) -> io::Result<()> {
-    dir_builder(mode).create(path)
-}
-
-fn dir_builder(mode: u32) -> fs::DirBuilder {
-    #[allow(unused_mut)]
-    let mut builder = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    builder
-}
-
 fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
     for n in 0..1000 {
         let name = if n == 0 {
@@ -811,7 +792,8 @@ fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
             format!("{stamp}-{n}")
         };
         let dir = root.join(name);
-        match create_dir(&dir, 0o700) {
+        // Backups hold copies of the user's startup files: private.
+        match crate::fs::create_dir_with_mode(&dir, 0o700, false) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(EditError::Write { path: dir, source }),

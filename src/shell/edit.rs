@@ -291,11 +291,18 @@ pub fn plan_edit_at(
     let before = current.unwrap_or_default();
     let lines = split_lines(before);
     let block_span = find_block(path, &lines)?;
+    // The file's own line ending. A file of one unterminated line that ends in a bare '\r'
+    // gets CRLF: with '\n' the terminator added before a new block would turn that '\r' into
+    // a CRLF line end, and the next plan would pick CRLF and rewrite the block (found by
+    // fuzzing).
     let eol: &[u8] = lines
         .iter()
         .find(|l| !l.eol.is_empty())
         .map(|l| l.eol)
-        .unwrap_or(b"\n");
+        .unwrap_or(match lines.last() {
+            Some(l) if l.body.ends_with(b"\r") => b"\r\n",
+            _ => b"\n",
+        });
     let block_lines: Vec<&str> = block.lines().collect();
     if block_lines
         .iter()

@@ -355,6 +355,15 @@ struct Sim<'a> {
 /// function).
 const MAX_STEPS: usize = 200_000;
 
+/// The longest value a variable keeps (bytes, all elements together); a longer one becomes
+/// unresolved. Linux refuses to pass an environment string over 128 KiB to a program anyway,
+/// and without a bound forty lines of `X=$X$X` ask for a terabyte (found by fuzzing).
+const MAX_VALUE: usize = 32 * 1024;
+
+/// The most effects one simulation records; past that the analysis stops like at
+/// [`MAX_STEPS`]. Real startup files make dozens; each effect keeps a copy of its value.
+const MAX_EFFECTS: usize = 2_000;
+
 impl<'a> Sim<'a> {
     fn new(fs: &'a dyn StartupFs, platform: &'a Platform, inv: Invocation, env: &Env) -> Self {
         let dialect = match inv.shell {
@@ -562,6 +571,14 @@ impl<'a> Sim<'a> {
         } else {
             val
         };
+        let val = if val.iter().map(String::len).sum::<usize>() > MAX_VALUE {
+            vec![format!(
+                "{OPEN}${name} (longer than {} KiB){CLOSE}",
+                MAX_VALUE / 1024
+            )]
+        } else {
+            val
+        };
         let exported = match (export, self.vars.get(name)) {
             (Some(e), _) => e,
             (None, Some(v)) => v.exported,
@@ -639,6 +656,29 @@ impl<'a> Sim<'a> {
     }
 
     fn effect(&mut self, line: usize, var: Option<&str>, kind: EffectKind) {
+        if self.effects.len() >= MAX_EFFECTS {
+            if self.steps > 0 {
+                self.steps = 0;
+                self.effects.push(Effect {
+                    file: self
+                        .stack
+                        .last()
+                        .map(|(f, _)| f.clone())
+                        .unwrap_or_default(),
+                    line,
+                    text: String::new(),
+                    var: None,
+                    kind: EffectKind::Unknown {
+                        why: format!(
+                            "the startup files change PATH and Go's variables more than \
+                             {MAX_EFFECTS} times; the analysis stops here"
+                        ),
+                    },
+                    certain: false,
+                });
+            }
+            return;
+        }
         let (file, text) = match self.stack.last() {
             Some((f, lines)) => (
                 f.clone(),
@@ -1524,6 +1564,16 @@ impl<'a> Sim<'a> {
                 },
                 Part::Opaque { text } => vec![Self::unresolved(text)],
             };
+            // A product of lists grows as the product of their sizes ($X$X$X of a 2048-element
+            // list is 8 billion values): past MAX_VALUE bytes the word stays unresolved.
+            let acc_bytes: usize = acc.iter().map(String::len).sum();
+            let vals_bytes: usize = vals.iter().map(String::len).sum();
+            let bytes = acc_bytes
+                .saturating_mul(vals.len())
+                .saturating_add(vals_bytes.saturating_mul(acc.len()));
+            if bytes > MAX_VALUE || acc.len().saturating_mul(vals.len()) > MAX_VALUE {
+                return vec![Self::unresolved(&w.raw)];
+            }
             let mut next = Vec::new();
             for a in &acc {
                 for v in &vals {

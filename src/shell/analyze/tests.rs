@@ -463,3 +463,31 @@ fn runaway_recursion_stops_at_the_statement_budget() {
         );
     }
 }
+
+/// Values and list products are bounded: forty lines of `X=$X$X` (sh) or a product of long
+/// fish lists used to ask for gigabytes and abort.
+#[test]
+fn doubling_values_and_list_products_stay_bounded() {
+    let sh = format!(
+        "X=aaaaaaaaaaaaaaaa\n{}export PATH=\"$X:$PATH\"\n",
+        "X=$X$X\n".repeat(40)
+    );
+    let fish = format!(
+        "set X a b c d e f g h\n{}set Y $X$X$X\nset -gx PATH $Y $PATH\n",
+        "set X $X $X\n".repeat(8)
+    );
+    for (shell, text) in [(ShellKind::Bash, sh), (ShellKind::Fish, fish)] {
+        let fs = MemFs::new().file("/x/rc", text);
+        let s = analyze_file(&fs, &debian(), shell, Path::new("/x/rc"), &base_env());
+        let path = s.env.get("PATH").cloned().unwrap_or_default();
+        assert!(
+            path.len() < 200 * 1024,
+            "{shell:?}: PATH of {} bytes",
+            path.len()
+        );
+        assert!(
+            !is_resolved(&path),
+            "{shell:?}: the oversized part stays unresolved"
+        );
+    }
+}

@@ -61,8 +61,22 @@ pub fn run(data: &[u8]) {
             ..r.clone()
         })
         .collect();
-    let again = plan(Some(&first.after), &block, &text_only).expect("replan");
-    assert!(!again.changed, "second plan changed:\n{}", again.diff);
+    match plan(Some(&first.after), &block, &text_only) {
+        Ok(again) => assert!(!again.changed, "second plan changed:\n{}", again.diff),
+        // Without its hint, a text that several lines hold is ambiguous: refusing is right,
+        // guessing would not be.
+        Err(EditError::LineMismatch { expected, .. })
+            if first
+                .after
+                .split(|&b| b == b'\n')
+                .filter(|l| {
+                    let l = String::from_utf8_lossy(l);
+                    l.trim_end_matches('\r').ends_with(expected.as_str())
+                })
+                .count()
+                >= 2 => {}
+        Err(e) => panic!("replan: {e:?}"),
+    }
     // Outside the block, nothing changes (when no line is commented out).
     if refs.is_empty() {
         let stripped_after = plan(Some(&first.after), "", &[]).expect("remove from after");

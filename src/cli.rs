@@ -7,9 +7,14 @@
 //! * 2: usage error;
 //! * 3: `explain --verify`: the real go disagrees with the prediction.
 
+mod exec;
 mod explain;
+mod init;
 mod list;
 mod style;
+mod switching;
+mod use_pin;
+mod which;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -38,6 +43,16 @@ enum Command {
     Explain(explain::Args),
     /// List every Go installation on this machine, where it came from and its health.
     List(list::Args),
+    /// Set the global default Go (`groot use 1.22`), or print it.
+    Use(use_pin::UseArgs),
+    /// Pin a Go version for this directory (writes `.go-version`).
+    Pin(use_pin::PinArgs),
+    /// Print the path of the go (or gofmt) the shims run here.
+    Which(which::Args),
+    /// Run a command with the selected Go first on PATH.
+    Exec(exec::Args),
+    /// Print shell activation (shims first on PATH), or install it with --install.
+    Init(init::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -52,6 +67,11 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Explain(args) => explain::run(&host, args),
         Command::List(args) => list::run(&host, args),
+        Command::Use(args) => use_pin::run_use(&host, args),
+        Command::Pin(args) => use_pin::run_pin(&host, args),
+        Command::Which(args) => which::run(&host, args),
+        Command::Exec(args) => exec::run(&host, args),
+        Command::Init(args) => init::run(&host, args),
     };
     match result {
         Ok(code) => code,

@@ -44,6 +44,8 @@ pub const LOCALAPPDATA: &str = "LocalAppData";
 pub const PATH: &str = "PATH";
 /// Executable extensions tried by Windows command lookup.
 pub const PATHEXT: &str = "PATHEXT";
+/// zsh's directory of user startup files (default `$HOME`).
+pub const ZDOTDIR: &str = "ZDOTDIR";
 /// The temporary directory on Unix (`os.TempDir`).
 pub const TMPDIR: &str = "TMPDIR";
 /// Disables colour output when set to anything non-empty (<https://no-color.org>).

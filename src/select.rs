@@ -134,6 +134,8 @@ fn is_store_name(name: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
+    /// Given on the command line (`groot exec --go-version`, `groot use`).
+    Argument,
     /// `GROOT_GO_VERSION`.
     Env,
     /// A `.go-version` file.
@@ -156,6 +158,7 @@ pub enum Source {
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Source::Argument => f.write_str("the command line"),
             Source::Env => f.write_str(env_vars::GROOT_GO_VERSION),
             Source::GoVersionFile { path, line } | Source::ToolVersions { path, line } => {
                 write!(f, "{}:{line}", path.display())
@@ -288,6 +291,8 @@ impl SelectError {
 pub struct Options {
     /// The directory (default: the host's working directory).
     pub dir: Option<PathBuf>,
+    /// A request that overrides every source ([`Source::Argument`]).
+    pub request: Option<String>,
 }
 
 /// Selects the Go for a directory (the shim's hot path). Pure over the host: reads only the
@@ -300,6 +305,9 @@ pub fn select(host: &Host, options: &Options) -> Result<Selection, SelectError> 
         .unwrap_or_else(|| host.cwd().to_path_buf());
     let store = Store::new(host)?;
 
+    if let Some(v) = &options.request {
+        return store.pick(v, Source::Argument);
+    }
     // 1. This shell.
     if let Some(v) = host.var_nonempty(env_vars::GROOT_GO_VERSION) {
         return store.pick(v, Source::Env);
@@ -796,6 +804,8 @@ pub fn annotate(
         )),
     };
     if let Some(message) = message {
+        // This says what `go` does about an unmet minimum; the plain note is redundant.
+        sel.notes.retain(|n| n.code != "mod-minimum-unmet");
         sel.notes.push(Note {
             code: "gotoolchain-switch",
             message,

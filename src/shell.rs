@@ -9,11 +9,13 @@
 //!   GOROOT, GOPATH, GOBIN, GOTOOLCHAIN… with file and line; predicts the environment and the
 //!   `go` each context gets. What it cannot understand it reports as an unknown effect.
 //! * [`path_helper`]: macOS `path_helper`, reimplemented.
+//! * [`activate`]: the script `groot init <shell>` prints and the startup-file block running it.
 //! * [`edit`]: planned, backed-up, atomic, idempotent and undoable edits of startup files.
 //!
 //! Nothing in this layer reads the process environment, spawns a process or prints: the
 //! machine comes in through [`platform`] (an env map, an OS, a filesystem under a root).
 
+pub mod activate;
 pub mod analyze;
 pub mod context;
 pub mod edit;

@@ -695,7 +695,7 @@ fn list_in(store: &Store<'_>) -> Vec<Installed> {
             store.by_name(name)
         })
         .collect();
-    out.sort_by(|a, b| newest_first(a, b));
+    out.sort_by(newest_first);
     out.dedup_by(|a, b| a.name == b.name);
     out
 }

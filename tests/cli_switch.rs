@@ -156,7 +156,6 @@ fn shims_select_per_directory_in_bash_zsh_and_fish() {
     let mut ran = 0;
     for (shell, flags, script) in scripts {
         if !shell_available(shell) {
-            eprintln!("skipping {shell}: not installed");
             continue;
         }
         ran += 1;

@@ -11,6 +11,13 @@ CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 GROOT_TEST_GO_VERSIONS=$VERSION ./scripts/provision.sh >/dev/null
 cargo build --release --locked -q
 GROOT=$PWD/target/release/groot
+# The same build linked statically (glibc, crt-static): no dynamic loader at start-up.
+HOST=$(rustc -vV | sed -n 's/^host: //p')
+STATIC=""
+if RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked -q --target "$HOST" \
+     --target-dir target/static 2>/dev/null; then
+  STATIC=$PWD/target/static/$HOST/release/groot
+fi
 GOBIN_DIR=$CACHE/$VERSION/go/bin
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -27,6 +34,7 @@ for bt in unset 1; do
     -n "exec floor (/bin/true)" /bin/true \
     -n "go env GOROOT (go$VERSION)" "$GOBIN_DIR/go env GOROOT" \
     -n "groot explain" "$GROOT explain" \
-    -n "groot explain --json" "$GROOT explain --json"
+    -n "groot explain --json" "$GROOT explain --json" \
+    ${STATIC:+-n "groot explain (static build)" "$STATIC explain"}
   echo "RUST_BACKTRACE=$bt -> $out"
 done

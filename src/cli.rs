@@ -5,10 +5,12 @@
 //! * 0: success;
 //! * 1: groot itself failed (unreadable input, I/O error);
 //! * 2: usage error;
-//! * 3: `explain --verify`: the real go disagrees with the prediction.
+//! * 3: `explain --verify` / `contexts --probe`: reality disagrees with the prediction.
 
+mod contexts;
 mod exec;
 mod explain;
+mod fix;
 mod init;
 mod list;
 mod style;
@@ -53,6 +55,11 @@ enum Command {
     Exec(exec::Args),
     /// Print shell activation (shims first on PATH), or install it with --install.
     Init(init::Args),
+    /// Show what each launch context (terminal, IDE, ssh, cron, CI) reads at startup and which
+    /// go and GOROOT it gets.
+    Contexts(contexts::Args),
+    /// Fix shell startup files and the go env file so every context gets the intended go.
+    Fix(fix::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -72,6 +79,8 @@ pub fn main() -> ExitCode {
         Command::Which(args) => which::run(&host, args),
         Command::Exec(args) => exec::run(&host, args),
         Command::Init(args) => init::run(&host, args),
+        Command::Contexts(args) => contexts::run(&host, args),
+        Command::Fix(args) => fix::run(&host, args),
     };
     match result {
         Ok(code) => code,

@@ -128,7 +128,7 @@ pub struct Source {
     pub kind: SourceKind,
     /// The logical path this source named, as it spelt it: a `go` on PATH, a GOROOT value, a
     /// directory entry.
-    #[serde(serialize_with = "lossy::path")]
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub via: PathBuf,
     /// Where exactly, for people: `PATH entry 3 (/usr/bin)`, `$GOROOT`,
     /// `/home/u/.config/go/env:2`, `/usr/lib/go-*`.
@@ -136,7 +136,7 @@ pub struct Source {
     /// The 0-based PATH index, for [`SourceKind::Path`].
     pub index: Option<usize>,
     /// The file that named it, for [`SourceKind::GoEnvFile`].
-    #[serde(serialize_with = "lossy::opt_path")]
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub file: Option<PathBuf>,
     /// The 1-based line in `file`.
     pub line: Option<usize>,
@@ -214,7 +214,7 @@ pub enum RejectKind {
 /// A candidate that is not an installation, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rejected {
-    #[serde(serialize_with = "lossy::path")]
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     pub source: Source,
     pub kind: RejectKind,
@@ -271,11 +271,11 @@ impl Health {
 #[derive(Clone, Debug, Serialize)]
 pub struct Install {
     /// The canonical logical path of its root (every symlink resolved).
-    #[serde(serialize_with = "lossy::path")]
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub root: PathBuf,
     /// Every spelling that reached it (a `go` on PATH, a link to the root, the root itself),
     /// in discovery order, without repeats.
-    #[serde(serialize_with = "lossy::paths")]
+    #[serde(serialize_with = "crate::fs::lossy::paths")]
     pub paths: Vec<PathBuf>,
     /// Every route, in discovery order.
     pub sources: Vec<Source>,
@@ -288,7 +288,7 @@ pub struct Install {
     /// Every architecture in the binary (several for a universal Mach-O).
     pub archs: Vec<String>,
     /// `bin/go` (or `bin/go.exe`), when it is a file.
-    #[serde(serialize_with = "lossy::opt_path")]
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub go: Option<PathBuf>,
     pub health: Health,
     /// The GOROOT the go that runs here ends with (or, when go fails, the tree of that go).
@@ -1081,29 +1081,6 @@ fn check_platform(health: &mut Health, host: &Host, b: &GoBinary) {
 /// 32-bit binaries that a 64-bit CPU of the same family runs directly.
 fn runs_natively(host_arch: &str, bin_arch: &str) -> bool {
     matches!((host_arch, bin_arch), ("amd64", "386") | ("arm64", "arm"))
-}
-
-/// Paths in JSON as text, replacing bytes that are not UTF-8 (serde refuses such paths, which
-/// would make one odd directory name fail the whole report).
-mod lossy {
-    use std::path::{Path, PathBuf};
-
-    use serde::Serializer;
-
-    pub fn path<S: Serializer, P: AsRef<Path>>(p: &P, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&p.as_ref().to_string_lossy())
-    }
-
-    pub fn opt_path<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
-        match p {
-            Some(p) => s.serialize_some(&*p.to_string_lossy()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn paths<S: Serializer, V: AsRef<[PathBuf]>>(v: &V, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(v.as_ref().iter().map(|p| p.to_string_lossy()))
-    }
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -102,7 +102,11 @@ impl EnvFile {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UserEnvLocation {
     /// A path to read (it may not exist).
-    File { path: PathBuf, from: &'static str },
+    File {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        from: &'static str,
+    },
     /// `GOENV=off`.
     Off,
     /// No file can be used; `reason` says why (Go prints nothing and reads no file).
@@ -162,6 +166,7 @@ pub struct UserEnv {
     pub location: UserEnvLocation,
     /// The logical path actually read (a relative `GOENV` or XDG value is taken against the
     /// working directory, as Go's open would).
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub path: Option<PathBuf>,
     pub file: Option<EnvFile>,
     /// Why it could not be read, when it exists but is unreadable.

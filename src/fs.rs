@@ -26,8 +26,10 @@ pub struct Fs {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Hop {
     /// The logical path of the link.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub link: PathBuf,
     /// The link's target exactly as stored.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub target: PathBuf,
 }
 
@@ -340,6 +342,28 @@ pub fn dir(path: &Path) -> PathBuf {
         Some(p) if !p.as_os_str().is_empty() => clean(p),
         Some(_) => PathBuf::from("."),
         None => clean(path),
+    }
+}
+
+/// Serializers that write paths lossily, so a non-UTF-8 name cannot break a JSON report.
+pub mod lossy {
+    use std::path::{Path, PathBuf};
+
+    use serde::Serializer;
+
+    pub fn path<S: Serializer, P: AsRef<Path>>(p: &P, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&p.as_ref().to_string_lossy())
+    }
+
+    pub fn opt_path<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(p) => s.serialize_some(&*p.to_string_lossy()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn paths<S: Serializer, V: AsRef<[PathBuf]>>(v: &V, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.as_ref().iter().map(|p| p.to_string_lossy()))
     }
 }
 

@@ -179,6 +179,21 @@ impl Host {
         self
     }
 
+    /// Replaces the whole environment of the modelled machine (for example with the
+    /// environment a shell startup is predicted to end with).
+    pub fn with_env<I, K, V>(mut self, vars: I) -> Host
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<OsString>,
+        V: Into<OsString>,
+    {
+        self.env = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        self
+    }
+
     /// Removes an environment variable of the modelled machine.
     pub fn without_var(mut self, name: impl AsRef<OsStr>) -> Host {
         self.env.remove(name.as_ref());

@@ -40,6 +40,7 @@ pub struct ModLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ModFile {
     pub kind: ModKind,
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     pub go: Option<ModLine>,
     pub toolchain: Option<ModLine>,

@@ -20,6 +20,7 @@ pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
 pub struct ExplainReport {
     pub schema_version: u32,
     /// The directory go would run in.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub dir: PathBuf,
     /// The go that runs (as found on PATH or given with `--go`), or null.
     pub go: Option<GoRef>,
@@ -54,8 +55,10 @@ pub struct ExplainReport {
 #[derive(Clone, Debug, Serialize)]
 pub struct GoRef {
     /// The path as exec'd (a PATH entry joined with `go`, or `--go` as given).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     /// The path with every symlink resolved, when it resolves.
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub resolved: Option<PathBuf>,
 }
 
@@ -151,4 +154,40 @@ impl WhichReport {
             selection,
         }
     }
+}
+
+/// Version of the `groot contexts --json` contract.
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 1;
+
+/// `groot contexts --json`: every launch context, what it reads and which go it gets.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContextsReport {
+    pub schema_version: u32,
+    /// The directory go runs in for each context.
+    pub dir: PathBuf,
+    #[serde(flatten)]
+    pub survey: crate::shell::survey::Survey,
+    /// Present with `--probe`: what the real shells ended with.
+    pub probes: Option<Vec<crate::shell::probe::ProbeResult>>,
+    /// Problems found in the startup files (the codes `groot fix` fixes).
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+}
+
+/// Version of the `groot fix --json` contract.
+pub const FIX_SCHEMA_VERSION: u32 = 1;
+
+/// `groot fix --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct FixReport {
+    pub schema_version: u32,
+    /// Everything found, with evidence and proposed edits.
+    pub gaps: Vec<crate::shell::gaps::Gap>,
+    /// One entry per file the plan touches.
+    pub changes: Vec<crate::shell::fix::FileChange>,
+    /// Whether the plan was applied.
+    pub applied: bool,
+    /// The backup directory of an applied plan.
+    pub backup_dir: Option<PathBuf>,
+    /// Present with `--undo`.
+    pub undone: Option<crate::shell::fix::Undone>,
 }

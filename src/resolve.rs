@@ -133,8 +133,16 @@ pub struct GoError {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SettingSource {
     Environment,
-    UserEnvFile { path: PathBuf, line: usize },
-    GorootGoEnv { path: PathBuf, line: usize },
+    UserEnvFile {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        line: usize,
+    },
+    GorootGoEnv {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        line: usize,
+    },
     Default,
 }
 
@@ -165,9 +173,17 @@ pub enum SwitchTarget {
     /// The `go` that was started runs the command itself.
     Local,
     /// A `goX.Y.Z` executable found on PATH.
-    Path { toolchain: String, path: PathBuf },
+    Path {
+        toolchain: String,
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+    },
     /// A toolchain in the module cache, already downloaded.
-    ModuleCache { toolchain: String, dir: PathBuf },
+    ModuleCache {
+        toolchain: String,
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        dir: PathBuf,
+    },
     /// A toolchain that would be downloaded into the module cache.
     Download {
         toolchain: String,
@@ -194,9 +210,11 @@ pub struct Switch {
 #[derive(Clone, Debug, Serialize)]
 pub struct Explanation {
     /// The directory go runs in.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub dir: PathBuf,
     pub lookup: Lookup,
     /// The go binary started (logical path, as exec'd).
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub go: Option<PathBuf>,
     pub binary: Option<GoBinary>,
     pub binary_error: Option<InspectError>,
@@ -243,7 +261,12 @@ impl<'h> EnvView<'h> {
     fn get(&self, name: &str) -> Option<String> {
         match self.overrides.get(name) {
             Some(v) => v.clone().filter(|v| !v.is_empty()),
-            None => self.host.var_nonempty(name).map(str::to_owned),
+            // A value that is not UTF-8 still counts as set; it is shown lossily.
+            None => self
+                .host
+                .var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.to_string_lossy().into_owned()),
         }
     }
 }
@@ -1421,22 +1444,7 @@ fn select(
     }
 
     if mode == "auto" || mode == "path" {
-        // go.work (as GOWORK says), else go.mod.
-        let gowork = getenv(env_vars::GOWORK)
-            .map(|s| s.value)
-            .unwrap_or_default();
-        let root = goroot.map(|g| host.absolute(Path::new(g)));
-        let work = project::find_go_work(
-            host,
-            &ctx.dir,
-            &WorkSetting::from_value(&gowork),
-            root.as_deref(),
-        );
-        let file = match work {
-            Some(p) => Some((ModKind::GoWork, p)),
-            None => gomod_here.clone().map(|p| (ModKind::GoMod, p)),
-        };
-        if let Some((kind, path)) = file {
+        if let Some((kind, path)) = found_file {
             match project::read_mod_file(host, kind, &path) {
                 Ok(mf) => {
                     let loc = |l: usize| format!("{}:{l}", mf.path.display());
@@ -1570,23 +1578,10 @@ fn select(
                 "no go.work or go.mod above this directory",
             );
         }
-    } else if sel.file.is_none() {
-        // Under local or an exact version, go.mod is not consulted for switching; but report
-        // it for the module error.
-        let gowork = getenv(env_vars::GOWORK)
-            .map(|s| s.value)
-            .unwrap_or_default();
-        let root = goroot.map(|g| host.absolute(Path::new(g)));
-        let work = project::find_go_work(
-            host,
-            &ctx.dir,
-            &WorkSetting::from_value(&gowork),
-            root.as_deref(),
-        );
-        let file = work
-            .map(|p| (ModKind::GoWork, p))
-            .or_else(|| gomod_here.map(|p| (ModKind::GoMod, p)));
-        if let Some((kind, p)) = file {
+    } else {
+        // Under local or an exact version, go.mod is not consulted for switching; it is still
+        // read for the module error.
+        if let Some((kind, p)) = found_file {
             sel.file = project::read_mod_file(host, kind, &p).ok();
         }
         ctx.step(

@@ -11,21 +11,33 @@
 //! * [`path_helper`]: macOS `path_helper`, reimplemented.
 //! * [`activate`]: the script `groot init <shell>` prints and the startup-file block running it.
 //! * [`edit`]: planned, backed-up, atomic, idempotent and undoable edits of startup files.
+//! * [`survey`]: the above wired to a [`Host`](crate::host::Host): every context's files, Go
+//!   settings, `go` and GOROOT (through [`resolve::explain`](crate::resolve::explain)).
+//! * [`probe`]: runs the user's real shells hermetically per context, to compare with the
+//!   prediction (`groot contexts --probe`).
+//! * [`gaps`]: pure analysis of the predictions: context gaps, PATH shadowing, stale
+//!   `/etc/paths.d` entries and GOROOT exports, competing managers; each with proposed edits.
+//! * [`fix`]: merges those edits into one plan per file, applies and undoes it (`groot fix`).
 //!
-//! Nothing in this layer reads the process environment, spawns a process or prints: the
-//! machine comes in through [`platform`] (an env map, an OS, a filesystem under a root).
+//! Nothing in this layer reads the process environment or prints: the machine comes in through
+//! [`platform`] (an env map, an OS, a filesystem under a root) or a `Host`, and the probe runs
+//! shells only through the Host's runner.
 
 pub mod activate;
 pub mod analyze;
 pub mod context;
 pub mod edit;
+pub mod fix;
+pub mod gaps;
 pub mod kind;
 pub mod managers;
 pub mod parse_fish;
 pub mod parse_sh;
 pub mod path_helper;
 pub mod platform;
+pub mod probe;
 pub mod rules;
+pub mod survey;
 pub mod syntax;
 
 pub use kind::ShellKind;

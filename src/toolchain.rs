@@ -53,13 +53,29 @@ impl GoBinary {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InspectError {
     #[error("{path} cannot be read: {message}")]
-    Unreadable { path: PathBuf, message: String },
+    Unreadable {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        message: String,
+    },
     #[error("{path} is a script ({interpreter}), not a go binary")]
-    Script { path: PathBuf, interpreter: String },
+    Script {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        interpreter: String,
+    },
     #[error("{path} is not an executable file groot can read: {message}")]
-    NotObject { path: PathBuf, message: String },
+    NotObject {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        message: String,
+    },
     #[error("{path} is not a Go program: {message}")]
-    NotGo { path: PathBuf, message: String },
+    NotGo {
+        #[serde(serialize_with = "crate::fs::lossy::path")]
+        path: PathBuf,
+        message: String,
+    },
 }
 
 /// Reads facts about a go binary.

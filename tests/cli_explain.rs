@@ -274,3 +274,50 @@ fn pathdiff(base: &Path, target: &Path) -> String {
     );
     parts.join("/")
 }
+
+#[test]
+fn non_utf8_paths_and_garbage_files() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let gos = support::real_gos(1);
+    let Some((_, real)) = gos.last() else { return };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bad = tmp.path().join(OsStr::from_bytes(b"bad\xffdir"));
+    std::fs::create_dir_all(&bad).expect("mkdir");
+    symlink(real.join("bin/go"), bad.join("go")).expect("link");
+    std::fs::write(
+        tmp.path().join("go.mod"),
+        b"module m\n\xff\xfe garbage\ngo 1.\xff22\n",
+    )
+    .expect("w");
+    let cfg = tmp.path().join(".config/go");
+    std::fs::create_dir_all(&cfg).expect("mkdir");
+    std::fs::write(
+        cfg.join("env"),
+        b"\x00\x01garbage\nGOFLAGS\n  GOROOT=/indented\n",
+    )
+    .expect("w");
+    let mut path = bad.into_os_string();
+    path.push(":/usr/bin:/bin");
+    let mut c = Command::cargo_bin("groot").expect("binary");
+    c.env_clear()
+        .env("HOME", tmp.path())
+        .env("PATH", &path)
+        .env("GOPROXY", "off")
+        .current_dir(tmp.path())
+        .args(["explain", "--json"]);
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json even with a non-UTF-8 path");
+    assert!(
+        v["go"]["path"]
+            .as_str()
+            .is_some_and(|p| p.contains("bad\u{fffd}dir")),
+        "{out}"
+    );
+    assert_eq!(
+        v["goroot"].as_str().map(PathBuf::from),
+        Some(real.to_path_buf()),
+        "garbage env lines are ignored, as go does"
+    );
+}

@@ -89,8 +89,11 @@ pub fn render(r: &ListReport, verbose: bool) -> String {
         );
         let _ = writeln!(
             s,
-            "{mark} {:<vw$}  {:<13} {}  {}  {}",
-            paint(BOLD, i.version.as_deref().unwrap_or("?")),
+            "{mark} {}  {:<13} {}  {}  {}",
+            paint(
+                BOLD,
+                format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))
+            ),
             platform,
             i.root.display(),
             paint(DIM, format!("[{}]", sources(i))),

@@ -51,15 +51,19 @@ pub struct Candidate {
     /// 0-based index of the PATH entry.
     pub index: usize,
     /// The PATH entry as written (empty means the current directory).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub entry: PathBuf,
     /// The path exec would be given (entry joined with the name; relative if the entry is).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub path: PathBuf,
     /// The absolute logical path.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub absolute: PathBuf,
     pub verdict: Verdict,
     /// Symlinks followed from `absolute` to the file.
     pub hops: Vec<Hop>,
     /// The fully resolved path, when it resolves.
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub resolved: Option<PathBuf>,
 }
 

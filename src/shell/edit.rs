@@ -124,11 +124,33 @@ pub fn resolve_target(path: &Path) -> Result<PathBuf, EditError> {
     })
 }
 
+/// Where a new block goes when the file has none yet (an existing block stays where it is).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// After the last line: runs after everything else the file does.
+    #[default]
+    End,
+    /// Before the first line: runs even when the file returns early (Debian's `~/.bashrc`
+    /// returns at once in non-interactive shells such as `ssh host cmd`).
+    Top,
+}
+
 /// Reads a file and plans an edit of it (following symlinks).
 pub fn plan_file_edit(
     path: &Path,
     block: &str,
     comment_out: &[LineRef],
+) -> Result<EditPlan, EditError> {
+    plan_file_edit_at(path, block, comment_out, Placement::End)
+}
+
+/// [`plan_file_edit`] with a placement for a new block.
+pub fn plan_file_edit_at(
+    path: &Path,
+    block: &str,
+    comment_out: &[LineRef],
+    placement: Placement,
 ) -> Result<EditPlan, EditError> {
     let target = resolve_target(path)?;
     let current = match fs::read(&target) {
@@ -141,7 +163,14 @@ pub fn plan_file_edit(
             })
         }
     };
-    plan_edit(path, &target, current.as_deref(), block, comment_out)
+    plan_edit_at(
+        path,
+        &target,
+        current.as_deref(),
+        block,
+        comment_out,
+        placement,
+    )
 }
 
 /// Hex SHA-256 of bytes.
@@ -246,6 +275,18 @@ pub fn plan_edit(
     current: Option<&[u8]>,
     block: &str,
     comment_out: &[LineRef],
+) -> Result<EditPlan, EditError> {
+    plan_edit_at(path, target, current, block, comment_out, Placement::End)
+}
+
+/// [`plan_edit`] with a placement for a new block.
+pub fn plan_edit_at(
+    path: &Path,
+    target: &Path,
+    current: Option<&[u8]>,
+    block: &str,
+    comment_out: &[LineRef],
+    placement: Placement,
 ) -> Result<EditPlan, EditError> {
     let before = current.unwrap_or_default();
     let lines = split_lines(before);
@@ -354,6 +395,12 @@ pub fn plan_edit(
                 out.extend_from_slice(&new_block(end_eol));
             }
             for (i, l) in lines.iter().enumerate().skip(e + 1) {
+                push_line(&mut out, &bodies[i], l.eol);
+            }
+        }
+        None if placement == Placement::Top && !block_lines.is_empty() => {
+            out.extend_from_slice(&new_block(eol));
+            for (i, l) in lines.iter().enumerate() {
                 push_line(&mut out, &bodies[i], l.eol);
             }
         }
@@ -818,6 +865,23 @@ mod tests {
         assert!(plan.changed);
         assert_eq!(plan.after, b"# >>> groot >>>\nx\n# <<< groot <<<\n");
         assert_eq!(plan.before_sha256, None);
+    }
+
+    #[test]
+    fn top_placement_inserts_first_and_removes_exactly() {
+        let p = Path::new("/h/.bashrc");
+        let orig = b"case $- in *i*) ;; *) return;; esac\nalias l=ls";
+        let plan = plan_edit_at(p, p, Some(orig), "export A=1", &[], Placement::Top).expect("plan");
+        assert_eq!(
+            String::from_utf8_lossy(&plan.after),
+            "# >>> groot >>>\nexport A=1\n# <<< groot <<<\ncase $- in *i*) ;; *) return;; esac\nalias l=ls"
+        );
+        // An existing block stays where it is whatever the placement.
+        let again =
+            plan_edit_at(p, p, Some(&plan.after), "export A=1", &[], Placement::End).expect("plan");
+        assert!(!again.changed);
+        let removed = plan_edit(p, p, Some(&plan.after), "", &[]).expect("plan");
+        assert_eq!(removed.after, orig);
     }
 
     #[test]

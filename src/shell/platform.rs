@@ -95,6 +95,76 @@ impl Platform {
     }
 }
 
+impl Platform {
+    /// The platform of a [`Host`](crate::host::Host): the OS it models, Debian-ness from
+    /// `/etc/debian_version` (under the host's root), the user id as the owner of `$HOME`
+    /// (which is the user in every normal setup, and lets a `GROOT_ROOT` fixture choose it),
+    /// and fish's directories (Homebrew's on macOS when present).
+    pub fn from_host(host: &crate::host::Host) -> Platform {
+        use crate::host::Os as HostOs;
+        let fs = host.fs();
+        let mut p = match host.os() {
+            HostOs::MacOs => {
+                let mut p = Platform::macos();
+                if !fs.is_dir(Path::new("/opt/homebrew/share/fish"))
+                    && fs.is_dir(Path::new("/usr/local/share/fish"))
+                {
+                    p.fish_data_dir = PathBuf::from("/usr/local/share/fish");
+                    p.fish_sysconf_dir = PathBuf::from("/usr/local/etc/fish");
+                }
+                p
+            }
+            HostOs::Windows => Platform::windows(),
+            _ => {
+                let distro = if fs.is_file(Path::new("/etc/debian_version")) {
+                    Distro::Debian
+                } else {
+                    Distro::Upstream
+                };
+                Platform::linux(distro)
+            }
+        };
+        p.uid = host.home().and_then(|h| owner_uid(fs, &h));
+        p
+    }
+}
+
+#[cfg(unix)]
+fn owner_uid(fs: &crate::fs::Fs, path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    fs.metadata(path).ok().map(|m| m.uid())
+}
+
+#[cfg(not(unix))]
+fn owner_uid(_fs: &crate::fs::Fs, _path: &Path) -> Option<u32> {
+    None
+}
+
+/// The core filesystem view is a startup-file view too: analysis over a [`Host`]'s `fs()` sees
+/// the real machine or its `GROOT_ROOT`.
+///
+/// [`Host`]: crate::host::Host
+impl StartupFs for crate::fs::Fs {
+    fn read(&self, logical: &Path) -> io::Result<Vec<u8>> {
+        crate::fs::Fs::read(self, logical)
+    }
+
+    fn is_file(&self, logical: &Path) -> bool {
+        crate::fs::Fs::is_file(self, logical)
+    }
+
+    fn is_dir(&self, logical: &Path) -> bool {
+        crate::fs::Fs::is_dir(self, logical)
+    }
+
+    fn read_dir(&self, logical: &Path) -> io::Result<Vec<PathBuf>> {
+        Ok(crate::fs::Fs::read_dir(self, logical)?
+            .into_iter()
+            .map(|e| e.path)
+            .collect())
+    }
+}
+
 /// Read-only access to startup files by their logical absolute path (`/etc/profile`,
 /// `/home/me/.zshrc`), so analysis can run over a fake root.
 pub trait StartupFs: std::fmt::Debug {

@@ -65,12 +65,14 @@ impl VersionFile {
 /// What is inside a candidate GOROOT.
 #[derive(Clone, Debug, Serialize)]
 pub struct Tree {
+    #[serde(serialize_with = "crate::fs::lossy::path")]
     pub root: PathBuf,
     /// `pkg/tool` is a directory: cmd/go would accept this as GOROOT.
     pub is_goroot: bool,
     /// The `GOOS_GOARCH` directories under `pkg/tool`.
     pub tool_dirs: Vec<String>,
     /// `bin/go` (or `bin/go.exe`) when it is a file.
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
     pub go_binary: Option<PathBuf>,
     pub has_src: bool,
     pub version_file: Option<VersionFile>,

@@ -1,0 +1,351 @@
+//! The shell layer wired to a [`Host`]: the session a desktop login would start from, every
+//! launch context's prediction over the host's filesystem (the real machine or a `GROOT_ROOT`),
+//! and for each context the `go` it finds and the GOROOT that go ends with, computed by
+//! [`resolve::explain`] on a host whose environment is the one the context is predicted to
+//! have. This is what `groot contexts` prints and what `groot doctor` shows per context.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::analyze::{self, display_value, is_resolved, EffectKind};
+use super::context::{self, ContextId, Inputs, Prediction};
+use super::kind::ShellKind;
+use super::managers::Manager;
+use super::platform::{Distro, Env, Os, Platform};
+use crate::host::Host;
+use crate::resolve::{self, Request};
+use crate::toolchain::Inspect;
+
+/// The environment of the user's session as the shell layer takes it: every variable of the
+/// host whose name and value are text. Contexts keep what they inherit from it (identity
+/// variables, or everything for CI-like contexts); see [`context::Origin`].
+pub fn session_env(host: &Host) -> Env {
+    host.vars()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
+        .collect()
+}
+
+/// A copy of `host` whose environment is a predicted one. Variables whose value groot could
+/// not compute are left out (they are listed by [`unresolved_vars`]); unresolved PATH entries
+/// are dropped from PATH.
+pub fn host_with_env(host: &Host, env: &Env) -> Host {
+    let vars: Vec<(String, String)> = env
+        .iter()
+        .filter_map(|(k, v)| {
+            if k == "PATH" {
+                let kept: Vec<String> = split_path(v)
+                    .into_iter()
+                    .filter(|e| is_resolved(e))
+                    .collect();
+                Some((k.clone(), kept.join(":")))
+            } else if is_resolved(v) {
+                Some((k.clone(), v.clone()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    host.clone().with_env(vars)
+}
+
+/// Names of variables whose predicted value holds a part groot could not compute.
+pub fn unresolved_vars(env: &Env) -> Vec<String> {
+    env.iter()
+        .filter(|(k, v)| *k != "PATH" && !is_resolved(v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+fn split_path(v: &str) -> Vec<String> {
+    let sim = analyze::Simulation {
+        invocation: super::rules::Invocation::new(
+            ShellKind::Sh,
+            super::rules::Mode::NON_INTERACTIVE,
+        ),
+        files: Vec::new(),
+        effects: Vec::new(),
+        env: [("PATH".to_string(), v.to_string())].into_iter().collect(),
+    };
+    sim.path()
+}
+
+/// A Go-related line of a startup file: a Go variable, a PATH change that mentions Go, or a
+/// version manager's hook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingAt {
+    /// The variable (`PATH`, `GOROOT`, …), or the manager's name for a hook.
+    pub var: String,
+    /// The value after this line, unresolved parts shown as their source text; `None` for
+    /// hooks, `unset` and `export` without a value.
+    pub value: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    /// The source line, trimmed.
+    pub text: String,
+    /// False under a condition groot could not decide.
+    pub certain: bool,
+}
+
+/// What one launch context gets: its shell, the files it reads, the Go settings on the way,
+/// and the go, GOROOT and version it ends with.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContextView {
+    pub id: ContextId,
+    pub title: &'static str,
+    pub note: &'static str,
+    /// The shell the context itself starts (`None`: no shell, e.g. a GUI app).
+    pub shell: Option<ShellKind>,
+    /// `login-interactive`, `interactive`, `login` or `non-interactive`.
+    pub mode: &'static str,
+    /// The shell invocation, e.g. `zsh -l -i`.
+    pub command: Option<String>,
+    /// Startup files read, in order, over every stage (a VS Code terminal includes the files
+    /// VS Code's own environment resolution read).
+    pub files: Vec<PathBuf>,
+    pub settings: Vec<SettingAt>,
+    /// The final PATH (unresolved entries shown as source text).
+    pub path: Vec<String>,
+    /// The first `go` on that PATH.
+    pub go: Option<PathBuf>,
+    /// Unresolved PATH entries before it: one could hold another go.
+    pub unresolved_before: Vec<String>,
+    /// What `go env GOROOT` would print there.
+    pub goroot: Option<String>,
+    /// What `go version` would report there.
+    pub go_version: Option<String>,
+    /// What go fails with there.
+    pub error: Option<String>,
+    /// Go variables set in this context (final values).
+    pub go_env: Vec<(String, String)>,
+    /// Variables whose value groot could not compute.
+    pub unresolved_vars: Vec<String>,
+}
+
+/// Every context of the host, with the predictions behind them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Survey {
+    pub os: Os,
+    pub distro: Distro,
+    pub home: Option<PathBuf>,
+    /// `$SHELL` of the session.
+    pub shell: Option<String>,
+    pub contexts: Vec<ContextView>,
+    /// The raw predictions, for [`gaps`](super::gaps) and the probe.
+    #[serde(skip)]
+    pub predictions: Vec<Prediction>,
+    #[serde(skip)]
+    pub platform: Platform,
+    #[serde(skip)]
+    pub session: Env,
+}
+
+impl Survey {
+    /// `linux`, `darwin` or `windows`.
+    pub fn os_name(&self) -> &'static str {
+        match self.os {
+            Os::Linux => "linux",
+            Os::MacOs => "darwin",
+            Os::Windows => "windows",
+        }
+    }
+
+    /// ` (debian)` on Debian-family Linux, else empty.
+    pub fn distro_suffix(&self) -> &'static str {
+        if self.os == Os::Linux && self.distro == Distro::Debian {
+            " (debian)"
+        } else {
+            ""
+        }
+    }
+}
+
+/// Whether a variable is one of Go's (or cgo's).
+pub fn is_go_var(name: &str) -> bool {
+    name == "CGO_ENABLED"
+        || (name.starts_with("GO") && name.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+}
+
+fn mentions_go(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    t.contains("go")
+        && (t.contains("/go")
+            || t.contains("go/")
+            || t.contains("goroot")
+            || t.contains("gopath")
+            || t.contains("gobin")
+            || t.contains("golang")
+            || t.contains("sdk/go"))
+}
+
+/// The Go-related settings among a prediction's effects, every stage included.
+pub fn settings_of(p: &Prediction) -> Vec<SettingAt> {
+    let mut out: Vec<SettingAt> = Vec::new();
+    for sim in p.stages.iter().filter_map(|s| s.simulation.as_ref()) {
+        for e in &sim.effects {
+            let (var, value) = match (&e.kind, e.var.as_deref()) {
+                (EffectKind::Hook { manager, .. }, _)
+                    if manager.manages_go() || *manager == Manager::Homebrew =>
+                {
+                    (manager.name().to_string(), None)
+                }
+                (EffectKind::Set { value, .. }, Some(v)) if is_go_var(v) => {
+                    (v.to_string(), Some(value.clone()))
+                }
+                (EffectKind::Set { value, .. }, Some("PATH" | "fish_user_paths"))
+                    if mentions_go(&e.text) =>
+                {
+                    ("PATH".to_string(), Some(value.clone()))
+                }
+                (EffectKind::Unset | EffectKind::Export, Some(v)) if is_go_var(v) => {
+                    (v.to_string(), None)
+                }
+                _ => continue,
+            };
+            let s = SettingAt {
+                var,
+                value,
+                file: e.file.clone(),
+                line: e.line,
+                text: e.text.clone(),
+                certain: e.certain,
+            };
+            if !out
+                .iter()
+                .any(|o| o.file == s.file && o.line == s.line && o.var == s.var)
+            {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The inputs of the predictions for a host.
+pub fn predict_host(host: &Host) -> (Platform, Env, Vec<Prediction>) {
+    let platform = Platform::from_host(host);
+    let session = session_env(host);
+    let predictions = {
+        let inputs = Inputs {
+            fs: host.fs(),
+            platform: &platform,
+            session: &session,
+        };
+        context::predict_all(inputs)
+    };
+    (platform, session, predictions)
+}
+
+/// Predicts every context of `host` and explains the go each one runs in `dir`.
+pub fn survey(host: &Host, inspect: &dyn Inspect, dir: &Path) -> Survey {
+    let (platform, session, predictions) = predict_host(host);
+    let contexts = predictions
+        .iter()
+        .map(|p| view(host, inspect, dir, p))
+        .collect();
+    Survey {
+        os: platform.os,
+        distro: platform.distro,
+        home: host.home(),
+        shell: session.get("SHELL").cloned(),
+        contexts,
+        predictions,
+        platform,
+        session,
+    }
+}
+
+/// One context's view.
+pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> ContextView {
+    let sim = p.simulation();
+    let files = context::files_read(p)
+        .into_iter()
+        .map(Path::to_path_buf)
+        .collect();
+    let chost = host_with_env(host, &p.env);
+    let ex = resolve::explain(
+        &chost,
+        inspect,
+        &Request {
+            dir: Some(dir.to_path_buf()),
+            go: None,
+        },
+    );
+    let go_env = p
+        .env
+        .iter()
+        .filter(|(k, _)| is_go_var(k))
+        .map(|(k, v)| (k.clone(), display_value(v)))
+        .collect();
+    ContextView {
+        id: p.context.id,
+        title: p.context.title,
+        note: p.context.note,
+        shell: sim.map(|s| s.invocation.shell),
+        mode: p.context.mode.name(),
+        command: sim.map(|s| {
+            let mut c = s.invocation.shell.name().to_string();
+            for f in s.invocation.flags() {
+                c.push(' ');
+                c.push_str(&f);
+            }
+            c
+        }),
+        files,
+        settings: settings_of(p),
+        path: p.path.iter().map(|e| display_value(e)).collect(),
+        go: p.which_go.found.clone(),
+        unresolved_before: p.which_go.unresolved_before.clone(),
+        goroot: ex.goroot.clone(),
+        go_version: ex.go_version.clone(),
+        error: ex.error.as_ref().map(|e| e.message.clone()),
+        go_env,
+        unresolved_vars: unresolved_vars(&p.env),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::Os as HostOs;
+    use crate::toolchain::FakeInspector;
+
+    #[test]
+    fn survey_runs_over_a_rooted_host() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path();
+        let put = |p: &str, t: &str| {
+            let f = root.join(p.trim_start_matches('/'));
+            std::fs::create_dir_all(f.parent().expect("parent")).expect("mkdir");
+            std::fs::write(f, t).expect("write");
+        };
+        put("/etc/debian_version", "12.0\n");
+        put("/home/u/.zshrc", "export PATH=\"$HOME/sdk/go/bin:$PATH\"\n");
+        put("/home/u/sdk/go/bin/go", "");
+        let host = Host::fake(root, HostOs::Linux)
+            .with_var("HOME", "/home/u")
+            .with_var("SHELL", "/usr/bin/zsh")
+            .with_var("PATH", "/usr/bin:/bin");
+        let s = survey(&host, &FakeInspector::default(), Path::new("/home/u"));
+        assert_eq!(s.distro, Distro::Debian);
+        let go = |id: ContextId| {
+            s.contexts
+                .iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.go.clone())
+        };
+        assert_eq!(
+            go(ContextId::Terminal),
+            Some(PathBuf::from("/home/u/sdk/go/bin/go"))
+        );
+        assert_eq!(go(ContextId::SshCommand), None);
+        let term = s
+            .contexts
+            .iter()
+            .find(|c| c.id == ContextId::Terminal)
+            .expect("terminal");
+        assert_eq!(term.settings.len(), 1);
+        assert_eq!(term.settings[0].line, 1);
+        assert_eq!(term.command.as_deref(), Some("zsh -i"));
+    }
+}

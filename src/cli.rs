@@ -6,8 +6,11 @@
 //! * 1: groot itself failed (unreadable input, I/O error);
 //! * 2: usage error;
 //! * 3: `explain --verify` / `contexts --probe`: reality disagrees with the prediction.
+//!
+//! `groot doctor` uses 1 for "findings at or above `--fail-on`" (see docs/checks.md).
 
 mod contexts;
+mod doctor;
 mod exec;
 mod explain;
 mod fix;
@@ -41,6 +44,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Diagnose the Go setup: every install, GOROOT, PATH, shell startup, settings; findings
+    /// with evidence and fixes (exit 1 when findings reach --fail-on).
+    Doctor(doctor::Args),
     /// Explain which go runs in a directory, and how it picks GOROOT and its toolchain.
     Explain(explain::Args),
     /// List every Go installation on this machine, where it came from and its health.
@@ -72,6 +78,7 @@ pub fn main() -> ExitCode {
     };
     let host = groot::host::Host::real();
     let result = match cli.command {
+        Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
         Command::List(args) => list::run(&host, args),
         Command::Use(args) => use_pin::run_use(&host, args),

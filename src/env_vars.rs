@@ -73,6 +73,13 @@ pub const GROOT_OS: &str = "GROOT_OS";
 /// Model another host architecture (Go's GOARCH names). Never set in normal use.
 pub const GROOT_ARCH: &str = "GROOT_ARCH";
 
+/// Model another user id than groot's own (`groot doctor`'s ownership checks of the module
+/// and build caches). Never set in normal use.
+pub const GROOT_UID: &str = "GROOT_UID";
+/// Time limit in milliseconds of each external tool `groot doctor` runs (dpkg, rpm, pkgutil,
+/// codesign); default 3000.
+pub const GROOT_TOOL_TIMEOUT_MS: &str = "GROOT_TOOL_TIMEOUT_MS";
+
 /// Variables whose value changes what cmd/go does and which `groot explain` reports.
 pub const GO_SETTINGS: &[&str] = &[
     GOROOT,

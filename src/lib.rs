@@ -16,7 +16,12 @@
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
+//! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
+//! * [`dist`]: the release index, verified downloads, safe extraction and the install
+//!   transaction for groot's own toolchains.
 pub mod discovery;
+pub mod dist;
+pub mod doctor;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;

@@ -191,3 +191,5 @@ pub struct FixReport {
     /// Present with `--undo`.
     pub undone: Option<crate::shell::fix::Undone>,
 }
+
+pub mod doctor;

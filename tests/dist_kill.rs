@@ -1,0 +1,129 @@
+//! A real install process killed with SIGKILL at random moments never leaves anything that
+//! looks installed, and the next install succeeds.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use groot::dist::{store::ToolchainKind, Silent, Store};
+use support::*;
+
+const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+const RUNS: u32 = 24;
+
+fn install_cmd(server: &Server, home: &std::path::Path) -> Command {
+    let mut cmd = Command::new(example_binary());
+    cmd.args(["install", GO_VERSION, "--arch", "amd64"])
+        .env_clear()
+        .env("GROOT_HOME", home)
+        .env("GROOT_INDEX_URL", server.url("index.json"))
+        .env("GROOT_MIRROR", server.base())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn sigkill_at_random_points_leaves_no_half_install() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+
+    // How long one whole install takes here, to spread the kills over it.
+    let probe = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = install_cmd(&server, probe.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let full = started.elapsed();
+
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::new(home.path().to_owned());
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("full install takes {full:?}; kill seed {seed}");
+    let mut rng = seed | 1;
+    let mut next = move || {
+        // xorshift64
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let (mut killed, mut finished, mut half) = (0, 0, 0);
+    for run in 0..RUNS {
+        let delay = Duration::from_micros(next() % (full.as_micros() as u64 * 11 / 10).max(1));
+        let mut child = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(delay);
+        let exited = child.try_wait().unwrap().is_some();
+        child.kill().unwrap_or(()); // SIGKILL
+        let status = child.wait().unwrap();
+        if exited {
+            finished += 1;
+        } else {
+            killed += 1;
+        }
+        // Invariant: everything in toolchains/ is a complete toolchain that verifies intact.
+        let entries: Vec<_> = std::fs::read_dir(home.path().join("toolchains"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in &entries {
+            let complete = store.get(name).unwrap().is_some_and(|t| {
+                matches!(t.kind, ToolchainKind::Managed(_))
+                    && store.verify(name).is_ok_and(|r| r.is_intact())
+            });
+            if !complete {
+                half += 1;
+                eprintln!(
+                    "run {run}: {name} looks installed but is not complete ({status:?}, {delay:?})"
+                );
+            }
+        }
+        // Start over from nothing installed (leftovers in tmp/ stay, on purpose).
+        if store.get("go1.22.10").unwrap().is_some() {
+            store.uninstall("go1.22.10", &Silent).unwrap();
+        }
+    }
+    eprintln!("{killed} killed, {finished} finished before the kill, {half} half installs");
+    assert_eq!(half, 0, "runs that left something that looks installed");
+    assert!(
+        killed >= RUNS / 3,
+        "too few kills landed mid-install: {killed}"
+    );
+
+    // The next install succeeds, verifies intact, and cleans the staging leftovers.
+    let out = install_cmd(&server, home.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(store.verify("go1.22.10").unwrap().is_intact());
+    let staging: Vec<_> = store
+        .leftovers()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".staging-"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+}

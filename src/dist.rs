@@ -126,7 +126,7 @@ impl Settings {
     }
 
     /// Builds settings from environment values given by `lookup` (the caller's view of the
-    /// environment; see [`env`] for the names), for a machine of platform `native` whose Rust
+    /// environment; see [`mod@env`] for the names), for a machine of platform `native` whose Rust
     /// OS name is `os` (`linux`, `macos`, `windows`, …).
     pub fn from_env(
         lookup: impl Fn(&str) -> Option<OsString>,

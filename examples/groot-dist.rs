@@ -146,7 +146,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 reinstall,
             };
             let done = if let Some(archive) = from_archive {
-                let index = load_index(&settings, &reporter).ok();
+                // The index is only needed for the archive's official hash.
+                let name = archive
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                let index = (sha256.is_none() && dist::extract::Format::from_name(name).is_some())
+                    .then(|| load_index(&settings, &reporter).ok())
+                    .flatten();
                 install::install_archive(
                     &settings,
                     &archive,
@@ -202,10 +209,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        Cmd::Uninstall { name } => {
-            let removed = store.uninstall(&name, &reporter)?;
-            println!("removed {name} ({removed:?})");
-        }
+        Cmd::Uninstall { name } => match store.uninstall(&name, &reporter)? {
+            dist::store::Removed::Managed(p) => println!("removed {name} ({})", p.display()),
+            dist::store::Removed::Link(_) => {
+                println!("unlinked {name} (the linked tree is left as it is)")
+            }
+            dist::store::Removed::Incomplete(p) => {
+                println!("removed an incomplete {name} ({})", p.display())
+            }
+        },
         Cmd::List { available, all } => {
             if available {
                 let index = load_index(&settings, &reporter)?;
@@ -251,7 +263,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut bad = false;
             for name in names {
                 let report = store.verify(&name)?;
-                if report.is_intact() {
+                if report.linked && report.is_intact() {
+                    println!("{name}: linked, bin/go present (no manifest to check)");
+                } else if report.is_intact() {
                     println!("{name}: ok ({} files)", report.checked);
                 } else {
                     bad = true;
@@ -342,7 +356,7 @@ impl Reporter for Progress {
             }
             Event::IndexFallback { origin } => {
                 self.clear();
-                eprintln!("warning: using an older release index: {origin:?}");
+                eprintln!("warning: using the release index from {origin}");
             }
             Event::WaitingForLock { name } => {
                 self.clear();

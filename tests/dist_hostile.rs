@@ -29,6 +29,19 @@ fn evil_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Installs the archive at `archive` into `home`, giving its own sha256 as the expected one (a
+/// hostile archive that an index vouches for).
+fn install_vouched(home: &Path, archive: &Path) -> Result<install::Installed, InstallError> {
+    install::install_archive(
+        &settings(home, "file:///nonexistent", None),
+        archive,
+        None,
+        Some(&sha256_of(archive)),
+        &InstallOptions::default(),
+        &Silent,
+    )
+}
+
 /// Installs `tar` (gzipped) as a local archive whose hash is given as the expected one.
 fn install_hostile(name: &str, tar: &[u8]) -> (tempfile::TempDir, Result<(), InstallError>) {
     let base = tempfile::tempdir().unwrap();
@@ -38,17 +51,7 @@ fn install_hostile(name: &str, tar: &[u8]) -> (tempfile::TempDir, Result<(), Ins
         .join(format!("go1.22.10.linux-amd64-{name}.tar.gz"));
     std::fs::create_dir_all(&home).unwrap();
     std::fs::write(&archive, gzip(tar)).unwrap();
-    let sha = sha256_of(&archive);
-    let settings = settings(&home, "file:///nonexistent", None);
-    let result = install::install_archive(
-        &settings,
-        &archive,
-        None,
-        Some(&sha),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .map(|_| ());
+    let result = install_vouched(&home, &archive).map(|_| ());
     assert_nothing_installed(&home);
     (base, result)
 }
@@ -217,15 +220,7 @@ fn truncated_and_corrupt_gzip_is_refused() {
         let home = base.path().join("home");
         let archive = base.path().join("go1.22.10.linux-amd64.tar.gz");
         std::fs::write(&archive, &bytes).unwrap();
-        let err = install::install_archive(
-            &settings(&home, "file:///nonexistent", None),
-            &archive,
-            None,
-            Some(&sha256_of(&archive)),
-            &InstallOptions::default(),
-            &Silent,
-        )
-        .expect_err(name);
+        let err = install_vouched(&home, &archive).expect_err(name);
         assert!(
             matches!(err, InstallError::Extract(ExtractError::Corrupt { .. })),
             "{name}: {err:?}"
@@ -261,15 +256,7 @@ fn the_well_formed_minimal_archive_installs() {
         ])),
     )
     .unwrap();
-    let done = install::install_archive(
-        &settings(&home, "file:///nonexistent", None),
-        &archive,
-        None,
-        Some(&sha256_of(&archive)),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .unwrap();
+    let done = install_vouched(&home, &archive).unwrap();
     let root = done.toolchain.root;
     assert_eq!(
         std::fs::read_link(root.join("bin/gofmt")).unwrap(),
@@ -281,4 +268,65 @@ fn the_well_formed_minimal_archive_installs() {
     );
     let report = groot::dist::Store::new(home).verify("go1.22.10").unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
+}
+
+/// A zip (the Windows format) with the given `(name, data)` entries.
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o755);
+    for (name, data) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn zip_archives_install_and_hostile_zip_names_are_refused() {
+    let base = tempfile::tempdir().unwrap();
+    let home = base.path().join("a/home");
+    let install_zip = |name: &str, bytes: Vec<u8>| {
+        let archive = base.path().join(name);
+        std::fs::write(&archive, bytes).unwrap();
+        install_vouched(&home, &archive)
+    };
+    for (i, evil) in [
+        "go/../../evil",
+        "/tmp/evil-zip",
+        "go\\..\\..\\evil",
+        "go/C:evil",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let zip = zip_of(&[
+            ("go/VERSION", b"go1.22.10\n"),
+            ("go/bin/go.exe", b"MZ"),
+            (evil, b"x"),
+        ]);
+        let err = install_zip(&format!("go1.22.10.windows-amd64-{i}.zip"), zip).unwrap_err();
+        assert!(
+            matches!(err, InstallError::Extract(ExtractError::Unsafe { .. })),
+            "{evil}: {err:?}"
+        );
+        assert_nothing_installed(&home);
+    }
+    assert_eq!(evil_files(base.path()), Vec::<PathBuf>::new());
+    assert!(!Path::new("/tmp/evil-zip").exists());
+
+    let good = zip_of(&[
+        ("go/VERSION", b"go1.22.10\ntime x\n"),
+        ("go/bin/go.exe", b"MZ"),
+        ("go/src/a.go", b"package a\n"),
+    ]);
+    let done = install_zip("go1.22.10.windows-amd64.zip", good).unwrap();
+    // Installed for Windows on a Linux host: the name says so.
+    assert_eq!(done.toolchain.name, "go1.22.10-windows-amd64");
+    assert_eq!(
+        std::fs::read(done.toolchain.root.join("src/a.go")).unwrap(),
+        b"package a\n"
+    );
 }

@@ -112,6 +112,30 @@ fn sigkill_at_random_points_leaves_no_half_install() {
         "too few kills landed mid-install: {killed}"
     );
 
+    // Two installers at once: killing the one that holds the lock lets the other finish.
+    for _ in 0..4 {
+        if store.get("go1.22.10").unwrap().is_some() {
+            store.uninstall("go1.22.10", &Silent).unwrap();
+        }
+        let mut first = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(
+            next() % (full.as_micros() as u64 / 2).max(1),
+        ));
+        let second = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(
+            next() % (full.as_micros() as u64 / 2).max(1),
+        ));
+        first.kill().unwrap_or(());
+        first.wait().unwrap();
+        let out = second.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(store.verify("go1.22.10").unwrap().is_intact());
+    }
+
     // The next install succeeds, verifies intact, and cleans the staging leftovers.
     let out = install_cmd(&server, home.path()).output().unwrap();
     assert!(

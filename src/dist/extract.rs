@@ -9,7 +9,7 @@
 //! files. The `go/` component is stripped: `go/bin/go` lands at `<dest>/bin/go`.
 //!
 //! Decompression and parsing run on the calling thread; file creation, writing and hashing run
-//! on a second one, fed through a bounded channel of 1 MiB chunks. On two cores that overlaps
+//! on a second one, fed through a bounded channel of ~1 MiB batches. On two cores that overlaps
 //! inflate with the kernel's write work, and memory stays bounded whatever the archive holds.
 
 use std::collections::HashSet;
@@ -24,7 +24,8 @@ use super::download::hex;
 use super::store::{Entry, Manifest};
 
 const CHUNK: usize = 1 << 20;
-const CHANNEL_DEPTH: usize = 32;
+const CHANNEL_DEPTH: usize = 16;
+const BATCH_ITEMS: usize = 1024;
 const READ_BUFFER: usize = 256 * 1024;
 
 /// The archive formats Go releases use.
@@ -81,8 +82,12 @@ enum Item {
 }
 
 /// Producer-side state: the channel and the name checks that need to remember earlier entries.
+/// Items travel in batches of about [`CHUNK`] bytes, so that a tree of small files costs a few
+/// hundred channel hand-offs rather than one per file.
 struct Sink {
-    tx: SyncSender<Item>,
+    tx: SyncSender<Vec<Item>>,
+    batch: Vec<Item>,
+    batch_bytes: usize,
     symlinks: HashSet<String>,
     /// Every path an accepted symlink target walks through: none may become a symlink later.
     traversed: HashSet<String>,
@@ -121,8 +126,24 @@ fn refuse(entry: &str, reason: &'static str) -> ProduceError {
 }
 
 impl Sink {
-    fn send(&self, item: Item) -> Result<(), ProduceError> {
-        self.tx.send(item).map_err(|_| ProduceError::WriterGone)
+    fn send(&mut self, item: Item) -> Result<(), ProduceError> {
+        if let Item::Data(bytes) = &item {
+            self.batch_bytes += bytes.len();
+        }
+        self.batch.push(item);
+        if self.batch_bytes >= CHUNK || self.batch.len() >= BATCH_ITEMS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ProduceError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        self.batch_bytes = 0;
+        let batch = std::mem::take(&mut self.batch);
+        self.tx.send(batch).map_err(|_| ProduceError::WriterGone)
     }
 
     /// Checks an entry name and returns its path below `go/`, or `None` for `go/` itself.
@@ -203,11 +224,14 @@ fn run(
         let writer = scope.spawn(|| write_all(dest, rx));
         let mut sink = Sink {
             tx,
+            batch: Vec::new(),
+            batch_bytes: 0,
             symlinks: HashSet::new(),
             traversed: HashSet::new(),
             files: HashSet::new(),
         };
-        let produced = produce(&mut sink);
+        let produced =
+            produce(&mut sink).and_then(|()| sink.flush().map_err(|_| ExtractError::WriterGone));
         drop(sink);
         let written = writer.join().unwrap_or(Err(ExtractError::WriterGone));
         match (produced, written) {
@@ -388,15 +412,17 @@ fn check_link_target(
 }
 
 /// The writer thread: creates what the items say under `dest` and hashes every file.
-fn write_all(dest: &Path, rx: Receiver<Item>) -> Result<Manifest, ExtractError> {
+fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractError> {
     let mut manifest = Manifest::default();
     let mut made: HashSet<PathBuf> = HashSet::new();
+    // Staging starts empty: only a path written earlier can be in the way.
+    let mut written: HashSet<String> = HashSet::new();
     let mut current: Option<(String, File, Sha256, u64, bool)> = None;
     let io_err = |path: &Path| {
         let path = path.to_owned();
         move |source| ExtractError::Io { path, source }
     };
-    for item in rx {
+    for item in rx.into_iter().flatten() {
         match item {
             Item::Dir(rel) => {
                 let full = dest.join(&rel);
@@ -407,7 +433,9 @@ fn write_all(dest: &Path, rx: Receiver<Item>) -> Result<Manifest, ExtractError> 
             Item::FileStart { path, executable } => {
                 let full = dest.join(&path);
                 ensure_parent(&full, &mut made)?;
-                remove_existing(&full)?;
+                if !written.insert(path.clone()) {
+                    remove_existing(&full)?;
+                }
                 let file = create_file(&full, executable).map_err(io_err(&full))?;
                 current = Some((path, file, Sha256::new(), 0, executable));
             }
@@ -433,14 +461,18 @@ fn write_all(dest: &Path, rx: Receiver<Item>) -> Result<Manifest, ExtractError> 
             Item::Symlink { path, target } => {
                 let full = dest.join(&path);
                 ensure_parent(&full, &mut made)?;
-                remove_existing(&full)?;
+                if !written.insert(path.clone()) {
+                    remove_existing(&full)?;
+                }
                 make_symlink(&target, &full).map_err(io_err(&full))?;
                 manifest.entries.insert(path, Entry::Symlink { target });
             }
             Item::Hardlink { path, target } => {
                 let full = dest.join(&path);
                 ensure_parent(&full, &mut made)?;
-                remove_existing(&full)?;
+                if !written.insert(path.clone()) {
+                    remove_existing(&full)?;
+                }
                 fs::hard_link(dest.join(&target), &full).map_err(io_err(&full))?;
                 if let Some(entry) = manifest.entries.get(&target).cloned() {
                     manifest.entries.insert(path, entry);

@@ -277,6 +277,30 @@ pub enum IndexOrigin {
     File(PathBuf),
 }
 
+impl std::fmt::Display for IndexOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ago = |d: &Duration| {
+            let m = d.as_secs() / 60;
+            if m < 120 {
+                format!("{m} min")
+            } else {
+                format!("{} h", m / 60)
+            }
+        };
+        match self {
+            IndexOrigin::Network => f.write_str("the server"),
+            IndexOrigin::Cache { age } => write!(f, "the cache ({} old)", ago(age)),
+            IndexOrigin::StaleCache { age, reason } => {
+                write!(f, "a cached copy {} old ({reason})", ago(age))
+            }
+            IndexOrigin::Embedded { reason } => {
+                write!(f, "the snapshot built into groot ({reason})")
+            }
+            IndexOrigin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
 /// An index and where it came from.
 #[derive(Clone, Debug)]
 pub struct LoadedIndex {
@@ -336,7 +360,8 @@ pub fn load(
                 let (index, mut meta) = cached.unwrap_or_default();
                 meta.fetched_unix = now;
                 // A failed write only costs a request next time.
-                let _ = write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default());
+                let _ =
+                    super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default());
                 return Ok(LoadedIndex {
                     index,
                     origin: IndexOrigin::Network,
@@ -352,8 +377,8 @@ pub fn load(
                     fetched_unix: now,
                 };
                 let _ = std::fs::create_dir_all(&settings.cache_dir);
-                let _ = write_atomic(&json_path, &bytes).and_then(|()| {
-                    write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
+                let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
+                    super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
                 });
                 return Ok(LoadedIndex {
                     index,
@@ -419,17 +444,6 @@ fn unix_now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// Errors of the release index.

@@ -26,20 +26,10 @@ impl Lock {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(err)?;
-        match fs4::FileExt::try_lock(&file) {
-            Ok(()) => {}
-            Err(fs4::TryLockError::WouldBlock) => {
-                on_wait();
-                fs4::FileExt::lock(&file).map_err(err)?;
-            }
-            Err(fs4::TryLockError::Error(e)) => return Err(err(e)),
+        let file = open(path)?;
+        if !try_lock(&file, path)? {
+            on_wait();
+            fs4::FileExt::lock(&file).map_err(err)?;
         }
         Ok(Lock {
             _file: file,
@@ -49,28 +39,8 @@ impl Lock {
 
     /// Takes the lock only if it is free right now.
     pub fn try_acquire(path: &Path) -> Result<Option<Lock>, LockError> {
-        let mut busy = false;
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|source| LockError {
-                path: path.to_owned(),
-                source,
-            })?;
-        match fs4::FileExt::try_lock(&file) {
-            Ok(()) => {}
-            Err(fs4::TryLockError::WouldBlock) => busy = true,
-            Err(fs4::TryLockError::Error(source)) => {
-                return Err(LockError {
-                    path: path.to_owned(),
-                    source,
-                })
-            }
-        }
-        Ok((!busy).then(|| Lock {
+        let file = open(path)?;
+        Ok(try_lock(&file, path)?.then(|| Lock {
             _file: file,
             path: path.to_owned(),
         }))
@@ -79,6 +49,33 @@ impl Lock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+fn open(path: &Path) -> Result<File, LockError> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|source| LockError {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// `Ok(false)` when another process holds the lock.
+fn try_lock(file: &File, path: &Path) -> Result<bool, LockError> {
+    // Called through the trait: std's inherent `File::try_lock` (Rust 1.89) is newer than our
+    // rust-version.
+    match fs4::FileExt::try_lock(file) {
+        Ok(()) => Ok(true),
+        Err(fs4::TryLockError::WouldBlock) => Ok(false),
+        Err(fs4::TryLockError::Error(source)) => Err(LockError {
+            path: path.to_owned(),
+            source,
+        }),
     }
 }
 

@@ -621,7 +621,7 @@ impl Store {
         if self.link_path(name).exists() || self.toolchain_dir(name).exists() {
             return Err(StoreError::Exists(name.to_owned()));
         }
-        super::index::write_atomic(&self.link_path(name), format!("{text}\n").as_bytes()).map_err(
+        super::write_atomic(&self.link_path(name), format!("{text}\n").as_bytes()).map_err(
             |source| StoreError::Io {
                 path: self.link_path(name),
                 source,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -551,38 +552,30 @@ fn serve(
     conn.flush()
 }
 
-/// The repo's `target/<profile>/examples/groot-dist` (built by `cargo test`).
+/// The repo's `target/<profile>/examples/groot-dist`; built with cargo if a filtered
+/// `cargo test --test …` did not build it.
 pub fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    // target/debug/deps/<test> → target/debug/examples/groot-dist
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-    let bin = dir
-        .join("examples")
-        .join(format!("groot-dist{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: run the tests with `cargo test` (which builds examples)",
-        bin.display()
-    );
-    bin
-}
-
-/// Waits for `f` to be true, up to `timeout`.
-pub fn wait_for(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let until = Instant::now() + timeout;
-    while Instant::now() < until {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    f()
-}
-
-/// A once-per-process value.
-pub fn once<T: Send + Sync + 'static>(
-    cell: &'static OnceLock<T>,
-    f: impl FnOnce() -> T,
-) -> &'static T {
-    cell.get_or_init(f)
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            // target/<profile>/deps/<test> → target/<profile>/examples/groot-dist
+            let dir = exe.parent().and_then(|d| d.parent()).unwrap();
+            let bin = dir
+                .join("examples")
+                .join(format!("groot-dist{}", std::env::consts::EXE_SUFFIX));
+            if !bin.is_file() {
+                let mut cmd = Command::new(env!("CARGO"));
+                cmd.args(["build", "--example", "groot-dist", "--manifest-path"])
+                    .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
+                if dir.file_name().is_some_and(|n| n == "release") {
+                    cmd.arg("--release");
+                }
+                let status = cmd.status().unwrap();
+                assert!(status.success(), "cannot build examples/groot-dist");
+            }
+            assert!(bin.is_file(), "{} is missing", bin.display());
+            bin
+        })
+        .clone()
 }

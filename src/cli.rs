@@ -15,6 +15,7 @@ mod exec;
 mod explain;
 mod fix;
 mod init;
+mod install;
 mod list;
 mod style;
 mod switching;
@@ -51,6 +52,14 @@ enum Command {
     Explain(explain::Args),
     /// List every Go installation on this machine, where it came from and its health.
     List(list::Args),
+    /// Install an official Go toolchain, verified against the release index.
+    Install(install::InstallArgs),
+    /// Remove a toolchain groot installed (or a link made with `groot link`).
+    Uninstall(install::UninstallArgs),
+    /// Check installed toolchains file by file against their manifest.
+    Verify(install::VerifyArgs),
+    /// Adopt an existing Go tree under a name, without copying it.
+    Link(install::LinkArgs),
     /// Set the global default Go (`groot use 1.22`), or print it.
     Use(use_pin::UseArgs),
     /// Pin a Go version for this directory (writes `.go-version`).
@@ -81,6 +90,10 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
         Command::List(args) => list::run(&host, args),
+        Command::Install(args) => install::install(&host, args),
+        Command::Uninstall(args) => install::uninstall(&host, args),
+        Command::Verify(args) => install::verify(&host, args),
+        Command::Link(args) => install::link(&host, args),
         Command::Use(args) => use_pin::run_use(&host, args),
         Command::Pin(args) => use_pin::run_pin(&host, args),
         Command::Which(args) => which::run(&host, args),
@@ -93,6 +106,19 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let mut err = anstream::stderr();
+            if let Some(h) = e.downcast_ref::<Hinted>() {
+                let _ = writeln!(
+                    err,
+                    "{}error:{} {:#}\n{}hint:{} {}",
+                    style::ERROR.render(),
+                    style::ERROR.render_reset(),
+                    h.error,
+                    style::WARN.render(),
+                    style::WARN.render_reset(),
+                    h.hint
+                );
+                return ExitCode::from(1);
+            }
             let _ = writeln!(
                 err,
                 "{}error:{} {e:#}",
@@ -113,3 +139,18 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// An error with a hint line for the user, printed after it.
+#[derive(Debug)]
+struct Hinted {
+    error: anyhow::Error,
+    hint: String,
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for Hinted {}

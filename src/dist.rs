@@ -125,6 +125,24 @@ impl Settings {
         }
     }
 
+    /// Settings for the machine a [`Host`](crate::host::Host) describes: its environment
+    /// (the names in [`mod@env`]), this machine's native platform, and groot's data directory
+    /// as [`crate::discovery::groot_home`] finds it, so that installing, listing and selecting
+    /// always agree on where toolchains live.
+    pub fn from_host(host: &crate::host::Host) -> Result<Settings, SettingsError> {
+        let os = match host.os() {
+            crate::host::Os::MacOs => "macos",
+            other => other.goos(),
+        };
+        let mut settings =
+            Settings::from_env(|k| host.var_os(k).map(OsString::from), os, detect_native())?;
+        if let Some(home) = crate::discovery::groot_home(host) {
+            settings.cache_dir = home.join("cache");
+            settings.home = home;
+        }
+        Ok(settings)
+    }
+
     /// Builds settings from environment values given by `lookup` (the caller's view of the
     /// environment; see [`mod@env`] for the names), for a machine of platform `native` whose Rust
     /// OS name is `os` (`linux`, `macos`, `windows`, …).

@@ -15,7 +15,7 @@ const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
 const RUNS: u32 = 24;
 
 fn install_cmd(server: &Server, home: &std::path::Path) -> Command {
-    let mut cmd = Command::new(example_binary());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_groot"));
     cmd.args(["install", GO_VERSION, "--arch", "amd64"])
         .env_clear()
         .env("GROOT_HOME", home)

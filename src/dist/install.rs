@@ -315,7 +315,11 @@ fn fetch(
     if want.is_none() && !options.insecure_skip_verify {
         return Err(InstallError::MissingChecksum(file.filename.clone()));
     }
-    if let Some(path) = download::file_url_path(&url) {
+    let local = download::file_url_path(&url);
+    if settings.offline && local.is_none() {
+        return Err(InstallError::Offline { url });
+    }
+    if let Some(path) = local {
         let (sha256, _) = download::hash_file(&path).map_err(|source| InstallError::Io {
             path: path.clone(),
             source,
@@ -580,6 +584,12 @@ pub enum InstallError {
     /// The lock could not be taken.
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// Offline, and the archive is not on a `file://` mirror.
+    #[error("offline: cannot download {url}")]
+    Offline {
+        /// Where the archive would come from.
+        url: String,
+    },
     /// The index has no hash for the file and verification was not skipped.
     #[error("no sha256 is known for {0}; refusing to install it unverified")]
     MissingChecksum(String),
@@ -644,6 +654,10 @@ impl InstallError {
             InstallError::Index(IndexError::NoRelease(_)) => {
                 Some("`groot list --available` shows what can be installed".into())
             }
+            InstallError::Offline { .. } => Some(
+                "point --mirror at a file:// directory holding the archive, or use --from-archive FILE"
+                    .into(),
+            ),
             _ => None,
         }
     }

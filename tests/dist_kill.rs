@@ -100,6 +100,31 @@ fn sigkill_at_random_points_leaves_no_half_install() {
                 );
             }
         }
+        // And what a user sees: `groot list` shows no groot install that is not healthy.
+        let listed = Command::new(env!("CARGO_BIN_EXE_groot"))
+            .args(["list", "--json"])
+            .env_clear()
+            .env("GROOT_HOME", home.path())
+            .env("HOME", home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        for i in v["installs"].as_array().unwrap() {
+            let ours = i["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["kind"] == "groot");
+            let healthy = i["health"]["missing"].as_array().is_some_and(Vec::is_empty)
+                && i["health"]["problems"]
+                    .as_array()
+                    .is_some_and(Vec::is_empty);
+            if ours && !healthy {
+                half += 1;
+                eprintln!("run {run}: groot list shows a broken install: {i}");
+            }
+        }
         // Start over from nothing installed (leftovers in tmp/ stay, on purpose).
         if store.get("go1.22.10").unwrap().is_some() {
             store.uninstall("go1.22.10", &Silent).unwrap();

@@ -256,9 +256,10 @@ fn split_path(s: &str) -> Vec<String> {
 // Parsed startup files by content. One doctor or contexts run simulates a dozen launch
 // contexts that read the same system files (`/etc/profile`, `/etc/bash.bashrc`, …); parsing is
 // pure, so each distinct file is parsed once per thread.
+type ParseCache = HashMap<(bool, Vec<u8>), std::rc::Rc<Vec<Stmt>>>;
+
 thread_local! {
-    static PARSED: std::cell::RefCell<HashMap<(bool, Vec<u8>), std::rc::Rc<Vec<Stmt>>>> =
-        std::cell::RefCell::new(HashMap::new());
+    static PARSED: std::cell::RefCell<ParseCache> = std::cell::RefCell::new(HashMap::new());
 }
 
 /// The statements of a file's bytes in one dialect, memoized per thread.

@@ -347,6 +347,14 @@ pub enum Event<'a> {
     },
 }
 
+/// Creates `path` and its missing parents with mode 0755 on Unix, whatever the umask: a
+/// toolchain or groot's data directory must never be writable by other users (a umask of 000
+/// would otherwise make every directory world-writable, and anyone could plant tools in
+/// `pkg/tool`).
+pub(crate) fn create_dirs(path: &Path) -> std::io::Result<()> {
+    crate::fs::create_dir_with_mode(path, 0o755, true)
+}
+
 /// Writes `bytes` to `path` (mode 0644 on Unix) through a temporary file in the same directory,
 /// fsync and a rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -346,6 +346,22 @@ pub fn dir(path: &Path) -> PathBuf {
 }
 
 /// Serializers that write paths lossily, so a non-UTF-8 name cannot break a JSON report.
+/// Creates `path` (with its missing parents when `recursive`) with permission bits `mode` on
+/// Unix, whatever the process umask: what groot creates for itself must never become writable
+/// by other users because of a permissive umask. Other platforms ignore `mode`.
+pub fn create_dir_with_mode(path: &Path, mode: u32, recursive: bool) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(recursive);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder.create(path)
+}
+
 pub mod lossy {
     use std::path::{Path, PathBuf};
 

@@ -8,6 +8,8 @@
 //! * [`version`]: Go version strings in every form Go uses.
 //! * [`toolchain`], [`envfile`], [`project`]: a Go tree and its binary's build info, Go's env
 //!   files, go.mod / go.work.
+//! * [`dist`]: the release index, verified downloads, safe extraction and the install
+//!   transaction for groot's own toolchains.
 //! * [`resolve`]: how cmd/go picks its binary, GOROOT and toolchain, step by step.
 //! * [`discovery`]: every Go installation on the machine.
 //! * [`select`]: which Go groot selects for a directory (`GROOT_GO_VERSION`, `.go-version`,
@@ -17,8 +19,6 @@
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
 //! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
-//! * [`dist`]: the release index, verified downloads, safe extraction and the install
-//!   transaction for groot's own toolchains.
 pub mod discovery;
 pub mod dist;
 pub mod doctor;

@@ -159,6 +159,13 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
             f.go(nreal, "/usr/local/go");
             std::fs::remove_dir_all(f.p("/usr/local/go/src")).expect("rm");
         }
+        "goroot-unsafe-permissions" => {
+            use std::os::unix::fs::PermissionsExt;
+            f.go(nreal, "/usr/local/go");
+            // Directories only: bin/go may be a hard link into the shared Go cache.
+            std::fs::set_permissions(f.p("/usr/local/go"), std::fs::Permissions::from_mode(0o777))
+                .expect("chmod");
+        }
         "go-binary-detached" => {
             f.go(nreal, "/usr/local/go");
             std::fs::create_dir_all(f.p("/home/u/bin")).expect("mkdir");

@@ -182,13 +182,16 @@ impl Client {
             path: partial.to_owned(),
             source,
         };
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(partial)
-            .map_err(io_err)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // 0644 whatever the umask: the archive is hashed here and extracted later, and no
+        // other user may change it in between.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o644);
+        }
+        let mut file = options.open(partial).map_err(io_err)?;
         let mut have = file.metadata().map_err(io_err)?.len();
         if expected.size.is_some_and(|size| have > size) {
             file.set_len(0).map_err(io_err)?;

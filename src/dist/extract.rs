@@ -192,6 +192,9 @@ impl Sink {
         let walked = check_link_target(&path, target, &self.symlinks)
             .map_err(|reason| refuse(entry, reason))?;
         self.traversed.extend(walked);
+        // A symlink may replace an earlier file (tar semantics); that path is no longer a
+        // regular file a hard link may name.
+        self.files.remove(&path);
         self.symlinks.insert(path.clone());
         self.send(Item::Symlink {
             path,
@@ -427,7 +430,7 @@ fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractEr
             Item::Dir(rel) => {
                 let full = dest.join(&rel);
                 if made.insert(full.clone()) {
-                    fs::create_dir_all(&full).map_err(io_err(&full))?;
+                    super::create_dirs(&full).map_err(io_err(&full))?;
                 }
             }
             Item::FileStart { path, executable } => {
@@ -473,7 +476,20 @@ fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractEr
                 if !written.insert(path.clone()) {
                     remove_existing(&full)?;
                 }
-                fs::hard_link(dest.join(&target), &full).map_err(io_err(&full))?;
+                // `link(2)` does not follow a symlink: linking one would move it to another
+                // directory, where its relative target means something else. The producer
+                // only names regular files; check the disk too.
+                let source = dest.join(&target);
+                match fs::symlink_metadata(&source) {
+                    Ok(meta) if meta.is_file() => {}
+                    _ => {
+                        return Err(ExtractError::Unsafe {
+                            entry: path,
+                            reason: "hard link to something other than a regular file",
+                        })
+                    }
+                }
+                fs::hard_link(&source, &full).map_err(io_err(&full))?;
                 if let Some(entry) = manifest.entries.get(&target).cloned() {
                     manifest.entries.insert(path, entry);
                 }
@@ -486,7 +502,7 @@ fn write_all(dest: &Path, rx: Receiver<Vec<Item>>) -> Result<Manifest, ExtractEr
 fn ensure_parent(full: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ExtractError> {
     if let Some(parent) = full.parent() {
         if !made.contains(parent) {
-            fs::create_dir_all(parent).map_err(|source| ExtractError::Io {
+            super::create_dirs(parent).map_err(|source| ExtractError::Io {
                 path: parent.to_owned(),
                 source,
             })?;

@@ -326,6 +326,9 @@ pub fn load(
     reporter: &dyn Reporter,
 ) -> Result<LoadedIndex, IndexError> {
     let url = settings.index_url.clone();
+    if !trusted_index_url(&url) {
+        return Err(IndexError::Insecure(url));
+    }
     if let Some(path) = download::file_url_path(&url) {
         let bytes = std::fs::read(&path).map_err(|source| IndexError::Read {
             path: path.clone(),
@@ -376,7 +379,7 @@ pub fn load(
                     etag,
                     fetched_unix: now,
                 };
-                let _ = std::fs::create_dir_all(&settings.cache_dir);
+                let _ = super::create_dirs(&settings.cache_dir);
                 let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
                     super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
                 });
@@ -414,6 +417,29 @@ pub fn load(
         origin: &loaded.origin,
     });
     Ok(loaded)
+}
+
+/// Whether the index may come from `url`. The index holds the hashes every download is checked
+/// against, so it must come over an authenticated channel: `https://`, a local `file://`, or
+/// plain `http://` only to this machine (loopback test servers and local mirrors). Archives
+/// may come from a plain-http mirror: their hashes do not.
+fn trusted_index_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return true;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host.strip_prefix('[') {
+        v6.split_once(']').map_or(v6, |(h, _)| h)
+    } else {
+        host.split_once(':').map_or(host, |(h, _)| h)
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where the index from `url` is cached under `cache_dir`: the JSON and its metadata. Shared
@@ -472,6 +498,12 @@ pub enum IndexError {
         /// Why.
         reason: String,
     },
+    /// A plain-http index on another machine: anyone on the path could change the hashes.
+    #[error(
+        "refusing the release index at {0}: plain http to another machine is not authenticated, \
+         and the index holds the hashes of every download; use https:// or file://"
+    )]
+    Insecure(String),
     /// No release answers the request.
     #[error("no release matches {0}")]
     NoRelease(String),
@@ -488,6 +520,29 @@ pub enum IndexError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_index_only_from_this_machine() {
+        for ok in [
+            "https://go.dev/dl/?mode=json&include=all",
+            "file:///srv/index.json",
+            "http://127.0.0.1:8080/index.json",
+            "http://localhost/index.json",
+            "http://[::1]:80/x",
+            "http://user@127.0.0.2/x",
+        ] {
+            assert!(trusted_index_url(ok), "{ok}");
+        }
+        for bad in [
+            "http://go.dev/dl/?mode=json",
+            "http://127.0.0.1.evil.example/x",
+            "http://localhost@evil.example/x",
+            "http://10.0.0.1/index.json",
+            "http://[::2]/x",
+        ] {
+            assert!(!trusted_index_url(bad), "{bad}");
+        }
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap_or_else(|| panic!("{s}"))

@@ -407,13 +407,21 @@ fn valid_file_name(name: &str) -> bool {
 }
 
 fn staging_dir(store: &Store, name: &str) -> Result<tempfile::TempDir, InstallError> {
-    tempfile::Builder::new()
+    let io = |source| InstallError::Io {
+        path: store.tmp_dir(),
+        source,
+    };
+    let dir = tempfile::Builder::new()
         .prefix(&format!("{name}.staging-"))
         .tempdir_in(store.tmp_dir())
-        .map_err(|source| InstallError::Io {
-            path: store.tmp_dir(),
-            source,
-        })
+        .map_err(io)?;
+    // It becomes the toolchain's root: 0755 whatever the umask (see `create_dirs`).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).map_err(io)?;
+    }
+    Ok(dir)
 }
 
 /// The extracted tree must be a Go tree: `bin/go` (or `bin/go.exe`) and a `VERSION` whose

@@ -24,12 +24,16 @@ impl Lock {
             source,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
+            super::create_dirs(dir).map_err(err)?;
         }
-        let file = open(path)?;
-        if !try_lock(&file, path)? {
-            on_wait();
-            fs4::FileExt::lock(&file).map_err(err)?;
+        let file = open_lock_file(path).map_err(err)?;
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => {
+                on_wait();
+                fs4::FileExt::lock(&file).map_err(err)?;
+            }
+            Err(fs4::TryLockError::Error(e)) => return Err(err(e)),
         }
         Ok(Lock {
             _file: file,
@@ -39,8 +43,22 @@ impl Lock {
 
     /// Takes the lock only if it is free right now.
     pub fn try_acquire(path: &Path) -> Result<Option<Lock>, LockError> {
-        let file = open(path)?;
-        Ok(try_lock(&file, path)?.then(|| Lock {
+        let mut busy = false;
+        let file = open_lock_file(path).map_err(|source| LockError {
+            path: path.to_owned(),
+            source,
+        })?;
+        match fs4::FileExt::try_lock(&file) {
+            Ok(()) => {}
+            Err(fs4::TryLockError::WouldBlock) => busy = true,
+            Err(fs4::TryLockError::Error(source)) => {
+                return Err(LockError {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+        }
+        Ok((!busy).then(|| Lock {
             _file: file,
             path: path.to_owned(),
         }))
@@ -49,33 +67,6 @@ impl Lock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-}
-
-fn open(path: &Path) -> Result<File, LockError> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(|source| LockError {
-            path: path.to_owned(),
-            source,
-        })
-}
-
-/// `Ok(false)` when another process holds the lock.
-fn try_lock(file: &File, path: &Path) -> Result<bool, LockError> {
-    // Called through the trait: std's inherent `File::try_lock` (Rust 1.89) is newer than our
-    // rust-version.
-    match fs4::FileExt::try_lock(file) {
-        Ok(()) => Ok(true),
-        Err(fs4::TryLockError::WouldBlock) => Ok(false),
-        Err(fs4::TryLockError::Error(source)) => Err(LockError {
-            path: path.to_owned(),
-            source,
-        }),
     }
 }
 
@@ -88,6 +79,19 @@ pub struct LockError {
     /// Why.
     #[source]
     pub source: std::io::Error,
+}
+
+/// Opens (creating) a lock file, mode 0644 on Unix whatever the umask: only its owner may write
+/// it.
+fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    options.open(path)
 }
 
 #[cfg(test)]

@@ -329,7 +329,7 @@ impl Store {
             self.tmp_dir(),
             self.home.join("locks"),
         ] {
-            fs::create_dir_all(&dir).map_err(|source| StoreError::Io { path: dir, source })?;
+            super::create_dirs(&dir).map_err(|source| StoreError::Io { path: dir, source })?;
         }
         Ok(())
     }

@@ -167,6 +167,13 @@ pub const CHECKS: &[Check] = &[
         goroot::homebrew_cellar_pinned
     ),
     check!(
+        "goroot-unsafe-permissions",
+        Goroot,
+        Warning,
+        "the Go tree in use can be changed by other users",
+        goroot::goroot_unsafe_permissions
+    ),
+    check!(
         "goroot-incomplete",
         Goroot,
         Error,

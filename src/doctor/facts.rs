@@ -89,6 +89,20 @@ pub struct PathDir {
     pub sticky: bool,
 }
 
+/// A part of the GOROOT in use that someone besides its owner may change: whoever can write
+/// there can replace the `go` command, the compiler or the standard library.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UnsafePerm {
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub path: PathBuf,
+    /// Mode o+w (without the sticky bit's protection, new files can be planted either way).
+    pub world_writable: bool,
+    /// Group-writable (mode g+w).
+    pub group_writable: bool,
+    /// The owner, when it is neither the user doctor reasons as nor root.
+    pub foreign_owner: Option<u32>,
+}
+
 /// A cache directory go writes to.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct CacheDir {
@@ -196,6 +210,8 @@ pub struct Facts {
     /// The files in [`Facts::gobin`] (`None` when it does not exist).
     pub gobin_files: Option<Vec<String>>,
     pub caches: Vec<CacheDir>,
+    /// Parts of the GOROOT in use (root, `bin`, `bin/go`, `pkg/tool/*`, `src`) others may write.
+    pub goroot_perms: Vec<UnsafePerm>,
     pub cc: CcFacts,
     pub inventory: Option<Inventory>,
     pub packages: Vec<PackageFacts>,
@@ -273,6 +289,12 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
     });
     let goroot_sources = goroot_sources(host, &explanation);
     let caches = caches(host, &settings, &gopath, uid);
+    let goroot_perms = explanation
+        .tree
+        .as_ref()
+        .or(explanation.local_tree.as_ref())
+        .map(|t| goroot_perms(host, &t.root, uid))
+        .unwrap_or_default();
     let cc = cc_facts(host, &settings);
     let path = path_dirs(host);
 
@@ -336,6 +358,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         gobin,
         gobin_files,
         caches,
+        goroot_perms,
         cc,
         inventory: Some(inventory),
         packages,
@@ -438,6 +461,46 @@ fn gopath(
             vec![def]
         }
     }
+}
+
+/// The parts of the tree at `root` whose permissions let someone else change what `go` runs.
+#[cfg(unix)]
+fn goroot_perms(host: &Host, root: &Path, uid: Option<u32>) -> Vec<UnsafePerm> {
+    use std::os::unix::fs::MetadataExt;
+    let fs = host.fs();
+    let mut paths = vec![
+        root.to_path_buf(),
+        root.join("bin"),
+        root.join("bin/go"),
+        root.join("pkg"),
+        root.join("pkg/tool"),
+        root.join("src"),
+    ];
+    if let Ok(entries) = fs.read_dir(&root.join("pkg/tool")) {
+        paths.extend(entries.into_iter().map(|e| e.path));
+    }
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let m = fs.metadata(&path).ok()?;
+            let mode = m.mode();
+            let foreign_owner = uid
+                .filter(|u| m.uid() != *u && m.uid() != 0)
+                .map(|_| m.uid());
+            let p = UnsafePerm {
+                path,
+                world_writable: mode & 0o002 != 0,
+                group_writable: mode & 0o020 != 0,
+                foreign_owner,
+            };
+            (p.world_writable || p.foreign_owner.is_some()).then_some(p)
+        })
+        .collect()
+}
+
+#[cfg(not(unix))]
+fn goroot_perms(_host: &Host, _root: &Path, _uid: Option<u32>) -> Vec<UnsafePerm> {
+    Vec::new()
 }
 
 fn source_text(s: &Setting) -> String {

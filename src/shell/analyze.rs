@@ -366,8 +366,16 @@ struct Sim<'a> {
     certain: bool,
     depth: usize,
     budget: usize,
+    /// Statements left to execute in this simulation (see [`MAX_STEPS`]).
+    steps: usize,
     stopped: bool,
 }
+
+/// How many statements one simulation executes at most. Real startup files (Debian's, zsh's,
+/// oh-my-zsh with plugins) stay far below; without a bound, a function that calls itself a few
+/// times per level runs `calls^16` statements before the depth limit stops it (found by
+/// fuzzing: a damaged `done` turned zsh's `bind2maps` into such a function).
+const MAX_STEPS: usize = 100_000;
 
 impl<'a> Sim<'a> {
     fn new(fs: &'a dyn StartupFs, platform: &'a Platform, inv: Invocation, env: &Env) -> Self {
@@ -417,6 +425,7 @@ impl<'a> Sim<'a> {
             certain: true,
             depth: 0,
             budget: 2000,
+            steps: MAX_STEPS,
             stopped: false,
         };
         sim.init_shell_vars();
@@ -1054,6 +1063,20 @@ impl<'a> Sim<'a> {
         for s in stmts {
             if self.stopped {
                 return Flow::Exit;
+            }
+            if self.steps == 0 {
+                return Flow::Normal(None);
+            }
+            self.steps -= 1;
+            if self.steps == 0 {
+                self.unknown(
+                    s.line(),
+                    format!(
+                        "the startup files run more than {MAX_STEPS} statements (runaway \
+                         recursion?); the analysis stops here"
+                    ),
+                );
+                return Flow::Normal(None);
             }
             match self.exec(s) {
                 Flow::Normal(st) => status = st,

@@ -308,47 +308,58 @@ pub fn plan_edit_at(
     let mut bodies: Vec<Vec<u8>> = lines.iter().map(|l| l.body.to_vec()).collect();
     for r in comment_out {
         let in_block = |i: usize| block_span.is_some_and(|(b, e)| i >= b && i <= e);
+        // Already done means exactly the line this edit writes: any commented-out line that
+        // merely ends with the text would make a second plan ambiguous.
+        let done_prefix = disabled_line(&r.note, b"");
         let state = |i: usize| -> Option<bool> {
-            let body = String::from_utf8_lossy(lines[i].body);
-            if body == r.text {
+            let body = lines[i].body;
+            if String::from_utf8_lossy(body) == r.text {
                 Some(false)
-            } else if body.starts_with(DISABLED_PREFIX) && body.ends_with(&r.text) {
+            } else if body
+                .strip_prefix(done_prefix.as_slice())
+                .is_some_and(|rest| String::from_utf8_lossy(rest) == r.text)
+            {
                 Some(true)
             } else {
                 None
             }
         };
         let hinted = r.line.checked_sub(1).filter(|i| *i < lines.len());
-        if let Some(i) = hinted.filter(|i| in_block(*i) && state(*i).is_some()) {
-            return Err(EditError::LineInBlock {
-                path: path.into(),
-                line: i + 1,
-            });
-        }
-        // The line number is a hint: when lines moved (a block above grew), the one line
-        // with this text is used instead.
+        // The line number is a hint: when lines moved (a block above grew, or a new block went
+        // on top), the one line with this text is used instead.
+        let found: Vec<usize> = (0..lines.len())
+            .filter(|i| !in_block(*i) && state(*i).is_some())
+            .collect();
+        let done: Vec<usize> = found
+            .iter()
+            .copied()
+            .filter(|i| state(*i) == Some(true))
+            .collect();
         let idx = match hinted.filter(|i| !in_block(*i) && state(*i).is_some()) {
             Some(i) => i,
-            None => {
-                let found: Vec<usize> = (0..lines.len())
-                    .filter(|i| !in_block(*i) && state(*i).is_some())
-                    .collect();
-                let done: Vec<usize> = found
-                    .iter()
-                    .copied()
-                    .filter(|i| state(*i) == Some(true))
-                    .collect();
-                match (found.as_slice(), done.as_slice()) {
-                    ([i], _) | (_, [i]) => *i,
-                    _ => {
-                        return Err(EditError::LineMismatch {
+            None => match (found.as_slice(), done.as_slice()) {
+                ([i], _) | (_, [i]) => *i,
+                ([], _) => {
+                    if let Some(i) = hinted.filter(|i| in_block(*i) && state(*i).is_some()) {
+                        return Err(EditError::LineInBlock {
                             path: path.into(),
-                            line: r.line,
-                            expected: r.text.clone(),
-                        })
+                            line: i + 1,
+                        });
                     }
+                    return Err(EditError::LineMismatch {
+                        path: path.into(),
+                        line: r.line,
+                        expected: r.text.clone(),
+                    });
                 }
-            }
+                _ => {
+                    return Err(EditError::LineMismatch {
+                        path: path.into(),
+                        line: r.line,
+                        expected: r.text.clone(),
+                    })
+                }
+            },
         };
         if state(idx) == Some(false) {
             bodies[idx] = disabled_line(&r.note, lines[idx].body);
@@ -527,10 +538,7 @@ fn check_writable(target: &Path) -> Result<(), EditError> {
             });
         }
     }
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent_dir(target);
     match fs::metadata(dir) {
         Ok(meta) if mode_of(&meta) & 0o222 == 0 => Err(EditError::ReadOnlyDir { path: dir.into() }),
         Ok(_) => Ok(()),
@@ -549,17 +557,32 @@ pub fn atomic_write(
     mode: Option<u32>,
     owner_like: Option<&fs::Metadata>,
 ) -> Result<(), EditError> {
+    replace_if(target, bytes, mode, owner_like, |_| Ok(()))
+}
+
+/// Prefix of groot's temp files next to the files it writes: `.groot-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".groot-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// [`atomic_write`], with `check` run on the target after the temp file is written and synced
+/// and just before the rename: when it fails, the temp file is removed and the target is left
+/// alone. That is how a write refuses to replace a file changed since its plan (by an editor
+/// saving at the same moment) with a window of one hash instead of the whole apply.
+fn replace_if(
+    target: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+    owner_like: Option<&fs::Metadata>,
+    check: impl FnOnce(&Path) -> Result<(), EditError>,
+) -> Result<(), EditError> {
     let err = |source: io::Error| EditError::Write {
         path: target.into(),
         source,
     };
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = parent_dir(target);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".groot-")
-        .suffix(".tmp")
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
@@ -584,11 +607,71 @@ pub fn atomic_write(
     {
         let _ = (mode, owner_like);
     }
+    check(target)?;
     tmp.persist(target).map_err(|e| err(e.error))?;
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+fn parent_dir(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Removes groot temp files left in `dir` by a groot process that was killed between creating
+/// one and renaming it (SIGKILL, power loss). Only `.groot-<pid>-*.tmp` regular files whose
+/// process is gone (Linux: no `/proc/<pid>`) or, where that cannot be known, older than an
+/// hour. Best effort: errors are ignored.
+fn sweep_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let proc_known = Path::new("/proc/self").exists();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Some(pid) = name
+            .strip_prefix(TEMP_PREFIX)
+            .filter(|_| name.ends_with(TEMP_SUFFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(meta) = e.path().symlink_metadata() else {
+            continue;
+        };
+        if !meta.is_file() || pid == std::process::id() {
+            continue;
+        }
+        let stale = if proc_known {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            meta.modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if stale {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Fails with [`EditError::Changed`] unless `target`'s content hash is `expected` (`None`: the
+/// file must not exist).
+fn expect_hash(target: &Path, expected: Option<&str>, shown: &Path) -> Result<(), EditError> {
+    if current_hash(target)?.as_deref() == expected {
+        Ok(())
+    } else {
+        Err(EditError::Changed {
+            path: shown.to_path_buf(),
+        })
+    }
 }
 
 /// Applies plans: checks every file first (unchanged since its plan, writable), backs each up
@@ -615,9 +698,11 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
         }
         check_writable(&p.target)?;
     }
-    fs::create_dir_all(backup_root).map_err(|source| EditError::Write {
-        path: backup_root.into(),
-        source,
+    crate::fs::create_dir_with_mode(backup_root, 0o700, true).map_err(|source| {
+        EditError::Write {
+            path: backup_root.into(),
+            source,
+        }
     })?;
     check_writable(&backup_root.join(Journal::FILE_NAME))?;
     let dir = unique_dir(backup_root, stamp)?;
@@ -663,19 +748,38 @@ pub fn apply(plans: &[EditPlan], backup_root: &Path, stamp: &str) -> Result<Jour
     })?;
     atomic_write(&dir.join(Journal::FILE_NAME), &json, Some(0o600), None)?;
 
-    for (p, e) in plans.iter().zip(&journal.entries) {
+    for (i, (p, e)) in plans.iter().zip(&journal.entries).enumerate() {
         let meta = fs::metadata(&p.target).ok();
         if let Some(parent) = p
             .target
             .parent()
             .filter(|d| !d.as_os_str().is_empty() && !d.exists())
         {
-            fs::create_dir_all(parent).map_err(|source| EditError::Write {
-                path: parent.into(),
-                source,
+            crate::fs::create_dir_with_mode(parent, 0o755, true).map_err(|source| {
+                EditError::Write {
+                    path: parent.into(),
+                    source,
+                }
             })?;
         }
-        atomic_write(&p.target, &p.after, e.mode.or(Some(0o644)), meta.as_ref())?;
+        sweep_stale_temps(parent_dir(&p.target));
+        let written = replace_if(
+            &p.target,
+            &p.after,
+            e.mode.or(Some(0o644)),
+            meta.as_ref(),
+            |t| expect_hash(t, p.before_sha256.as_deref(), &p.path),
+        );
+        if let Err(err) = written {
+            // A file changed under us (or could not be written): put back the ones already
+            // written, so that an apply is all or nothing; `--undo` would do the same.
+            let done = Journal {
+                entries: journal.entries[..i].to_vec(),
+                ..journal.clone()
+            };
+            undo(&done)?;
+            return Err(err);
+        }
     }
     Ok(journal)
 }
@@ -688,7 +792,8 @@ fn unique_dir(root: &Path, stamp: &str) -> Result<PathBuf, EditError> {
             format!("{stamp}-{n}")
         };
         let dir = root.join(name);
-        match fs::create_dir(&dir) {
+        // Backups hold copies of the user's startup files: private.
+        match crate::fs::create_dir_with_mode(&dir, 0o700, false) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(EditError::Write { path: dir, source }),
@@ -742,7 +847,10 @@ pub fn undo(journal: &Journal) -> Result<Vec<PathBuf>, EditError> {
         match original {
             Some(bytes) => {
                 let meta = fs::metadata(&e.target).ok();
-                atomic_write(&e.target, &bytes, e.mode, meta.as_ref())?;
+                sweep_stale_temps(parent_dir(&e.target));
+                replace_if(&e.target, &bytes, e.mode, meta.as_ref(), |t| {
+                    expect_hash(t, Some(&e.after_sha256), &e.path)
+                })?;
             }
             None => fs::remove_file(&e.target).map_err(|source| EditError::Write {
                 path: e.target.clone(),
@@ -889,5 +997,86 @@ mod tests {
         assert_eq!(stamp_from_unix(0), "19700101T000000Z");
         assert_eq!(stamp_from_unix(1_700_000_000), "20231114T221320Z");
         assert_eq!(stamp_from_unix(951_782_400), "20000229T000000Z");
+    }
+
+    #[test]
+    fn stale_temp_files_of_dead_processes_are_swept() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let dead = dir.path().join(".groot-4000000000-abc.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".groot-{}-x.tmp", std::process::id()));
+        let other = dir.path().join(".groot-notes.tmp");
+        let user = dir.path().join(".bashrc");
+        for p in [&dead, &mine, &other, &user] {
+            fs::write(p, b"x")?;
+        }
+        sweep_stale_temps(dir.path());
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "a dead process's temp file stays");
+        }
+        assert!(mine.exists() && other.exists() && user.exists());
+        Ok(())
+    }
+
+    #[test]
+    fn a_late_change_stops_the_write_and_keeps_the_file() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("rc");
+        fs::write(&target, b"editor's text\n")?;
+        let r = replace_if(&target, b"groot's text\n", None, None, |t| {
+            expect_hash(t, Some(&sha256_hex(b"what the plan saw\n")), t)
+        });
+        assert!(matches!(r, Err(EditError::Changed { .. })), "{r:?}");
+        assert_eq!(fs::read(&target)?, b"editor's text\n");
+        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "temp file left");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn backups_are_private() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let rc = dir.path().join(".zshrc");
+        fs::write(&rc, b"x\n")?;
+        let p = plan_file_edit(&rc, "export A=1", &[])?;
+        let root = dir.path().join("data/backups");
+        let journal = apply(&[p], &root, "20260101T000000Z")?;
+        let backup_dir = journal.dir.ok_or("no backup dir")?;
+        for d in [&root, &backup_dir] {
+            assert_eq!(
+                fs::metadata(d)?.permissions().mode() & 0o777,
+                0o700,
+                "{d:?}"
+            );
+        }
+        Ok(())
+    }
+
+    /// Found by fuzzing (`tests/regressions/edit/top-block-shifts-line-hint`): a new block
+    /// placed on top moves every line down, so a second plan with the same line hints searched
+    /// by text, and took any commented-out line ending with that text for the one it disabled.
+    #[test]
+    fn a_line_disabled_under_a_new_top_block_is_found_again() -> Result<(), EditError> {
+        let p = Path::new("/h/.bashrc");
+        let before = b"# [groot: old note] export GOROOT=/x\nexport GOROOT=/x\n";
+        let refs = [LineRef {
+            line: 2,
+            text: "export GOROOT=/x".into(),
+            note: "GOROOT is stale".into(),
+        }];
+        let first = plan_edit_at(p, p, Some(before), "unset GOROOT", &refs, Placement::Top)?;
+        assert!(first.after.starts_with(b"# >>> groot >>>\nunset GOROOT\n"));
+        let again = plan_edit_at(
+            p,
+            p,
+            Some(&first.after),
+            "unset GOROOT",
+            &refs,
+            Placement::Top,
+        )?;
+        assert!(!again.changed, "{}", again.diff);
+        Ok(())
     }
 }

@@ -445,3 +445,46 @@ pub fn go_binary_detached(f: &Facts) -> Vec<Finding> {
     }
     vec![x]
 }
+
+pub fn goroot_unsafe_permissions(f: &Facts) -> Vec<Finding> {
+    if f.goroot_perms.is_empty() {
+        return Vec::new();
+    }
+    let world: Vec<_> = f.goroot_perms.iter().filter(|p| p.world_writable).collect();
+    let root = f
+        .tree()
+        .map(|t| t.root.display().to_string())
+        .unwrap_or_default();
+    let mut x = Finding::new(
+        "goroot-unsafe-permissions",
+        if world.is_empty() {
+            Severity::Info
+        } else {
+            Severity::Warning
+        },
+        if world.is_empty() {
+            format!("the Go tree {root} belongs to another user")
+        } else {
+            format!("the Go tree {root} is writable by every user")
+        },
+    )
+    .consequence(
+        "whoever can write there can replace go, the compiler (pkg/tool) or the standard \
+         library, and the code runs as you on your next build",
+    )
+    .fix("make the tree writable by its owner only (or reinstall it as root or as yourself)");
+    for p in &f.goroot_perms {
+        let mut what = Vec::new();
+        if p.world_writable {
+            what.push("writable by every user".to_owned());
+        }
+        if let Some(uid) = p.foreign_owner {
+            what.push(format!("owned by uid {uid}"));
+        }
+        x = x.evidence("path", p.path.display().to_string(), Some(what.join(", ")));
+    }
+    if !world.is_empty() {
+        x = x.command(format!("chmod -R go-w {}", sh_quote(&root)));
+    }
+    vec![x]
+}

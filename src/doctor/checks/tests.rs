@@ -546,3 +546,18 @@ fn garbage_everywhere_never_panics() {
     let _ = crate::doctor::run_checks(&f, &[]);
     let _ = Path::new("/");
 }
+
+#[test]
+fn world_writable_goroot() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/usr/local/go/bin:/usr/bin");
+    assert!(run(&lab.facts(), "goroot-unsafe-permissions").is_empty());
+    for d in ["/usr/local/go", "/usr/local/go/pkg/tool/linux_amd64"] {
+        std::fs::set_permissions(lab.p(d), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    }
+    let x = one(&lab.facts(), "goroot-unsafe-permissions");
+    assert_eq!(x.severity, Severity::Warning);
+    assert_eq!(x.evidence.len(), 2, "{x:#?}");
+    assert!(x.fix.commands[0].starts_with("chmod -R go-w "), "{x:#?}");
+}

@@ -431,3 +431,35 @@ fn analyze_file_reports_effects_with_lines() {
         .collect();
     assert_eq!(lines, [(Some("GOROOT"), 3), (Some("GOBIN"), 4)]);
 }
+
+/// Found by fuzzing (`tests/regressions/startup_sh/runaway-recursion-bind2maps`): a function
+/// that calls itself several times per level ran `calls^16` statements before the depth limit
+/// stopped it. The statement budget ends the analysis quickly and says so.
+#[test]
+fn runaway_recursion_stops_at_the_statement_budget() {
+    for (shell, text) in [
+        (
+            ShellKind::Bash,
+            "f() { f; f; f; f; }\nf\nexport GOROOT=/x\n",
+        ),
+        (
+            ShellKind::Fish,
+            "function f; f; f; f; f; end\nf\nset -gx GOROOT /x\n",
+        ),
+    ] {
+        let fs = MemFs::new().file("/x/rc", text);
+        let started = std::time::Instant::now();
+        let s = analyze_file(&fs, &debian(), shell, Path::new("/x/rc"), &base_env());
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{shell:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            s.effects.iter().any(|e| matches!(&e.kind,
+                EffectKind::Unknown { why } if why.contains("statements"))),
+            "{shell:?}: {:#?}",
+            s.effects
+        );
+    }
+}

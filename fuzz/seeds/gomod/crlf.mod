@@ -1,0 +1,4 @@
+module x
+
+go 1.21rc2
+toolchain	default

@@ -573,7 +573,7 @@ fn replace_if(
     bytes: &[u8],
     mode: Option<u32>,
     owner_like: Option<&fs::Metadata>,
-    check: impl FnOnce(&Path) -> Result<(), EditError>,
+    check: impl Fn(&Path) -> Result<(), EditError>,
 ) -> Result<(), EditError> {
     let err = |source: io::Error| EditError::Write {
         path: target.into(),
@@ -608,11 +608,63 @@ fn replace_if(
         let _ = (mode, owner_like);
     }
     check(target)?;
-    tmp.persist(target).map_err(|e| err(e.error))?;
+    // Where the kernel can swap two names atomically, swap instead of renaming over the
+    // target, then look at what was swapped out: if an editor saved between the check above
+    // and the swap, that save is now at the temp name and is swapped straight back, so it is
+    // never lost (the window shrinks from a hash to two syscalls on the refusal path only).
+    match exchange(tmp.path(), target) {
+        Ok(()) => {
+            if let Err(e) = check(tmp.path()) {
+                exchange(tmp.path(), target).map_err(err)?;
+                return Err(match e {
+                    EditError::Changed { .. } => EditError::Changed {
+                        path: target.to_path_buf(),
+                    },
+                    other => other,
+                });
+            }
+            // `tmp` now holds the previous content (saved in the backup); dropping it deletes it.
+        }
+        Err(_) => {
+            tmp.persist(target).map_err(|e| err(e.error))?;
+        }
+    }
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Atomically swaps the files at two paths (Linux `renameat2(RENAME_EXCHANGE)`). Fails, and
+/// changes nothing, where that is not supported (other OSes, some filesystems) or when one of
+/// the paths does not exist; callers then fall back to a plain rename.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call; the call
+    // reads them and touches no other memory of ours.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn parent_dir(target: &Path) -> &Path {

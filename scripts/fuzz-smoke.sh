@@ -29,7 +29,7 @@ for t in $(cargo fuzz list); do
   [ -d "../tests/regressions/$t" ] && corpora+=("../tests/regressions/$t")
   echo "== fuzz $t (${secs}s)"
   if ! cargo fuzz run -a "$t" "${corpora[@]}" -- \
-      -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len_of "$t")" \
+      -max_total_time="$secs" -timeout="$(timeout_of "$t")" -rss_limit_mb=2048 -max_len="$(max_len_of "$t")" \
       -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$scratch/$t.log" 2>&1; then
     tail -n 40 "$scratch/$t.log"
     failed+=("$t")

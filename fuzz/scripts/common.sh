@@ -12,3 +12,13 @@ max_len_of() {
     *) echo 4096 ;;
   esac
 }
+
+# Seconds one input may take before libFuzzer calls it a hang. The startup simulation has a work
+# budget: a pathological file takes up to ~1 s in a release build, which AddressSanitizer and
+# a shared 2-core machine can stretch past 10 s; anything past 30 s is a real hang.
+timeout_of() {
+  case $1 in
+    startup_sh|startup_fish) echo 30 ;;
+    *) echo 10 ;;
+  esac
+}

@@ -15,7 +15,7 @@ for t in $targets; do
   max=$(max_len_of "$t")
   start=$(date +%s)
   cargo fuzz run -a "$t" "corpus/$t" "seeds/$t" -- \
-    -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$max \
+    -max_total_time="$secs" -timeout="$(timeout_of "$t")" -rss_limit_mb=2048 -max_len=$max \
     -jobs=1 -workers=1 -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
     >"runs/$t.log" 2>&1
   rc=$?

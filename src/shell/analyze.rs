@@ -366,16 +366,18 @@ struct Sim<'a> {
     certain: bool,
     depth: usize,
     budget: usize,
-    /// Statements left to execute in this simulation (see [`MAX_STEPS`]).
+    /// Work left in this simulation (see [`MAX_STEPS`]).
     steps: usize,
     stopped: bool,
 }
 
-/// How many statements one simulation executes at most. Real startup files (Debian's, zsh's,
-/// oh-my-zsh with plugins) stay far below; without a bound, a function that calls itself a few
-/// times per level runs `calls^16` statements before the depth limit stops it (found by
-/// fuzzing: a damaged `done` turned zsh's `bind2maps` into such a function).
-const MAX_STEPS: usize = 100_000;
+/// How much work one simulation does at most: one unit per statement executed, plus one per
+/// variable and function copied when a branch is tried without effect ([`Sim::dry`]). Real
+/// startup files (Debian's, zsh's, oh-my-zsh with plugins) stay far below; without a bound, a
+/// function that calls itself a few times per level runs `calls^16` statements before the depth
+/// limit stops it (found by fuzzing: a damaged `done` turned zsh's `bind2maps` into such a
+/// function).
+const MAX_STEPS: usize = 200_000;
 
 impl<'a> Sim<'a> {
     fn new(fs: &'a dyn StartupFs, platform: &'a Platform, inv: Invocation, env: &Env) -> Self {
@@ -711,6 +713,10 @@ impl<'a> Sim<'a> {
 
     /// Runs statements whose effects are recorded as uncertain and whose state is thrown away.
     fn dry(&mut self, body: &[Stmt]) {
+        let cost = 1 + self.vars.len() + self.uvars.len() + self.funcs.len();
+        if !self.spend(cost, body.first().map_or(0, Stmt::line)) {
+            return;
+        }
         let snap = self.snapshot();
         let certain = std::mem::replace(&mut self.certain, false);
         let stopped = self.stopped;
@@ -1058,24 +1064,33 @@ impl<'a> Sim<'a> {
 
     // ---- statements ------------------------------------------------------------------------
 
+    /// Takes `n` units of the work budget; false (and, the first time, an "unknown" effect
+    /// at `line` saying why) once it is spent.
+    fn spend(&mut self, n: usize, line: usize) -> bool {
+        if self.steps == 0 {
+            return false;
+        }
+        self.steps = self.steps.saturating_sub(n);
+        if self.steps == 0 {
+            self.unknown(
+                line,
+                format!(
+                    "the startup files run more than {MAX_STEPS} statements (runaway \
+                     recursion?); the analysis stops here"
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
     fn exec_list(&mut self, stmts: &[Stmt]) -> Flow {
         let mut status = Some(true);
         for s in stmts {
             if self.stopped {
                 return Flow::Exit;
             }
-            if self.steps == 0 {
-                return Flow::Normal(None);
-            }
-            self.steps -= 1;
-            if self.steps == 0 {
-                self.unknown(
-                    s.line(),
-                    format!(
-                        "the startup files run more than {MAX_STEPS} statements (runaway \
-                         recursion?); the analysis stops here"
-                    ),
-                );
+            if !self.spend(1, s.line()) {
                 return Flow::Normal(None);
             }
             match self.exec(s) {

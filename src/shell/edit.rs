@@ -291,10 +291,13 @@ pub fn plan_edit_at(
     let before = current.unwrap_or_default();
     let lines = split_lines(before);
     let block_span = find_block(path, &lines)?;
-    let eol: &[u8] = lines
-        .iter()
-        .find(|l| !l.eol.is_empty())
-        .map(|l| l.eol)
+    // An existing block keeps the line ending it was written with: re-detecting it from the
+    // file can differ once groot's own newline follows a line that ended in a lone `\r`
+    // (found by fuzzing: the second plan rewrote the block with CRLF).
+    let eol: &[u8] = block_span
+        .map(|(b, _)| lines[b].eol)
+        .filter(|e| !e.is_empty())
+        .or_else(|| lines.iter().find(|l| !l.eol.is_empty()).map(|l| l.eol))
         .unwrap_or(b"\n");
     let block_lines: Vec<&str> = block.lines().collect();
     if block_lines

@@ -280,7 +280,23 @@ struct Ctx<'a> {
     label: Option<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A recording context for `request`: go runs in its directory, or the working directory.
+    fn new(host: &'a Host, inspect: &'a dyn Inspect, request: &Request) -> Ctx<'a> {
+        let dir = request
+            .dir
+            .as_ref()
+            .map(|d| host.absolute(d))
+            .unwrap_or_else(|| host.cwd().to_path_buf());
+        Ctx {
+            host,
+            inspect,
+            dir,
+            steps: Vec::new(),
+            label: None,
+        }
+    }
+
     fn step(
         &mut self,
         stage: Stage,
@@ -340,18 +356,8 @@ fn explain_shim(
     request: &Request,
     lookup: Lookup,
 ) -> Explanation {
-    let dir = request
-        .dir
-        .as_ref()
-        .map(|d| host.absolute(d))
-        .unwrap_or_else(|| host.cwd().to_path_buf());
-    let mut ctx = Ctx {
-        host,
-        inspect,
-        dir: dir.clone(),
-        steps: Vec::new(),
-        label: None,
-    };
+    let mut ctx = Ctx::new(host, inspect, request);
+    let dir = ctx.dir.clone();
     record_lookup(&mut ctx, &lookup);
     let shim = lookup.chosen().map(|c| c.absolute.clone());
     let options = crate::select::Options {
@@ -425,18 +431,8 @@ fn explain_with(
     request: &Request,
     pre_lookup: Option<Lookup>,
 ) -> Explanation {
-    let dir = request
-        .dir
-        .as_ref()
-        .map(|d| host.absolute(d))
-        .unwrap_or_else(|| host.cwd().to_path_buf());
-    let mut ctx = Ctx {
-        host,
-        inspect,
-        dir: dir.clone(),
-        steps: Vec::new(),
-        label: None,
-    };
+    let mut ctx = Ctx::new(host, inspect, request);
+    let dir = ctx.dir.clone();
     let mut ex = Explanation {
         dir,
         lookup: Lookup::default(),

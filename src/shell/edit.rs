@@ -291,14 +291,18 @@ pub fn plan_edit_at(
     let before = current.unwrap_or_default();
     let lines = split_lines(before);
     let block_span = find_block(path, &lines)?;
-    // An existing block keeps the line ending it was written with: re-detecting it from the
-    // file can differ once groot's own newline follows a line that ended in a lone `\r`
-    // (found by fuzzing: the second plan rewrote the block with CRLF).
+    // An existing block keeps the line ending it was written with. Otherwise the file's own
+    // line ending; a file of one unterminated line that ends in a bare '\r' gets CRLF: with
+    // '\n' the terminator added before a new block would turn that '\r' into a CRLF line end,
+    // and the next plan would pick CRLF and rewrite the block (both found by fuzzing).
     let eol: &[u8] = block_span
         .map(|(b, _)| lines[b].eol)
         .filter(|e| !e.is_empty())
         .or_else(|| lines.iter().find(|l| !l.eol.is_empty()).map(|l| l.eol))
-        .unwrap_or(b"\n");
+        .unwrap_or(match lines.last() {
+            Some(l) if l.body.ends_with(b"\r") => b"\r\n",
+            _ => b"\n",
+        });
     let block_lines: Vec<&str> = block.lines().collect();
     if block_lines
         .iter()

@@ -11,10 +11,16 @@
 
 mod contexts;
 mod doctor;
+mod exec;
 mod explain;
 mod fix;
+mod init;
+mod install;
 mod list;
 mod style;
+mod switching;
+mod use_pin;
+mod which;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -46,6 +52,24 @@ enum Command {
     Explain(explain::Args),
     /// List every Go installation on this machine, where it came from and its health.
     List(list::Args),
+    /// Install an official Go toolchain, verified against the release index.
+    Install(install::InstallArgs),
+    /// Remove a toolchain groot installed (or a link made with `groot link`).
+    Uninstall(install::UninstallArgs),
+    /// Check installed toolchains file by file against their manifest.
+    Verify(install::VerifyArgs),
+    /// Adopt an existing Go tree under a name, without copying it.
+    Link(install::LinkArgs),
+    /// Set the global default Go (`groot use 1.22`), or print it.
+    Use(use_pin::UseArgs),
+    /// Pin a Go version for this directory (writes `.go-version`).
+    Pin(use_pin::PinArgs),
+    /// Print the path of the go (or gofmt) the shims run here.
+    Which(which::Args),
+    /// Run a command with the selected Go first on PATH.
+    Exec(exec::Args),
+    /// Print shell activation (shims first on PATH), or install it with --install.
+    Init(init::Args),
     /// Show what each launch context (terminal, IDE, ssh, cron, CI) reads at startup and which
     /// go and GOROOT it gets.
     Contexts(contexts::Args),
@@ -66,6 +90,15 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
         Command::List(args) => list::run(&host, args),
+        Command::Install(args) => install::install(&host, args),
+        Command::Uninstall(args) => install::uninstall(&host, args),
+        Command::Verify(args) => install::verify(&host, args),
+        Command::Link(args) => install::link(&host, args),
+        Command::Use(args) => use_pin::run_use(&host, args),
+        Command::Pin(args) => use_pin::run_pin(&host, args),
+        Command::Which(args) => which::run(&host, args),
+        Command::Exec(args) => exec::run(&host, args),
+        Command::Init(args) => init::run(&host, args),
         Command::Contexts(args) => contexts::run(&host, args),
         Command::Fix(args) => fix::run(&host, args),
     };
@@ -73,6 +106,19 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let mut err = anstream::stderr();
+            if let Some(h) = e.downcast_ref::<Hinted>() {
+                let _ = writeln!(
+                    err,
+                    "{}error:{} {:#}\n{}hint:{} {}",
+                    style::ERROR.render(),
+                    style::ERROR.render_reset(),
+                    h.error,
+                    style::WARN.render(),
+                    style::WARN.render_reset(),
+                    h.hint
+                );
+                return ExitCode::from(1);
+            }
             let _ = writeln!(
                 err,
                 "{}error:{} {e:#}",
@@ -93,3 +139,18 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// An error with a hint line for the user, printed after it.
+#[derive(Debug)]
+struct Hinted {
+    error: anyhow::Error,
+    hint: String,
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for Hinted {}

@@ -61,6 +61,17 @@ pub mod env {
     pub const LOCALAPPDATA: &str = "LOCALAPPDATA";
     /// `%USERPROFILE%` on Windows, used when `LOCALAPPDATA` is unset.
     pub const USERPROFILE: &str = "USERPROFILE";
+    /// Proxy variables, first one set wins.
+    pub const PROXY: &[&str] = &[
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ];
+    /// Hosts that bypass the proxy, comma-separated.
+    pub const NO_PROXY: &[&str] = &["NO_PROXY", "no_proxy"];
 }
 
 /// Everything the dist layer needs to know about its surroundings, decided by the caller.
@@ -88,6 +99,10 @@ pub struct Settings {
     pub retry_backoff: Duration,
     /// A download that receives nothing for this long is abandoned (and retried).
     pub stall_timeout: Duration,
+    /// HTTP(S) proxy URL, if any. Loopback hosts and [`Settings::no_proxy`] bypass it.
+    pub proxy: Option<String>,
+    /// Hosts that bypass the proxy (`NO_PROXY` syntax: `example.com`, `.example.com`, `*`).
+    pub no_proxy: Vec<String>,
 }
 
 impl Settings {
@@ -105,11 +120,31 @@ impl Settings {
             retries: 3,
             retry_backoff: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(30),
+            proxy: None,
+            no_proxy: Vec::new(),
         }
     }
 
+    /// Settings for the machine a [`Host`](crate::host::Host) describes: its environment
+    /// (the names in [`mod@env`]), this machine's native platform, and groot's data directory
+    /// as [`crate::discovery::groot_home`] finds it, so that installing, listing and selecting
+    /// always agree on where toolchains live.
+    pub fn from_host(host: &crate::host::Host) -> Result<Settings, SettingsError> {
+        let os = match host.os() {
+            crate::host::Os::MacOs => "macos",
+            other => other.goos(),
+        };
+        let mut settings =
+            Settings::from_env(|k| host.var_os(k).map(OsString::from), os, detect_native())?;
+        if let Some(home) = crate::discovery::groot_home(host) {
+            settings.cache_dir = home.join("cache");
+            settings.home = home;
+        }
+        Ok(settings)
+    }
+
     /// Builds settings from environment values given by `lookup` (the caller's view of the
-    /// environment; see [`env`] for the names), for a machine of platform `native` whose Rust
+    /// environment; see [`mod@env`] for the names), for a machine of platform `native` whose Rust
     /// OS name is `os` (`linux`, `macos`, `windows`, …).
     pub fn from_env(
         lookup: impl Fn(&str) -> Option<OsString>,
@@ -138,6 +173,21 @@ impl Settings {
                     .map_err(|_| SettingsError::NotUnicode(env::GROOT_MIRROR))?,
             );
         }
+        settings.proxy = env::PROXY
+            .iter()
+            .find_map(|name| get(name))
+            .and_then(|v| v.into_string().ok());
+        settings.no_proxy = env::NO_PROXY
+            .iter()
+            .find_map(|name| get(name))
+            .and_then(|v| v.into_string().ok())
+            .map(|v| {
+                v.split(',')
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         settings.offline = get(env::GROOT_OFFLINE)
             .is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "yes")));
         Ok(settings)
@@ -321,4 +371,82 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)], os: &str) -> Result<Settings, SettingsError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::from_env(
+            |name| {
+                vars.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| OsString::from(v))
+            },
+            os,
+            Platform::new("linux", "amd64"),
+        )
+    }
+
+    #[test]
+    fn home_per_platform() {
+        let home = |vars: &[(&str, &str)], os: &str| settings(vars, os).map(|s| s.home).ok();
+        assert_eq!(
+            home(&[("GROOT_HOME", "/g"), ("HOME", "/h")], "linux"),
+            Some(PathBuf::from("/g"))
+        );
+        assert_eq!(
+            home(&[("HOME", "/h")], "linux"),
+            Some(PathBuf::from("/h/.local/share/groot"))
+        );
+        assert_eq!(
+            home(&[("HOME", "/h"), ("XDG_DATA_HOME", "/x")], "linux"),
+            Some(PathBuf::from("/x/groot"))
+        );
+        // A relative XDG path is ignored, as the spec says.
+        assert_eq!(
+            home(&[("HOME", "/h"), ("XDG_DATA_HOME", "rel")], "freebsd"),
+            Some(PathBuf::from("/h/.local/share/groot"))
+        );
+        assert_eq!(
+            home(&[("HOME", "/Users/me"), ("XDG_DATA_HOME", "/x")], "macos"),
+            Some(PathBuf::from("/Users/me/Library/Application Support/groot"))
+        );
+        assert_eq!(
+            home(&[("LOCALAPPDATA", "C:/Users/me/AppData/Local")], "windows"),
+            Some(PathBuf::from("C:/Users/me/AppData/Local").join("groot"))
+        );
+        assert_eq!(home(&[("GROOT_HOME", "")], "linux"), None);
+    }
+
+    #[test]
+    fn urls_offline_and_proxy_from_the_environment() -> Result<(), SettingsError> {
+        let s = settings(&[("HOME", "/h")], "linux")?;
+        assert_eq!(s.index_url, OFFICIAL_INDEX_URL);
+        assert_eq!(s.download_base(), OFFICIAL_DOWNLOAD_BASE);
+        assert!(!s.offline && s.proxy.is_none());
+        let s = settings(
+            &[
+                ("HOME", "/h"),
+                ("GROOT_INDEX_URL", "file:///srv/index.json"),
+                ("GROOT_MIRROR", "https://mirror.example/go"),
+                ("GROOT_OFFLINE", "1"),
+                ("https_proxy", "http://proxy:3128"),
+                ("NO_PROXY", "mirror.example, .corp"),
+            ],
+            "linux",
+        )?;
+        assert_eq!(s.index_url, "file:///srv/index.json");
+        assert_eq!(s.download_base(), "https://mirror.example/go/");
+        assert!(s.offline);
+        assert_eq!(s.proxy.as_deref(), Some("http://proxy:3128"));
+        assert_eq!(s.no_proxy, ["mirror.example", ".corp"]);
+        assert_eq!(s.cache_dir, PathBuf::from("/h/.local/share/groot/cache"));
+        Ok(())
+    }
 }

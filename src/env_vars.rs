@@ -44,6 +44,8 @@ pub const LOCALAPPDATA: &str = "LocalAppData";
 pub const PATH: &str = "PATH";
 /// Executable extensions tried by Windows command lookup.
 pub const PATHEXT: &str = "PATHEXT";
+/// zsh's directory of user startup files (default `$HOME`).
+pub const ZDOTDIR: &str = "ZDOTDIR";
 /// The temporary directory on Unix (`os.TempDir`).
 pub const TMPDIR: &str = "TMPDIR";
 /// Disables colour output when set to anything non-empty (<https://no-color.org>).
@@ -52,6 +54,16 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub const GOTOOLCHAIN_INTERNAL_SWITCH_VERSION: &str = "GOTOOLCHAIN_INTERNAL_SWITCH_VERSION";
 /// groot's own data directory (toolchains, shims); overrides the per-OS default.
 pub const GROOT_HOME: &str = "GROOT_HOME";
+/// The Go this shell selects (`1.22`, `1.22.10`, `go1.22.10`, a toolchain name, `system`):
+/// the first source groot's selection consults, above `.go-version`.
+pub const GROOT_GO_VERSION: &str = "GROOT_GO_VERSION";
+/// How many groot shims are running above this process; a shim refuses to go deeper than
+/// [`crate::shim::MAX_DEPTH`], which stops a selected `go` that calls the shim again.
+pub const GROOT_SHIM_DEPTH: &str = "GROOT_SHIM_DEPTH";
+/// When `1` (or `true`), the shims and `groot exec` run a groot-managed Go with
+/// `GOTOOLCHAIN=local` unless GOTOOLCHAIN is already in the environment, so go.mod cannot
+/// switch away from the selected Go.
+pub const GROOT_LOCAL_TOOLCHAIN: &str = "GROOT_LOCAL_TOOLCHAIN";
 /// Treat this directory as the filesystem root (tests and fixtures lay out `/usr/local/go`,
 /// `/opt/homebrew`, `/etc/paths.d` below it). Never set in normal use.
 pub const GROOT_ROOT: &str = "GROOT_ROOT";

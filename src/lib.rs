@@ -12,6 +12,9 @@
 //!   transaction for groot's own toolchains.
 //! * [`resolve`]: how cmd/go picks its binary, GOROOT and toolchain, step by step.
 //! * [`discovery`]: every Go installation on the machine.
+//! * [`select`]: which Go groot selects for a directory (`GROOT_GO_VERSION`, `.go-version`,
+//!   go.work / go.mod, `.tool-versions`, the global default), shared by every command.
+//! * [`shim`]: the `go` / `gofmt` shims (the groot binary dispatched on `argv[0]`).
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
@@ -26,7 +29,9 @@ pub mod host;
 pub mod project;
 pub mod report;
 pub mod resolve;
+pub mod select;
 pub mod shell;
+pub mod shim;
 pub mod toolchain;
 pub mod verify;
 pub mod version;

@@ -1,9 +1,33 @@
 //! The `groot` executable: argument parsing and rendering over the `groot` library.
+//!
+//! Invoked as `go` or `gofmt` (a shim in `<groot_home>/shims`), it is a shim: the file stem of
+//! `argv[0]` is checked before anything else, and the shim path uses only the selection code,
+//! std and an `exec` (see `groot::shim`). No clap, no anyhow, no network.
 
 mod cli;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    let mut args = std::env::args_os();
+    if let Some(tool) = args.next().as_deref().and_then(groot::shim::tool_of_argv0) {
+        return shim_main(tool, args);
+    }
     cli::main()
+}
+
+/// The shim: select, exec. Prints a short error and exits 126/127 when it cannot.
+fn shim_main(tool: &str, args: std::env::ArgsOs) -> ExitCode {
+    let host = groot::host::Host::real();
+    let err = match groot::shim::run(&host, tool, args) {
+        Ok(code) => return ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(e) => e,
+    };
+    let mut out = std::io::stderr().lock();
+    let _ = writeln!(out, "groot ({tool} shim): {err}");
+    if let Some(h) = err.hint() {
+        let _ = writeln!(out, "  hint: {h}");
+    }
+    ExitCode::from(err.exit_code())
 }

@@ -44,6 +44,9 @@ pub struct ExplainReport {
     /// Every go on PATH examined.
     pub lookup: Lookup,
     pub steps: Vec<Step>,
+    /// Present when the `go` on PATH is groot's shim: what it selected and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<crate::select::Selection>,
     /// Present with `--verify`: what the real go said.
     pub verify: Option<Verification>,
 }
@@ -95,6 +98,7 @@ impl ExplainReport {
             tree: ex.tree,
             lookup: ex.lookup,
             steps: ex.steps,
+            selection: ex.selection,
             verify: None,
         }
     }
@@ -122,6 +126,32 @@ impl ListReport {
             installs: inv.installs,
             rejected: inv.rejected,
             searched: inv.searched,
+        }
+    }
+}
+
+/// Version of the `groot which --json` contract.
+pub const WHICH_SCHEMA_VERSION: u32 = 1;
+
+/// `groot which --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct WhichReport {
+    pub schema_version: u32,
+    /// The command asked about (`go`).
+    pub tool: String,
+    /// The file the shim runs for it here.
+    pub path: PathBuf,
+    /// The selection: request, source, toolchain and notes.
+    pub selection: crate::select::Selection,
+}
+
+impl WhichReport {
+    pub fn new(tool: String, path: PathBuf, selection: crate::select::Selection) -> WhichReport {
+        WhichReport {
+            schema_version: WHICH_SCHEMA_VERSION,
+            tool,
+            path,
+            selection,
         }
     }
 }

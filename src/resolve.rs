@@ -236,6 +236,9 @@ pub struct Explanation {
     /// What module commands (`go build`, `go list`) fail with even though `go env` works.
     pub module_error: Option<String>,
     pub steps: Vec<Step>,
+    /// When the `go` on PATH is groot's shim: what it selected (and `go` is the selected
+    /// toolchain's binary).
+    pub selection: Option<crate::select::Selection>,
 }
 
 /// The environment a go process sees: the host's, with changes (a switched-to toolchain gets
@@ -277,7 +280,23 @@ struct Ctx<'a> {
     label: Option<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// A recording context for `request`: go runs in its directory, or the working directory.
+    fn new(host: &'a Host, inspect: &'a dyn Inspect, request: &Request) -> Ctx<'a> {
+        let dir = request
+            .dir
+            .as_ref()
+            .map(|d| host.absolute(d))
+            .unwrap_or_else(|| host.cwd().to_path_buf());
+        Ctx {
+            host,
+            inspect,
+            dir,
+            steps: Vec::new(),
+            label: None,
+        }
+    }
+
     fn step(
         &mut self,
         stage: Stage,
@@ -314,20 +333,106 @@ impl Ctx<'_> {
 }
 
 /// Explains which go runs for `request` on `host` and what GOROOT, version or error it ends
-/// with.
+/// with. When the `go` PATH finds is one of groot's shims, the explanation follows the shim:
+/// it records the selection ([`crate::select`]) and explains the selected go, in the
+/// environment the shim gives it.
 pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explanation {
-    let dir = request
-        .dir
-        .as_ref()
-        .map(|d| host.absolute(d))
-        .unwrap_or_else(|| host.cwd().to_path_buf());
-    let mut ctx = Ctx {
-        host,
-        inspect,
-        dir: dir.clone(),
-        steps: Vec::new(),
-        label: None,
+    if request.go.is_some() {
+        return explain_with(host, inspect, request, None);
+    }
+    let lookup = lookpath::lookup(host, "go", Style::Shell, None);
+    match lookup.chosen() {
+        Some(c) if crate::shim::is_shim(host, &c.absolute) => {
+            explain_shim(host, inspect, request, lookup)
+        }
+        _ => explain_with(host, inspect, request, Some(lookup)),
+    }
+}
+
+/// The explanation through a groot shim.
+fn explain_shim(
+    host: &Host,
+    inspect: &dyn Inspect,
+    request: &Request,
+    lookup: Lookup,
+) -> Explanation {
+    let mut ctx = Ctx::new(host, inspect, request);
+    let dir = ctx.dir.clone();
+    record_lookup(&mut ctx, &lookup);
+    let shim = lookup.chosen().map(|c| c.absolute.clone());
+    let options = crate::select::Options {
+        dir: Some(dir.clone()),
+        request: None,
     };
+    let selected = crate::select::select(host, &options)
+        .map_err(crate::shim::ShimError::from)
+        .and_then(|sel| {
+            let (go, child) = match &sel.toolchain {
+                Some(t) => (t.bin(host, "go"), crate::shim::child_host(host, t)),
+                None => (crate::shim::next_on_path(host, "go", None)?, host.clone()),
+            };
+            Ok((sel, go, child))
+        });
+    let (sel, go, child) = match selected {
+        Ok(x) => x,
+        Err(e) => {
+            ctx.step(
+                Stage::Lookup,
+                "groot-shim",
+                shim.as_ref().map(|s| s.display().to_string()),
+                Outcome::Failed,
+                format!("groot's shim cannot run go: {e}"),
+            );
+            let mut ex = explain_with(host, inspect, request, Some(Lookup::default()));
+            ex.lookup = lookup;
+            ex.go = shim;
+            ex.error = Some(GoError {
+                code: "shim-selection",
+                message: format!("groot (go shim): {e}"),
+                exit_code: i32::from(e.exit_code()),
+                exact: true,
+            });
+            ex.steps = ctx.steps;
+            return ex;
+        }
+    };
+    ctx.step(
+        Stage::Lookup,
+        "groot-shim",
+        Some(go.display().to_string()),
+        Outcome::Chosen,
+        format!("groot's shim runs {}", sel.summary()),
+    );
+    let mut ex = explain_with(
+        &child,
+        inspect,
+        &Request {
+            dir: Some(dir),
+            go: Some(go),
+        },
+        None,
+    );
+    // Replace the `explicit` step with the PATH lookup and the shim's choice.
+    let rest: Vec<Step> = ex
+        .steps
+        .drain(..)
+        .skip_while(|s| s.stage == Stage::Lookup)
+        .collect();
+    ctx.steps.extend(rest);
+    ex.steps = ctx.steps;
+    ex.lookup = lookup;
+    ex.selection = Some(sel);
+    ex
+}
+
+fn explain_with(
+    host: &Host,
+    inspect: &dyn Inspect,
+    request: &Request,
+    pre_lookup: Option<Lookup>,
+) -> Explanation {
+    let mut ctx = Ctx::new(host, inspect, request);
+    let dir = ctx.dir.clone();
     let mut ex = Explanation {
         dir,
         lookup: Lookup::default(),
@@ -345,6 +450,7 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explana
         error: None,
         module_error: None,
         steps: Vec::new(),
+        selection: None,
     };
 
     // 1. Which go runs.
@@ -371,7 +477,8 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explana
             p.clone()
         }
         None => {
-            ex.lookup = lookpath::lookup(host, "go", Style::Shell, None);
+            ex.lookup =
+                pre_lookup.unwrap_or_else(|| lookpath::lookup(host, "go", Style::Shell, None));
             record_lookup(&mut ctx, &ex.lookup);
             match ex.lookup.chosen() {
                 Some(c) => c.path.clone(),

@@ -9,6 +9,7 @@
 //!   GOROOT, GOPATH, GOBIN, GOTOOLCHAIN… with file and line; predicts the environment and the
 //!   `go` each context gets. What it cannot understand it reports as an unknown effect.
 //! * [`path_helper`]: macOS `path_helper`, reimplemented.
+//! * [`activate`]: the script `groot init <shell>` prints and the startup-file block running it.
 //! * [`edit`]: planned, backed-up, atomic, idempotent and undoable edits of startup files.
 //! * [`survey`]: the above wired to a [`Host`](crate::host::Host): every context's files, Go
 //!   settings, `go` and GOROOT (through [`resolve::explain`](crate::resolve::explain)).
@@ -22,6 +23,7 @@
 //! [`platform`] (an env map, an OS, a filesystem under a root) or a `Host`, and the probe runs
 //! shells only through the Host's runner.
 
+pub mod activate;
 pub mod analyze;
 pub mod context;
 pub mod edit;

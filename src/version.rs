@@ -422,6 +422,10 @@ mod tests {
         assert_eq!(v("1.22").first_release().to_string(), "1.22.0");
         assert_eq!(v("1.20").first_release().to_string(), "1.20");
         assert_eq!(v("1.22.4").first_release().to_string(), "1.22.4");
+        // gover's quirk (found by fuzzing, kept because cmd/go does the same): the language of a
+        // 1.0 prerelease is `1`, i.e. 1.0.0, which sorts above the prerelease itself.
+        assert_eq!(v("1.0z0").lang().to_string(), "1");
+        assert!(v("1.0z0").lang() > v("1.0z0"));
     }
 
     #[test]

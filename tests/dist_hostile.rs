@@ -29,6 +29,19 @@ fn evil_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Installs the archive at `archive` into `home`, giving its own sha256 as the expected one (a
+/// hostile archive that an index vouches for).
+fn install_vouched(home: &Path, archive: &Path) -> Result<install::Installed, InstallError> {
+    install::install_archive(
+        &settings(home, "file:///nonexistent", None),
+        archive,
+        None,
+        Some(&sha256_of(archive)),
+        &InstallOptions::default(),
+        &Silent,
+    )
+}
+
 /// Installs `tar` (gzipped) as a local archive whose hash is given as the expected one.
 fn install_hostile(name: &str, tar: &[u8]) -> (tempfile::TempDir, Result<(), InstallError>) {
     let base = tempfile::tempdir().unwrap();
@@ -38,17 +51,7 @@ fn install_hostile(name: &str, tar: &[u8]) -> (tempfile::TempDir, Result<(), Ins
         .join(format!("go1.22.10.linux-amd64-{name}.tar.gz"));
     std::fs::create_dir_all(&home).unwrap();
     std::fs::write(&archive, gzip(tar)).unwrap();
-    let sha = sha256_of(&archive);
-    let settings = settings(&home, "file:///nonexistent", None);
-    let result = install::install_archive(
-        &settings,
-        &archive,
-        None,
-        Some(&sha),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .map(|_| ());
+    let result = install_vouched(&home, &archive).map(|_| ());
     assert_nothing_installed(&home);
     (base, result)
 }
@@ -217,15 +220,7 @@ fn truncated_and_corrupt_gzip_is_refused() {
         let home = base.path().join("home");
         let archive = base.path().join("go1.22.10.linux-amd64.tar.gz");
         std::fs::write(&archive, &bytes).unwrap();
-        let err = install::install_archive(
-            &settings(&home, "file:///nonexistent", None),
-            &archive,
-            None,
-            Some(&sha256_of(&archive)),
-            &InstallOptions::default(),
-            &Silent,
-        )
-        .expect_err(name);
+        let err = install_vouched(&home, &archive).expect_err(name);
         assert!(
             matches!(err, InstallError::Extract(ExtractError::Corrupt { .. })),
             "{name}: {err:?}"
@@ -261,15 +256,7 @@ fn the_well_formed_minimal_archive_installs() {
         ])),
     )
     .unwrap();
-    let done = install::install_archive(
-        &settings(&home, "file:///nonexistent", None),
-        &archive,
-        None,
-        Some(&sha256_of(&archive)),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .unwrap();
+    let done = install_vouched(&home, &archive).unwrap();
     let root = done.toolchain.root;
     assert_eq!(
         std::fs::read_link(root.join("bin/gofmt")).unwrap(),
@@ -301,18 +288,10 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn zip_archives_install_and_hostile_zip_names_are_refused() {
     let base = tempfile::tempdir().unwrap();
     let home = base.path().join("a/home");
-    let settings = settings(&home, "file:///nonexistent", None);
     let install_zip = |name: &str, bytes: Vec<u8>| {
         let archive = base.path().join(name);
         std::fs::write(&archive, bytes).unwrap();
-        install::install_archive(
-            &settings,
-            &archive,
-            None,
-            Some(&sha256_of(&archive)),
-            &InstallOptions::default(),
-            &Silent,
-        )
+        install_vouched(&home, &archive)
     };
     for (i, evil) in [
         "go/../../evil",

@@ -34,6 +34,18 @@ fn serve_real(fault: Fault) -> Option<(Server, std::path::PathBuf)> {
     Some((server, archive))
 }
 
+/// Installs 1.22.10 into `home` from `server`'s index and archive, with default options.
+fn install_from(server: &Server, home: &Path) -> Result<install::Installed, InstallError> {
+    let settings = settings(home, &server.url("index.json"), Some(&server.base()));
+    install::install(
+        &settings,
+        &load(&settings),
+        &request(),
+        &InstallOptions::default(),
+        &Silent,
+    )
+}
+
 fn load(settings: &groot::dist::Settings) -> Index {
     let client = groot::dist::download::Client::new(settings);
     index::load(settings, &client, &Silent).unwrap().index
@@ -201,15 +213,7 @@ fn a_connection_that_always_drops_fails_cleanly() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let settings = settings(home.path(), &server.url("index.json"), Some(&server.base()));
-    let err = install::install(
-        &settings,
-        &load(&settings),
-        &request(),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .unwrap_err();
+    let err = install_from(&server, home.path()).unwrap_err();
     assert!(
         matches!(
             &err,
@@ -235,15 +239,7 @@ fn wrong_bytes_are_never_installed() {
     bytes[mid] ^= 0xff;
     server.route(FILE, bytes, Fault::None);
     let home = tempfile::tempdir().unwrap();
-    let settings = settings(home.path(), &server.url("index.json"), Some(&server.base()));
-    let err = install::install(
-        &settings,
-        &load(&settings),
-        &request(),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .unwrap_err();
+    let err = install_from(&server, home.path()).unwrap_err();
     assert!(
         matches!(
             &err,
@@ -264,15 +260,7 @@ fn a_404_fails_at_once() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let settings = settings(home.path(), &server.url("index.json"), Some(&server.base()));
-    let err = install::install(
-        &settings,
-        &load(&settings),
-        &request(),
-        &InstallOptions::default(),
-        &Silent,
-    )
-    .unwrap_err();
+    let err = install_from(&server, home.path()).unwrap_err();
     assert!(
         matches!(&err, InstallError::Download(DownloadError::NotFound { .. })),
         "{err:?}"

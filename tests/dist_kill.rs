@@ -15,7 +15,7 @@ const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
 const RUNS: u32 = 24;
 
 fn install_cmd(server: &Server, home: &std::path::Path) -> Command {
-    let mut cmd = Command::new(example_binary());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_groot"));
     cmd.args(["install", GO_VERSION, "--arch", "amd64"])
         .env_clear()
         .env("GROOT_HOME", home)
@@ -100,6 +100,31 @@ fn sigkill_at_random_points_leaves_no_half_install() {
                 );
             }
         }
+        // And what a user sees: `groot list` shows no groot install that is not healthy.
+        let listed = Command::new(env!("CARGO_BIN_EXE_groot"))
+            .args(["list", "--json"])
+            .env_clear()
+            .env("GROOT_HOME", home.path())
+            .env("HOME", home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        for i in v["installs"].as_array().unwrap() {
+            let ours = i["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["kind"] == "groot");
+            let healthy = i["health"]["missing"].as_array().is_some_and(Vec::is_empty)
+                && i["health"]["problems"]
+                    .as_array()
+                    .is_some_and(Vec::is_empty);
+            if ours && !healthy {
+                half += 1;
+                eprintln!("run {run}: groot list shows a broken install: {i}");
+            }
+        }
         // Start over from nothing installed (leftovers in tmp/ stay, on purpose).
         if store.get("go1.22.10").unwrap().is_some() {
             store.uninstall("go1.22.10", &Silent).unwrap();
@@ -111,6 +136,30 @@ fn sigkill_at_random_points_leaves_no_half_install() {
         killed >= RUNS / 3,
         "too few kills landed mid-install: {killed}"
     );
+
+    // Two installers at once: killing the one that holds the lock lets the other finish.
+    for _ in 0..4 {
+        if store.get("go1.22.10").unwrap().is_some() {
+            store.uninstall("go1.22.10", &Silent).unwrap();
+        }
+        let mut first = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(
+            next() % (full.as_micros() as u64 / 2).max(1),
+        ));
+        let second = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(
+            next() % (full.as_micros() as u64 / 2).max(1),
+        ));
+        first.kill().unwrap_or(());
+        first.wait().unwrap();
+        let out = second.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(store.verify("go1.22.10").unwrap().is_intact());
+    }
 
     // The next install succeeds, verifies intact, and cleans the staging leftovers.
     let out = install_cmd(&server, home.path()).output().unwrap();

@@ -4,8 +4,8 @@
 //! its figures (`cargo test --test fault_injection -- --nocapture`); docs/reliability.md
 //! records them. `GROOT_FAULT_SEED=<n>` replays one sequence of kill points.
 //!
-//! Installs run `examples/groot-dist` (the dist layer's reference CLI, same library calls as
-//! `groot install`) against the loopback server of `support`, with a real Go archive.
+//! Installs run the real `groot install` against the loopback server of `support`, with a real
+//! Go archive.
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
@@ -118,7 +118,7 @@ fn rig() -> Option<Rig> {
 }
 
 fn groot_dist(home: &Path, rig: &Rig) -> Command {
-    let mut cmd = Command::new(example_binary());
+    let mut cmd = Command::new(std::path::PathBuf::from(env!("CARGO_BIN_EXE_groot")));
     cmd.env_clear()
         .env("GROOT_HOME", home)
         .env("GROOT_INDEX_URL", rig.server.url("index.json"))
@@ -331,7 +331,7 @@ fn disk_full_during_extraction() {
                     "trap '' XFSZ; ulimit -f {}; exec \"$0\" \"$@\"",
                     small / 1024
                 ))
-                .arg(example_binary())
+                .arg(std::path::PathBuf::from(env!("CARGO_BIN_EXE_groot")))
                 .args(from_archive(&home).get_args())
                 .env_clear()
                 .env("GROOT_HOME", &home)
@@ -561,11 +561,21 @@ fn fix_racing_an_editor() {
         let stop = stop.clone();
         std::thread::spawn(move || {
             let mut buffer = BASHRC.to_owned();
-            let (mut n, mut lost) = (0u32, Vec::new());
+            let (mut n, mut lost, mut transient) = (0u32, Vec::new(), 0u32);
+            let has = |n: u32| {
+                fs::read_to_string(&rc)
+                    .unwrap()
+                    .contains(&format!("# edit {n}\n"))
+            };
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                if n > 0 {
-                    let disk = fs::read_to_string(&rc).unwrap();
-                    if !disk.contains(&format!("# edit {n}\n")) {
+                // A save is lost when a later look at the file no longer finds it. A look in the
+                // instant between groot's swap and its swap-back sees groot's file; the save is
+                // back a moment later, so look again before calling it lost.
+                if n > 0 && !has(n) {
+                    std::thread::sleep(Duration::from_millis(50));
+                    if has(n) {
+                        transient += 1;
+                    } else {
                         lost.push(n);
                     }
                 }
@@ -582,7 +592,7 @@ fn fix_racing_an_editor() {
                 };
                 std::thread::sleep(Duration::from_micros(pause));
             }
-            (n, lost)
+            (n, lost, transient)
         })
     };
     let (mut applied, mut refused) = (0, 0);
@@ -601,21 +611,15 @@ fn fix_racing_an_editor() {
         refused += 1;
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let (saves, lost) = editor.join().unwrap();
+    let (saves, lost, transient) = editor.join().unwrap();
     let text = fs::read_to_string(&rc).unwrap();
     eprintln!(
         "fix vs editor: {saves} editor saves, {applied} fixes applied, {refused} refused as \
-         changed since the plan; {} editor saves overwritten",
+         changed since the plan; {} editor saves overwritten; {transient} seen in the instant \
+         before groot swapped them back",
         lost.len()
     );
-    // The hash is checked again right before the rename, so only a save landing between that
-    // hash and the rename is replaced: none in quiet runs, rarely one on a loaded machine.
-    // Before that re-check, about one save in ten was lost here. (Closing the last window
-    // needs an atomic exchange, renameat2(RENAME_EXCHANGE): see SECURITY.md.)
-    assert!(
-        lost.len() * 100 <= saves as usize,
-        "editor saves lost: {lost:?} of {saves}"
-    );
+    assert!(lost.is_empty(), "editor saves lost: {lost:?} of {saves}");
     assert!(applied > 0 && refused > 0, "the race was not exercised");
     assert!(text.contains(&format!("# edit {saves}\n")));
 }

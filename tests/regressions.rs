@@ -138,7 +138,7 @@ fn an_install_under_umask_000_is_not_world_writable() {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(example_binary())
+        .arg(std::path::PathBuf::from(env!("CARGO_BIN_EXE_groot")))
         .args(["install", "--from-archive"])
         .arg(&archive)
         .args(["--sha256", &sha256_of(&archive)])

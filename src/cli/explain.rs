@@ -101,6 +101,10 @@ pub fn render(r: &ExplainReport) -> String {
         }
         None => s.push_str(&paint(ERROR, "not found\n")),
     }
+    if let Some(sel) = &r.selection {
+        label(&mut s, "selected");
+        let _ = writeln!(s, "{}  {}", sel.summary(), paint(DIM, "(groot shim)"));
+    }
     for c in r.lookup.shadowed() {
         label(&mut s, "");
         let _ = writeln!(s, "{} shadows {}", paint(WARN, "↓"), c.absolute.display());

@@ -20,9 +20,22 @@ pub struct Args {
     /// Also show rejected candidates and every place searched.
     #[arg(short, long)]
     verbose: bool,
+    /// List the releases that can be installed instead (from the release index; works offline
+    /// from the cached or built-in copy).
+    #[arg(long)]
+    available: bool,
+    /// With --available: prereleases too.
+    #[arg(long, requires = "available")]
+    all: bool,
+    /// With --available: never use the network (the cached or built-in index).
+    #[arg(long, requires = "available")]
+    offline: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    if args.available {
+        return super::install::available(host, args.all, args.offline, args.json);
+    }
     let ex = resolve::explain(host, &BinaryReader, &Request::default());
     let inventory = discovery::discover(host, &BinaryReader, Some(&ex));
     let report = ListReport::new(inventory);

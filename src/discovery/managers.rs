@@ -76,7 +76,12 @@ fn sdk(s: &mut Search<'_>, home: Option<&Path>) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let complete = s.host.fs().symlink_metadata(&root.join(SDK_MARKER)).is_ok();
+        // Only `goX.Y.Z` (and `gotip`) directories are golang.org/dl downloads that write the
+        // marker; a hand-made `~/sdk/go` is not expected to have one.
+        let expects_marker =
+            crate::version::Version::from_toolchain(&name).is_some() || name == "gotip";
+        let complete =
+            !expects_marker || s.host.fs().symlink_metadata(&root.join(SDK_MARKER)).is_ok();
         let c = &mut s.candidates[i];
         c.expect = Expect {
             toolchain: Some(name.clone()),

@@ -23,6 +23,9 @@ const CHUNK: usize = 256 * 1024;
 #[derive(Debug, Clone)]
 pub struct Client {
     agent: ureq::Agent,
+    /// The agent for proxied hosts, when a proxy is set.
+    proxied: Option<ureq::Agent>,
+    no_proxy: Vec<String>,
     retries: u32,
     backoff: Duration,
     stall: Duration,
@@ -65,26 +68,44 @@ pub struct Downloaded {
 impl Client {
     /// A client with the timeouts and retry policy of `settings`.
     pub fn new(settings: &Settings) -> Client {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .user_agent(concat!("groot/", env!("CARGO_PKG_VERSION")))
-            .timeout_connect(Some(Duration::from_secs(30)))
-            .timeout_recv_response(Some(settings.stall_timeout.max(Duration::from_secs(1))))
-            .timeout_per_read(Some(settings.stall_timeout))
-            .timeout_recv_body(None)
-            .tls_config(tls_config())
-            .build();
+        let config = |proxy: Option<ureq::Proxy>| {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .user_agent(concat!("groot/", env!("CARGO_PKG_VERSION")))
+                .proxy(proxy)
+                .timeout_connect(Some(Duration::from_secs(30)))
+                .timeout_recv_response(Some(settings.stall_timeout.max(Duration::from_secs(1))))
+                .timeout_per_read(Some(settings.stall_timeout))
+                .timeout_recv_body(None)
+                .tls_config(tls_config())
+                .build()
+                .new_agent()
+        };
+        let proxy = settings
+            .proxy
+            .as_deref()
+            .and_then(|p| ureq::Proxy::new(p).ok());
         Client {
-            agent: config.new_agent(),
+            // The proxy is explicit: ureq would otherwise read the process environment.
+            agent: config(None),
+            proxied: proxy.map(|p| config(Some(p))),
+            no_proxy: settings.no_proxy.clone(),
             retries: settings.retries,
             backoff: settings.retry_backoff,
             stall: settings.stall_timeout,
         }
     }
 
+    fn agent_for(&self, url: &str) -> &ureq::Agent {
+        match &self.proxied {
+            Some(proxied) if !bypasses_proxy(url_host(url), &self.no_proxy) => proxied,
+            _ => &self.agent,
+        }
+    }
+
     /// GETs a small document (at most `limit` bytes), conditionally on `etag`.
     pub fn get(&self, url: &str, etag: Option<&str>, limit: u64) -> Result<Fetched, DownloadError> {
-        let mut req = self.agent.get(url);
+        let mut req = self.agent_for(url).get(url);
         if let Some(etag) = etag {
             req = req.header("If-None-Match", etag);
         }
@@ -194,7 +215,7 @@ impl Client {
                 size: have,
             });
         }
-        let mut req = self.agent.get(url);
+        let mut req = self.agent_for(url).get(url);
         if have > 0 {
             req = req.header("Range", &format!("bytes={have}-"));
         }
@@ -374,6 +395,30 @@ fn check_hash(
         }
     }
     Ok(done)
+}
+
+/// The host of a URL, without userinfo, port or IPv6 brackets.
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    host_port.split(':').next().unwrap_or("")
+}
+
+/// Loopback hosts never use the proxy; nor do hosts matching a `NO_PROXY` entry.
+fn bypasses_proxy(host: &str, no_proxy: &[String]) -> bool {
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" || host == "::1" || host.starts_with("127.") {
+        return true;
+    }
+    no_proxy.iter().any(|entry| {
+        let entry = entry.to_ascii_lowercase();
+        let domain = entry.trim_start_matches("*.").trim_start_matches('.');
+        entry == "*" || host == domain || host.ends_with(&format!(".{domain}"))
+    })
 }
 
 /// `bytes 100-199/200` → 100.
@@ -591,6 +636,20 @@ mod tests {
         assert_eq!(file_url_path("file://host/a"), None);
         assert_eq!(file_url_path("https://go.dev/"), None);
         assert_eq!(file_url_path("file:///a%2"), Some(PathBuf::from("/a%2")));
+    }
+
+    #[test]
+    fn proxy_bypass() {
+        assert_eq!(url_host("https://user@go.dev:443/dl/?x"), "go.dev");
+        assert_eq!(url_host("http://[::1]:8080/a"), "::1");
+        assert_eq!(url_host("http://127.0.0.1:9/a"), "127.0.0.1");
+        let np = vec![".corp.example".to_owned(), "mirror.local".to_owned()];
+        assert!(bypasses_proxy("127.0.0.1", &[]));
+        assert!(bypasses_proxy("localhost", &[]));
+        assert!(bypasses_proxy("dl.corp.example", &np));
+        assert!(bypasses_proxy("mirror.local", &np));
+        assert!(!bypasses_proxy("go.dev", &np));
+        assert!(bypasses_proxy("go.dev", &["*".to_owned()]));
     }
 
     #[test]

@@ -84,38 +84,17 @@ pub fn install(
 ) -> Result<Installed, InstallError> {
     let selected = index.find(request, &settings.target)?;
     let name = toolchain_name(&selected.version, &settings.target, &settings.native);
-    let store = settings.store();
-    store.ensure_layout()?;
-    let _lock = store.lock(&name, reporter)?;
-    if let Some(done) = already(&store, &name, options)? {
-        return Ok(done);
-    }
-    store.clean_tmp_for(&name);
-    let fetched = fetch(settings, &store, &selected.file, options, reporter)?;
-    let result = (|| {
-        let format = Format::from_name(&selected.file.filename)
-            .ok_or_else(|| InstallError::UnknownFormat(selected.file.filename.clone()))?;
-        let staging = staging_dir(&store, &name)?;
-        reporter.event(Event::Extracting {
-            archive: &fetched.path,
-        });
-        let manifest = extract::extract(&fetched.path, format, staging.path())?;
-        let version = check_tree(staging.path(), Some(&selected.version))?;
-        let marker = new_marker(
-            &name,
-            &version,
-            &settings.target,
-            fetched.url.clone(),
-            Some(fetched.sha256.clone()),
-            fetched.verified,
-            manifest.entries.len(),
-        );
-        commit(&store, &name, staging, &manifest, &marker)
-    })();
-    fetched.cleanup();
-    Ok(Installed {
-        toolchain: result?,
-        already_installed: false,
+    let format = Format::from_name(&selected.file.filename)
+        .ok_or_else(|| InstallError::UnknownFormat(selected.file.filename.clone()))?;
+    let step = Step {
+        name: &name,
+        file: &selected.file,
+        platform: &settings.target,
+        source_prefix: "",
+    };
+    transaction(settings, &step, options, reporter, |archive, staging| {
+        let manifest = extract::extract(archive, format, staging)?;
+        Ok((check_tree(staging, Some(&selected.version))?, manifest))
     })
 }
 
@@ -203,38 +182,72 @@ pub fn install_from_source(
         Some(name) => name.clone(),
         None => selected.version.toolchain_name(),
     };
-    let store = settings.store();
     store::validate_name(&name)?;
+    let log = settings.store().tmp_dir().join(format!("{name}.build.log"));
+    let step = Step {
+        name: &name,
+        file: &selected.file,
+        platform: &settings.native,
+        source_prefix: "source:",
+    };
+    transaction(settings, &step, options, reporter, |archive, staging| {
+        extract::extract(archive, Format::TarGz, staging)?;
+        run_make(staging, build, &log, reporter)?;
+        let version = check_tree(staging, Some(&selected.version))?;
+        let manifest = Manifest::of_tree(staging).map_err(|source| InstallError::Io {
+            path: staging.to_owned(),
+            source,
+        })?;
+        Ok((version, manifest))
+    })
+}
+
+/// What a [`transaction`] installs.
+struct Step<'a> {
+    /// The toolchain name.
+    name: &'a str,
+    /// The index file to fetch.
+    file: &'a ReleaseFile,
+    /// The platform recorded in the marker.
+    platform: &'a Platform,
+    /// Put before the URL in the marker's `source`.
+    source_prefix: &'a str,
+}
+
+/// The transaction shared by index installs and source builds: lock the name, return early if
+/// it is installed, fetch and verify the file, let `stage` turn it into a tree (and its
+/// manifest) in a fresh staging directory, commit. The download is deleted either way.
+fn transaction(
+    settings: &Settings,
+    step: &Step<'_>,
+    options: &InstallOptions,
+    reporter: &dyn Reporter,
+    stage: impl FnOnce(&Path, &Path) -> Result<(Version, Manifest), InstallError>,
+) -> Result<Installed, InstallError> {
+    let store = settings.store();
     store.ensure_layout()?;
-    let _lock = store.lock(&name, reporter)?;
-    if let Some(done) = already(&store, &name, options)? {
+    let _lock = store.lock(step.name, reporter)?;
+    if let Some(done) = already(&store, step.name, options)? {
         return Ok(done);
     }
-    store.clean_tmp_for(&name);
-    let fetched = fetch(settings, &store, &selected.file, options, reporter)?;
+    store.clean_tmp_for(step.name);
+    let fetched = fetch(settings, &store, step.file, options, reporter)?;
     let result = (|| {
-        let staging = staging_dir(&store, &name)?;
+        let staging = staging_dir(&store, step.name)?;
         reporter.event(Event::Extracting {
             archive: &fetched.path,
         });
-        extract::extract(&fetched.path, Format::TarGz, staging.path())?;
-        let log = store.tmp_dir().join(format!("{name}.build.log"));
-        run_make(staging.path(), build, &log, reporter)?;
-        let version = check_tree(staging.path(), Some(&selected.version))?;
-        let manifest = Manifest::of_tree(staging.path()).map_err(|source| InstallError::Io {
-            path: staging.path().to_owned(),
-            source,
-        })?;
+        let (version, manifest) = stage(&fetched.path, staging.path())?;
         let marker = new_marker(
-            &name,
+            step.name,
             &version,
-            &settings.native,
-            format!("source:{}", fetched.url),
+            step.platform,
+            format!("{}{}", step.source_prefix, fetched.url),
             Some(fetched.sha256.clone()),
             fetched.verified,
             manifest.entries.len(),
         );
-        commit(&store, &name, staging, &manifest, &marker)
+        commit(&store, step.name, staging, &manifest, &marker)
     })();
     fetched.cleanup();
     Ok(Installed {
@@ -302,7 +315,11 @@ fn fetch(
     if want.is_none() && !options.insecure_skip_verify {
         return Err(InstallError::MissingChecksum(file.filename.clone()));
     }
-    if let Some(path) = download::file_url_path(&url) {
+    let local = download::file_url_path(&url);
+    if settings.offline && local.is_none() {
+        return Err(InstallError::Offline { url });
+    }
+    if let Some(path) = local {
         let (sha256, _) = download::hash_file(&path).map_err(|source| InstallError::Io {
             path: path.clone(),
             source,
@@ -575,6 +592,12 @@ pub enum InstallError {
     /// The lock could not be taken.
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// Offline, and the archive is not on a `file://` mirror.
+    #[error("offline: cannot download {url}")]
+    Offline {
+        /// Where the archive would come from.
+        url: String,
+    },
     /// The index has no hash for the file and verification was not skipped.
     #[error("no sha256 is known for {0}; refusing to install it unverified")]
     MissingChecksum(String),
@@ -639,6 +662,10 @@ impl InstallError {
             InstallError::Index(IndexError::NoRelease(_)) => {
                 Some("`groot list --available` shows what can be installed".into())
             }
+            InstallError::Offline { .. } => Some(
+                "point --mirror at a file:// directory holding the archive, or use --from-archive FILE"
+                    .into(),
+            ),
             _ => None,
         }
     }

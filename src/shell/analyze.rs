@@ -11,7 +11,7 @@
 //! uncertain and the other branches recorded as uncertain too; syntax it cannot read is an
 //! [`EffectKind::Unknown`] with the line.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::kind::ShellKind;
@@ -251,6 +251,30 @@ fn split_path(s: &str) -> Vec<String> {
     }
     out.push(cur);
     out
+}
+
+// Parsed startup files by content. One doctor or contexts run simulates a dozen launch
+// contexts that read the same system files (`/etc/profile`, `/etc/bash.bashrc`, …); parsing is
+// pure, so each distinct file is parsed once per thread.
+type ParseCache = HashMap<(bool, Vec<u8>), std::rc::Rc<Vec<Stmt>>>;
+
+thread_local! {
+    static PARSED: std::cell::RefCell<ParseCache> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// The statements of a file's bytes in one dialect, memoized per thread.
+fn parsed(fish: bool, bytes: &[u8]) -> std::rc::Rc<Vec<Stmt>> {
+    let key = (fish, bytes.to_vec());
+    if let Some(hit) = PARSED.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let stmts = std::rc::Rc::new(if fish {
+        parse_fish::parse(bytes)
+    } else {
+        parse_sh::parse(bytes)
+    });
+    PARSED.with(|c| c.borrow_mut().insert(key, stmts.clone()));
+    stmts
 }
 
 /// Simulates the startup of one shell invocation from an inherited environment.
@@ -1069,11 +1093,7 @@ impl<'a> Sim<'a> {
         }
         let text = String::from_utf8_lossy(&bytes);
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        let stmts = if self.dialect == Dialect::Fish {
-            parse_fish::parse(&bytes)
-        } else {
-            parse_sh::parse(&bytes)
-        };
+        let stmts = parsed(self.dialect == Dialect::Fish, &bytes);
         self.stack.push((path.to_path_buf(), lines));
         let flow = self.exec_list(&stmts);
         if flow == Flow::Exit {

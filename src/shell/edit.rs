@@ -291,14 +291,14 @@ pub fn plan_edit_at(
     let before = current.unwrap_or_default();
     let lines = split_lines(before);
     let block_span = find_block(path, &lines)?;
-    // The file's own line ending. A file of one unterminated line that ends in a bare '\r'
-    // gets CRLF: with '\n' the terminator added before a new block would turn that '\r' into
-    // a CRLF line end, and the next plan would pick CRLF and rewrite the block (found by
-    // fuzzing).
-    let eol: &[u8] = lines
-        .iter()
-        .find(|l| !l.eol.is_empty())
-        .map(|l| l.eol)
+    // An existing block keeps the line ending it was written with. Otherwise the file's own
+    // line ending; a file of one unterminated line that ends in a bare '\r' gets CRLF: with
+    // '\n' the terminator added before a new block would turn that '\r' into a CRLF line end,
+    // and the next plan would pick CRLF and rewrite the block (both found by fuzzing).
+    let eol: &[u8] = block_span
+        .map(|(b, _)| lines[b].eol)
+        .filter(|e| !e.is_empty())
+        .or_else(|| lines.iter().find(|l| !l.eol.is_empty()).map(|l| l.eol))
         .unwrap_or(match lines.last() {
             Some(l) if l.body.ends_with(b"\r") => b"\r\n",
             _ => b"\n",
@@ -580,7 +580,7 @@ fn replace_if(
     bytes: &[u8],
     mode: Option<u32>,
     owner_like: Option<&fs::Metadata>,
-    check: impl FnOnce(&Path) -> Result<(), EditError>,
+    check: impl Fn(&Path) -> Result<(), EditError>,
 ) -> Result<(), EditError> {
     let err = |source: io::Error| EditError::Write {
         path: target.into(),
@@ -615,11 +615,99 @@ fn replace_if(
         let _ = (mode, owner_like);
     }
     check(target)?;
-    tmp.persist(target).map_err(|e| err(e.error))?;
+    // Where the kernel can swap two names atomically, swap instead of renaming over the
+    // target, then look at what was swapped out: if an editor saved between the check above
+    // and the swap, that save is now at the temp name and is put straight back, so it is never
+    // lost; the fix then fails as "changed since the plan".
+    match exchange(tmp.path(), target) {
+        Ok(()) => {
+            if let Err(e) = check(tmp.path()) {
+                give_back(tmp.path(), target, tmp.as_file()).map_err(err)?;
+                return Err(match e {
+                    EditError::Changed { .. } => EditError::Changed {
+                        path: target.to_path_buf(),
+                    },
+                    other => other,
+                });
+            }
+            // `tmp` now holds the previous content (saved in the backup); dropping it deletes it.
+        }
+        Err(_) => {
+            tmp.persist(target).map_err(|e| err(e.error))?;
+        }
+    }
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// After `exchange(tmp, target)` swapped groot's file (`ours`, still open) in and an editor's
+/// save out to `tmp`, swaps that save back. An editor may save again between any two of these
+/// swaps; such a newer save then comes out at `tmp` instead of the file groot put in, and is
+/// swapped back in turn, until what comes out is what groot put at `target` (its own file or an
+/// older save, which the newer one replaces anyway, as it would without groot). Files are
+/// compared by identity (device and inode) through open handles, so an inode number cannot be
+/// reused by another file in between.
+#[cfg(unix)]
+fn give_back(tmp: &Path, target: &Path, ours: &fs::File) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let id = |m: &fs::Metadata| (m.dev(), m.ino());
+    // What groot placed at `target` last, and the handle that keeps its inode alive.
+    let mut placed = id(&ours.metadata()?);
+    let mut held = Vec::new();
+    for _ in 0..64 {
+        let coming = fs::File::open(tmp)?;
+        let coming_id = id(&coming.metadata()?);
+        held.push(coming);
+        exchange(tmp, target)?;
+        let out = id(&fs::symlink_metadata(tmp)?);
+        if out == placed {
+            return Ok(());
+        }
+        // A newer save arrived at `target` between the two swaps: it is now at `tmp`.
+        placed = coming_id;
+    }
+    Err(io::Error::other(
+        "the file kept changing while groot put an editor's save back",
+    ))
+}
+
+#[cfg(not(unix))]
+fn give_back(tmp: &Path, target: &Path, _ours: &fs::File) -> io::Result<()> {
+    exchange(tmp, target)
+}
+
+/// Atomically swaps the files at two paths (Linux `renameat2(RENAME_EXCHANGE)`). Fails, and
+/// changes nothing, where that is not supported (other OSes, some filesystems) or when one of
+/// the paths does not exist; callers then fall back to a plain rename.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call; the call
+    // reads them and touches no other memory of ours.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn parent_dir(target: &Path) -> &Path {
@@ -1036,6 +1124,39 @@ mod tests {
         });
         assert!(matches!(r, Err(EditError::Changed { .. })), "{r:?}");
         assert_eq!(fs::read(&target)?, b"editor's text\n");
+        assert_eq!(fs::read_dir(dir.path())?.count(), 1, "temp file left");
+        Ok(())
+    }
+
+    /// An editor saves right after groot's last look (so the swap takes that save out) and
+    /// again before groot can swap it back: the newest save must end up in place.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn saves_racing_the_swap_are_put_back_newest_last() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("rc");
+        fs::write(&target, b"original\n")?;
+        let save = |text: &[u8]| {
+            let t = dir.path().join("rc.swp");
+            fs::write(&t, text).unwrap();
+            fs::rename(&t, &target).unwrap();
+        };
+        let calls = std::cell::Cell::new(0);
+        let r = replace_if(&target, b"groot's text\n", None, None, |t| {
+            calls.set(calls.get() + 1);
+            let r = expect_hash(t, Some(&sha256_hex(b"original\n")), t);
+            match calls.get() {
+                1 => save(b"save 1\n"),
+                2 => save(b"save 2\n"),
+                _ => {}
+            }
+            r
+        });
+        if calls.get() < 2 {
+            return Ok(()); // no atomic exchange on this filesystem: plain rename, no swap-back
+        }
+        assert!(matches!(r, Err(EditError::Changed { .. })), "{r:?}");
+        assert_eq!(fs::read(&target)?, b"save 2\n");
         assert_eq!(fs::read_dir(dir.path())?.count(), 1, "temp file left");
         Ok(())
     }

@@ -137,7 +137,10 @@ pub fn owner_of_dir(dir: &str) -> Option<Manager> {
         Some(Manager::Mise)
     } else if d.ends_with("/.g/go/bin") || d.ends_with("/.go/bin") {
         Some(Manager::G)
-    } else if d.contains("/.groot/") {
+    } else if d.contains("/.groot/")
+        || d.ends_with("/groot/shims")
+        || d.ends_with("/groot/current/bin")
+    {
         Some(Manager::Groot)
     } else if d == "/opt/homebrew/bin"
         || d == "/home/linuxbrew/.linuxbrew/bin"
@@ -184,5 +187,9 @@ mod tests {
             Some(Hook::GvmScript)
         );
         assert_eq!(owner_of_dir("/home/me/.goenv/shims"), Some(Manager::Goenv));
+        assert_eq!(
+            owner_of_dir("/home/me/.local/share/groot/shims"),
+            Some(Manager::Groot)
+        );
     }
 }

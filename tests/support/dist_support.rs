@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use groot::dist::{self, Platform, Settings};
@@ -550,32 +549,4 @@ fn serve(
         conn.write_all(chunk)?;
     }
     conn.flush()
-}
-
-/// The repo's `target/<profile>/examples/groot-dist`; built with cargo if a filtered
-/// `cargo test --test …` did not build it.
-pub fn example_binary() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let exe = std::env::current_exe().unwrap();
-            // target/<profile>/deps/<test> → target/<profile>/examples/groot-dist
-            let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-            let bin = dir
-                .join("examples")
-                .join(format!("groot-dist{}", std::env::consts::EXE_SUFFIX));
-            if !bin.is_file() {
-                let mut cmd = Command::new(env!("CARGO"));
-                cmd.args(["build", "--example", "groot-dist", "--manifest-path"])
-                    .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
-                if dir.file_name().is_some_and(|n| n == "release") {
-                    cmd.arg("--release");
-                }
-                let status = cmd.status().unwrap();
-                assert!(status.success(), "cannot build examples/groot-dist");
-            }
-            assert!(bin.is_file(), "{} is missing", bin.display());
-            bin
-        })
-        .clone()
 }

@@ -262,10 +262,12 @@ pub fn homebrew_cellar_pinned(f: &Facts) -> Vec<Finding> {
         let Some((prefix, formula)) = cellar(value) else {
             return;
         };
-        if seen.contains(&source) {
+        // One finding per value: an exported GOROOT seen both in the environment and on the
+        // startup line that sets it is one problem (reported at the line, which can be fixed).
+        if seen.iter().any(|v| v == value) {
             return;
         }
-        seen.push(source.clone());
+        seen.push(value.to_owned());
         let stable = format!("{prefix}/opt/{formula}/libexec");
         let mut x = Finding::new(
             "homebrew-cellar-pinned",
@@ -284,13 +286,6 @@ pub fn homebrew_cellar_pinned(f: &Facts) -> Vec<Finding> {
         }
         out.push(x);
     };
-    for s in &f.goroot_sources {
-        let edit = s.file.as_ref().map(|file| Edit::UnsetGoEnv {
-            file: file.clone(),
-            key: "GOROOT".to_owned(),
-        });
-        push(&s.value, s.source.clone(), edit);
-    }
     for e in shell_lines(f, "GOROOT") {
         if let crate::shell::analyze::EffectKind::Set { value, .. } = &e.kind {
             let v = crate::shell::analyze::display_value(value);
@@ -304,6 +299,13 @@ pub fn homebrew_cellar_pinned(f: &Facts) -> Vec<Finding> {
                 }),
             );
         }
+    }
+    for s in &f.goroot_sources {
+        let edit = s.file.as_ref().map(|file| Edit::UnsetGoEnv {
+            file: file.clone(),
+            key: "GOROOT".to_owned(),
+        });
+        push(&s.value, s.source.clone(), edit);
     }
     out
 }

@@ -1,0 +1,67 @@
+//! `groot which`: the path of the command the shims run here, and why.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use groot::host::Host;
+use groot::report::WhichReport;
+use groot::select::{self, Options};
+use groot::toolchain::BinaryReader;
+
+use super::style::{paint, DIM};
+use super::switching::{select_error, warn_notes};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The command (`go`, `gofmt`, or any other file in the toolchain's bin directory).
+    #[arg(default_value = "go")]
+    tool: String,
+    /// Select for this directory instead of the current one.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Also say which toolchain was selected and by what.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print the selection as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    let options = Options {
+        dir: args.dir.clone(),
+        request: None,
+    };
+    let mut sel = select::select(host, &options).map_err(select_error)?;
+    select::annotate(host, &BinaryReader, &options, &mut sel);
+    let me = std::env::current_exe().ok();
+    let path = match &sel.toolchain {
+        Some(t) => {
+            let p = t.bin(host, &args.tool);
+            if !host.fs().is_file(&p) {
+                anyhow::bail!("{} has no {} ({})", t.name, args.tool, p.display());
+            }
+            p
+        }
+        None => groot::shim::next_on_path(host, &args.tool, me.as_deref())
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    if args.json {
+        super::print_json(&WhichReport::new(args.tool, path, sel))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = anstream::stdout().lock();
+    writeln!(out, "{}", path.display())?;
+    drop(out);
+    if args.verbose {
+        let mut err = anstream::stderr().lock();
+        writeln!(
+            err,
+            "{}",
+            paint(DIM, format!("selected: {}", sel.summary()))
+        )?;
+    }
+    warn_notes(&sel.notes);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,139 @@
+//! `groot install / list / verify / use / uninstall` as a user runs them: the real binary, a
+//! real Go archive served from 127.0.0.1, a temp HOME.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::*;
+
+const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+
+fn groot(home: &Path, server: &Server, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_groot"))
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("GROOT_INDEX_URL", server.url("index.json"))
+        .env("GROOT_MIRROR", server.base())
+        .current_dir(home)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn install_list_verify_use_uninstall() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+
+    let (code, out, err) = groot(h, &server, &["install", "1.22", "--arch", "amd64"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("installed go1.22.10"), "{out}");
+    let (code, out, _) = groot(h, &server, &["install", "1.22.10", "--arch", "amd64"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("already installed"), "{out}");
+
+    let (_, out, _) = groot(h, &server, &["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let installs = v["installs"].as_array().unwrap();
+    assert_eq!(installs.len(), 1, "{out}");
+    assert_eq!(installs[0]["version"], "go1.22.10");
+    assert!(installs[0]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "groot"));
+    assert_eq!(
+        installs[0]["health"]["missing"].as_array().map(Vec::len),
+        Some(0),
+        "{out}"
+    );
+
+    let (code, out, _) = groot(h, &server, &["verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("go1.22.10: ok"), "{out}");
+    // A changed file is caught, with a non-zero exit.
+    let root = h.join(".local/share/groot/toolchains/go1.22.10");
+    std::fs::write(root.join("VERSION"), "tampered\n").unwrap();
+    let (code, out, _) = groot(h, &server, &["verify", "go1.22.10"]);
+    assert_eq!(code, 1, "{out}");
+
+    let (code, out, err) = groot(h, &server, &["list", "--available", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["available"][0]["version"], "go1.22.10");
+    assert_eq!(v["available"][0]["installed"], true);
+
+    let (code, _, err) = groot(
+        h,
+        &server,
+        &[
+            "install",
+            "1.22.10",
+            "--offline",
+            "--reinstall",
+            "--arch",
+            "amd64",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("offline") && err.contains("hint:"), "{err}");
+
+    let (code, out, err) = groot(h, &server, &["uninstall", "go1.22.10"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("removed go1.22.10"), "{out}");
+    assert!(!root.exists());
+    let (code, _, err) = groot(h, &server, &["uninstall", "go1.22.10"]);
+    assert_ne!(code, 0);
+    assert!(!err.is_empty());
+}
+
+#[test]
+fn a_checksum_mismatch_never_installs() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let wrong = "0".repeat(64);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &wrong)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let (code, _, err) = groot(
+        home.path(),
+        &server,
+        &["install", "1.22.10", "--arch", "amd64"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("checksum mismatch") || err.contains("sha256"),
+        "{err}"
+    );
+    assert_nothing_installed(&home.path().join(".local/share/groot"));
+    let (_, out, _) = groot(home.path(), &server, &["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["installs"].as_array().map(Vec::len), Some(0), "{out}");
+}

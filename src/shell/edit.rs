@@ -1138,8 +1138,8 @@ mod tests {
         fs::write(&target, b"original\n")?;
         let save = |text: &[u8]| {
             let t = dir.path().join("rc.swp");
-            fs::write(&t, text).unwrap();
-            fs::rename(&t, &target).unwrap();
+            fs::write(&t, text).expect("editor save");
+            fs::rename(&t, &target).expect("editor rename");
         };
         let calls = std::cell::Cell::new(0);
         let r = replace_if(&target, b"groot's text\n", None, None, |t| {

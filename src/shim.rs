@@ -81,7 +81,11 @@ pub enum ShimError {
     #[error(transparent)]
     Select(#[from] SelectError),
     #[error("no Go is selected here and there is no other {tool} on PATH")]
-    NothingToRun { tool: String },
+    NothingToRun {
+        tool: String,
+        /// A `tool` in a relative or empty PATH entry (`.`), which the shim does not run.
+        relative: Option<PathBuf>,
+    },
     #[error("{toolchain} has no {tool} ({path})")]
     MissingTool {
         tool: String,
@@ -116,6 +120,14 @@ impl ShimError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ShimError::Select(e) => e.hint(),
+            ShimError::NothingToRun {
+                relative: Some(p), ..
+            } => Some(format!(
+                "{} is in a relative PATH entry; groot does not run a go found through one \
+                 (as Go's own exec.LookPath refuses it). Install one with `groot install \
+                 VERSION`, then `groot use VERSION`",
+                p.display()
+            )),
             ShimError::NothingToRun { .. } => Some(
                 "install one with `groot install VERSION`, then `groot use VERSION`".to_owned(),
             ),
@@ -232,27 +244,38 @@ pub fn launch(host: &Host, tool: &str, self_exe: Option<&Path>) -> Result<Launch
     })
 }
 
-/// The first `tool` on PATH that is not a groot shim (nor this binary).
+/// The first `tool` on PATH that is not a groot shim (nor this binary). Relative and empty
+/// PATH entries are skipped, as Go's `exec.LookPath` skips them (`ErrDot`): a shim must not
+/// run a `go` planted in whatever directory the user happens to be in.
 pub fn next_on_path(
     host: &Host,
     tool: &str,
     self_exe: Option<&Path>,
 ) -> Result<PathBuf, ShimError> {
-    let found = lookpath::lookup(host, tool, Style::Shell, None);
-    found
+    let found = lookpath::lookup(host, tool, Style::Go, None);
+    let usable = |c: &&lookpath::Candidate| {
+        !is_shim(host, &c.absolute)
+            && !self_exe.is_some_and(|me| {
+                same_file::is_same_file(host.fs().to_real(&c.absolute), me).unwrap_or(false)
+            })
+    };
+    if let Some(c) = found
         .candidates
         .iter()
         .filter(|c| c.verdict == Verdict::Executable)
-        .find(|c| {
-            !is_shim(host, &c.absolute)
-                && !self_exe.is_some_and(|me| {
-                    same_file::is_same_file(host.fs().to_real(&c.absolute), me).unwrap_or(false)
-                })
-        })
-        .map(|c| c.absolute.clone())
-        .ok_or_else(|| ShimError::NothingToRun {
-            tool: tool.to_owned(),
-        })
+        .find(usable)
+    {
+        return Ok(c.absolute.clone());
+    }
+    Err(ShimError::NothingToRun {
+        tool: tool.to_owned(),
+        relative: found
+            .candidates
+            .iter()
+            .filter(|c| c.verdict == Verdict::RelativeEntry)
+            .find(usable)
+            .map(|c| c.path.clone()),
+    })
 }
 
 /// Runs a launch with `args`. On Unix this replaces the process and returns only on failure;

@@ -353,6 +353,47 @@ fn shim_errors_are_clear() {
     assert!(ok(&out).contains(&format!("{old} ")));
 }
 
+/// With nothing selected, a `go` in a relative or empty PATH entry (the directory the user is
+/// in) is never run by the shim, as Go's exec.LookPath refuses it; the next absolute entry is.
+#[test]
+fn shim_fallback_skips_relative_path_entries() {
+    let Some(w) = World::new(2) else { return };
+    let go = shim(&w);
+    w.write("repo/go", "#!/bin/sh\necho planted\n");
+    std::fs::set_permissions(w.path("repo/go"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let shims = w.path("gh/shims");
+    for path in [
+        format!(".:{}:/usr/bin:/bin", shims.display()),
+        format!("{}::/usr/bin:/bin", shims.display()),
+    ] {
+        let out = w
+            .cmd(&go)
+            .arg("version")
+            .env("PATH", &path)
+            .current_dir(w.path("repo"))
+            .output()
+            .expect("shim");
+        assert_eq!(out.status.code(), Some(127), "PATH={path}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("planted"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("in a relative PATH entry"), "{err}");
+    }
+    let (_, old) = w.old().clone();
+    let other = w.path(&format!("gh/toolchains/{old}/bin"));
+    let out = w
+        .cmd(&go)
+        .arg("version")
+        .env(
+            "PATH",
+            format!(".:{}:{}:/usr/bin:/bin", shims.display(), other.display()),
+        )
+        .current_dir(w.path("repo"))
+        .output()
+        .expect("shim");
+    assert!(ok(&out).contains(&format!("{old} ")));
+}
+
 #[test]
 fn recursion_guard() {
     let Some(w) = World::new(2) else { return };

@@ -470,6 +470,62 @@ fn the_index_is_cached_with_ttl_and_etag_and_falls_back_when_offline() {
     );
 }
 
+/// The index follows redirects on this machine (absolute, origin-relative and path-relative
+/// `Location`s), and refuses one to plain http on another machine without contacting it.
+#[test]
+fn index_redirects_are_vetted_hop_by_hop() {
+    let server = Server::start();
+    let body = index_json("1.22.10", &[]);
+    server.route("real/index.json", body, Fault::None);
+    server.route("a", Vec::new(), Fault::Redirect("/b/c".into()));
+    server.route(
+        "b/c",
+        Vec::new(),
+        Fault::Redirect("../real/index.json".into()),
+    );
+    server.route("abs", Vec::new(), Fault::Redirect(server.url("a")));
+    // 192.0.2.1 (TEST-NET-1) is never routed: a request there would hang or fail.
+    server.route(
+        "away",
+        Vec::new(),
+        Fault::Redirect("http://192.0.2.1/index.json".into()),
+    );
+    server.route(
+        "scheme",
+        Vec::new(),
+        Fault::Redirect("file:///etc/passwd".into()),
+    );
+    server.route("loop", Vec::new(), Fault::Redirect("loop".into()));
+    let tmp = tempfile::tempdir().unwrap();
+    let load = |path: &str| {
+        let mut s = settings(tmp.path(), &server.url(path), None);
+        s.cache_dir = tmp.path().join(format!("cache-{path}"));
+        let client = groot::dist::download::Client::new(&s);
+        index::load(&s, &client, &Silent)
+    };
+    let loaded = load("abs").unwrap();
+    assert!(matches!(loaded.origin, IndexOrigin::Network));
+    assert_eq!(loaded.index.releases.len(), 1);
+    assert_eq!(server.requests_for("real/index.json").len(), 1);
+
+    let began = std::time::Instant::now();
+    let err = format!("{:#}", anyhow::Error::from(load("away").unwrap_err()));
+    assert!(
+        err.contains("refusing the redirect from")
+            && err.contains("http://192.0.2.1/index.json: plain http to another machine"),
+        "{err}"
+    );
+    assert!(
+        began.elapsed() < std::time::Duration::from_secs(5),
+        "it was contacted"
+    );
+    let err = format!("{:#}", anyhow::Error::from(load("scheme").unwrap_err()));
+    assert!(err.contains("not an http(s) URL"), "{err}");
+    let err = format!("{:#}", anyhow::Error::from(load("loop").unwrap_err()));
+    assert!(err.contains("too many redirects"), "{err}");
+    assert_eq!(server.requests_for("loop").len(), 11);
+}
+
 #[test]
 fn parallel_installs_of_one_version_cooperate() {
     let Some((server, _)) = serve_real(Fault::None) else {

@@ -104,12 +104,64 @@ impl Client {
     }
 
     /// GETs a small document (at most `limit` bytes), conditionally on `etag`.
-    pub fn get(&self, url: &str, etag: Option<&str>, limit: u64) -> Result<Fetched, DownloadError> {
-        let mut req = self.agent_for(url).get(url);
-        if let Some(etag) = etag {
-            req = req.header("If-None-Match", etag);
-        }
-        let resp = req.call().map_err(|e| self.http_error(url, e))?;
+    ///
+    /// Redirects are followed here, not inside the HTTP client, so that every hop is vetted
+    /// before it is requested: `allow` must accept the next URL, and a hop from `https` to
+    /// plain `http` is refused outright (the index carries the hashes every download is checked
+    /// against; a downgrade would hand it to anyone on the path).
+    pub fn get(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        limit: u64,
+        allow: &dyn Fn(&str) -> bool,
+    ) -> Result<Fetched, DownloadError> {
+        let mut at = url.to_owned();
+        let mut hops = 0;
+        let resp = loop {
+            let mut req = self
+                .agent_for(&at)
+                .get(&at)
+                .config()
+                .max_redirects(0)
+                .build();
+            if let Some(etag) = etag {
+                req = req.header("If-None-Match", etag);
+            }
+            let resp = req.call().map_err(|e| self.http_error(&at, e))?;
+            if !matches!(resp.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+                break resp;
+            }
+            let location = resp
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let next = redirect_target(&at, location).ok_or_else(|| DownloadError::Redirect {
+                url: at.clone(),
+                to: location.to_owned(),
+                why: "not an http(s) URL",
+            })?;
+            let why = if at.starts_with("https://") && !next.starts_with("https://") {
+                Some("a downgrade from https to plain http")
+            } else if !allow(&next) {
+                Some("plain http to another machine is not authenticated")
+            } else if hops == MAX_REDIRECTS {
+                Some("too many redirects")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(DownloadError::Redirect {
+                    url: at,
+                    to: next,
+                    why,
+                });
+            }
+            hops += 1;
+            at = next;
+        };
+        let url = at.as_str();
         let status = resp.status().as_u16();
         if status == 304 {
             return Ok(Fetched::NotModified);
@@ -366,6 +418,71 @@ fn tls_config() -> ureq::tls::TlsConfig {
         .build()
 }
 
+/// Redirects followed for one small document.
+const MAX_REDIRECTS: u32 = 10;
+
+/// The absolute URL a `Location` header names, relative to the URL that answered it. Only
+/// `http` and `https` targets are followed.
+fn redirect_target(base: &str, location: &str) -> Option<String> {
+    let location = location.trim();
+    if location.is_empty() || location.chars().any(char::is_control) {
+        return None;
+    }
+    let (scheme, rest) = base.split_once("://")?;
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let origin = &base[..scheme.len() + 3 + authority_end];
+    let has_scheme = location.split_once(':').is_some_and(|(s, _)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    let next = if has_scheme {
+        location.to_owned()
+    } else if let Some(net) = location.strip_prefix("//") {
+        format!("{scheme}://{net}")
+    } else if location.starts_with('/') {
+        format!("{origin}{}", without_dot_segments(location))
+    } else {
+        // A relative path: beside the last segment of the base path (query dropped).
+        let path = &rest[authority_end..];
+        let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+        let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
+        let dir = if dir.is_empty() { "/" } else { dir };
+        format!(
+            "{origin}{}",
+            without_dot_segments(&format!("{dir}{location}"))
+        )
+    };
+    let lower = next.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then_some(next)
+}
+
+/// An absolute path (with any query) with its `.` and `..` segments resolved (RFC 3986,
+/// 5.2.4); `..` never climbs above the root.
+fn without_dot_segments(path_and_query: &str) -> String {
+    let split = path_and_query
+        .find(['?', '#'])
+        .unwrap_or(path_and_query.len());
+    let (path, tail) = path_and_query.split_at(split);
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." | ".." => {
+                if *seg == ".." {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}{tail}", out.join("/"))
+}
+
 fn check_status(url: &str, status: u16) -> Result<(), DownloadError> {
     match status {
         200..=299 => Ok(()),
@@ -564,6 +681,16 @@ pub enum DownloadError {
         /// The limit.
         limit: u64,
     },
+    /// A redirect groot does not follow.
+    #[error("refusing the redirect from {url} to {to}: {why}")]
+    Redirect {
+        /// The URL that answered with the redirect.
+        url: String,
+        /// Where it pointed.
+        to: String,
+        /// Why it is refused.
+        why: &'static str,
+    },
     /// The bytes are not the ones the index describes.
     #[error("checksum mismatch for {url}: expected sha256 {expected}, got {actual}")]
     ChecksumMismatch {
@@ -621,6 +748,38 @@ impl DownloadError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn redirect_targets_resolve_like_a_browser() {
+        let base = "https://go.dev/dl/x/index.json?mode=json";
+        let t = |loc: &str| super::redirect_target(base, loc);
+        assert_eq!(
+            t("https://dl.google.com/a").as_deref(),
+            Some("https://dl.google.com/a")
+        );
+        assert_eq!(t("HTTP://h/a").as_deref(), Some("HTTP://h/a"));
+        assert_eq!(
+            t("//mirror.example/a").as_deref(),
+            Some("https://mirror.example/a")
+        );
+        assert_eq!(
+            t("/a/./b/../c?q=1").as_deref(),
+            Some("https://go.dev/a/c?q=1")
+        );
+        assert_eq!(
+            t("other.json").as_deref(),
+            Some("https://go.dev/dl/x/other.json")
+        );
+        assert_eq!(t("../../../../up").as_deref(), Some("https://go.dev/up"));
+        assert_eq!(t("..").as_deref(), Some("https://go.dev/dl/"));
+        assert_eq!(
+            super::redirect_target("http://h:8080", "i").as_deref(),
+            Some("http://h:8080/i")
+        );
+        for refused in ["", "file:///etc/passwd", "ftp://h/x", "data:,x", "a\nb"] {
+            assert_eq!(t(refused), None, "{refused:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

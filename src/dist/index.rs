@@ -358,7 +358,7 @@ pub fn load(
         "offline".to_owned()
     } else {
         let etag = cached.as_ref().and_then(|(_, m)| m.etag.clone());
-        match client.get(&url, etag.as_deref(), MAX_INDEX_BYTES) {
+        match client.get(&url, etag.as_deref(), MAX_INDEX_BYTES, &trusted_index_url) {
             Ok(download::Fetched::NotModified) if cached.is_some() => {
                 let (index, mut meta) = cached.unwrap_or_default();
                 meta.fetched_unix = now;

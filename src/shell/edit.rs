@@ -678,9 +678,10 @@ fn give_back(tmp: &Path, target: &Path, _ours: &fs::File) -> io::Result<()> {
     exchange(tmp, target)
 }
 
-/// Atomically swaps the files at two paths (Linux `renameat2(RENAME_EXCHANGE)`). Fails, and
-/// changes nothing, where that is not supported (other OSes, some filesystems) or when one of
-/// the paths does not exist; callers then fall back to a plain rename.
+/// Atomically swaps the files at two paths (Linux `renameat2(RENAME_EXCHANGE)`, macOS
+/// `renamex_np(RENAME_SWAP)`). Fails, and changes nothing, where that is not supported (other
+/// OSes, some filesystems) or when one of the paths does not exist; callers then fall back to
+/// a plain rename.
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
@@ -705,7 +706,22 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "macos")]
+#[allow(unsafe_code)]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: as above; renamex_np reads the two strings and nothing else of ours.
+    let rc = unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }

@@ -320,6 +320,8 @@ pub enum Fault {
     Stall { bytes: usize },
     /// Answers with this status and an empty body.
     Status(u16),
+    /// Answers 302 with this `Location`.
+    Redirect(String),
 }
 
 #[derive(Clone)]
@@ -472,6 +474,14 @@ fn serve(
         return conn.write_all(
             format!("HTTP/1.1 {code} Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .as_bytes(),
+        );
+    }
+    if let Fault::Redirect(location) = &route.fault {
+        return conn.write_all(
+            format!(
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
         );
     }
     if let (Some(etag), Some(inm)) = (&route.etag, headers.get("if-none-match")) {

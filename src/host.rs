@@ -6,6 +6,8 @@
 //! commands. Domain code receives a `&Host` and never reads the process environment or spawns
 //! a process itself; [`Host::real`] is built once in `main`.
 
+pub mod sysctl;
+
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::fmt;

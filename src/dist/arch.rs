@@ -103,35 +103,14 @@ pub fn detect_native() -> Platform {
 #[cfg(target_os = "macos")]
 fn mac_facts() -> (Option<bool>, Option<bool>) {
     (
-        sysctl_flag(c"hw.optional.arm64"),
-        sysctl_flag(c"sysctl.proc_translated"),
+        crate::host::sysctl::flag(c"hw.optional.arm64"),
+        crate::host::sysctl::flag(c"sysctl.proc_translated"),
     )
 }
 
 #[cfg(not(target_os = "macos"))]
 fn mac_facts() -> (Option<bool>, Option<bool>) {
     (None, None)
-}
-
-/// Reads an integer sysctl as a flag; `None` when the name does not exist (Intel Macs have no
-/// `hw.optional.arm64`; macOS before 11 has no `sysctl.proc_translated`).
-#[cfg(target_os = "macos")]
-#[allow(unsafe_code)]
-fn sysctl_flag(name: &std::ffi::CStr) -> Option<bool> {
-    let mut value: libc::c_int = 0;
-    let mut size = std::mem::size_of::<libc::c_int>();
-    // SAFETY: `name` is NUL-terminated; `value` is a live c_int and `size` holds its size, so
-    // the kernel writes at most `size` bytes into it; no new value is set (null, 0).
-    let rc = unsafe {
-        libc::sysctlbyname(
-            name.as_ptr(),
-            (&mut value as *mut libc::c_int).cast(),
-            &mut size,
-            std::ptr::null_mut(),
-            0,
-        )
-    };
-    (rc == 0).then_some(value != 0)
 }
 
 #[cfg(test)]

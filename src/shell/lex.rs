@@ -1,7 +1,9 @@
 //! What the sh and fish lexers share: a cursor over the characters of a startup file that
 //! counts lines as it goes, the blanks, line continuations and `#` comments both shells skip
-//! between tokens in the same way. Where the two shells differ (quoting, `$` expansions,
-//! operators) each reader keeps its own code.
+//! between tokens in the same way, and the small steps of building a word. Where the two
+//! shells differ (quoting, `$` expansions, operators) each reader keeps its own code.
+
+use super::syntax::Part;
 
 /// A position in the text of a startup file, with the 1-based line it is on.
 pub(crate) struct Cursor {
@@ -85,5 +87,48 @@ impl Cursor {
                 _ => return,
             }
         }
+    }
+
+    /// Reads the rest of a variable name: ASCII letters, digits and `_`. Which characters may
+    /// start one differs between the shells, so the caller checks the first.
+    pub(crate) fn read_name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(n) = self.peek() {
+            if n.is_ascii_alphanumeric() || n == '_' {
+                name.push(n);
+                self.bump();
+            } else {
+                break;
+            }
+        }
+        name
+    }
+
+    /// After an opening `quote`, already consumed, copies it, the quoted text and the closing
+    /// quote to `out` as they stand, a backslash with the character after it, so that a
+    /// bracket inside quotes does not count when reading up to a balancing one.
+    pub(crate) fn copy_quoted(&mut self, quote: char, out: &mut String) {
+        out.push(quote);
+        while let Some(n) = self.bump() {
+            out.push(n);
+            if n == '\\' {
+                if let Some(m) = self.bump() {
+                    out.push(m);
+                }
+            } else if n == quote {
+                break;
+            }
+        }
+    }
+}
+
+/// Moves the literal text gathered so far into `parts`, if there is any, before a part of
+/// another kind (or the end of the word) is added.
+pub(crate) fn flush_lit(lit: &mut String, parts: &mut Vec<Part>, quoted: bool) {
+    if !lit.is_empty() {
+        parts.push(Part::Lit {
+            text: std::mem::take(lit),
+            quoted,
+        });
     }
 }

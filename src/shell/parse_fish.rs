@@ -4,7 +4,7 @@
 //! fish quoting (`'…'`, `"…"` with `$var`), `$var`, `(cmd)` and `$(cmd)` substitutions. A
 //! statement it cannot read becomes [`Stmt::Unknown`] and reading resumes on the next line.
 
-use super::lex::Cursor;
+use super::lex::{flush_lit, Cursor};
 use super::syntax::{ParamOp, Part, Stmt, Word};
 
 /// Parses a whole fish file.
@@ -103,14 +103,6 @@ impl Lexer {
         let start = self.cur.pos();
         let mut parts = Vec::new();
         let mut lit = String::new();
-        fn flush(lit: &mut String, parts: &mut Vec<Part>) {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: false,
-                });
-            }
-        }
         while let Some(c) = self.cur.peek() {
             match c {
                 ' ' | '\t' | '\n' | ';' | '|' | '>' | '<' => break,
@@ -127,7 +119,7 @@ impl Lexer {
                     match self.cur.bump() {
                         Some('\n') | None => {}
                         Some(n) => {
-                            flush(&mut lit, &mut parts);
+                            flush_lit(&mut lit, &mut parts, false);
                             let text = match n {
                                 'n' => "\n".to_string(),
                                 't' => "\t".to_string(),
@@ -139,7 +131,7 @@ impl Lexer {
                 }
                 '\'' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     let mut s = String::new();
                     while let Some(n) = self.cur.bump() {
                         match n {
@@ -159,17 +151,17 @@ impl Lexer {
                 }
                 '"' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     self.dquoted(&mut parts);
                 }
                 '$' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     self.dollar(&mut parts, false);
                 }
                 '(' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     let text = self.balanced();
                     parts.push(Part::CmdSub {
                         text,
@@ -182,7 +174,7 @@ impl Lexer {
                 }
             }
         }
-        flush(&mut lit, &mut parts);
+        flush_lit(&mut lit, &mut parts, false);
         Word {
             parts,
             raw: self.cur.text_from(start),
@@ -206,12 +198,7 @@ impl Lexer {
                     _ => lit.push('\\'),
                 },
                 '$' => {
-                    if !lit.is_empty() {
-                        parts.push(Part::Lit {
-                            text: std::mem::take(&mut lit),
-                            quoted: true,
-                        });
-                    }
+                    flush_lit(&mut lit, parts, true);
                     any = true;
                     self.dollar(parts, true);
                 }
@@ -234,15 +221,7 @@ impl Lexer {
                 parts.push(Part::CmdSub { text, quoted });
             }
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
-                let mut name = String::new();
-                while let Some(n) = self.cur.peek() {
-                    if n.is_ascii_alphanumeric() || n == '_' {
-                        name.push(n);
-                        self.cur.bump();
-                    } else {
-                        break;
-                    }
-                }
+                let name = self.cur.read_name();
                 if self.cur.peek() == Some('[') {
                     self.cur.bump();
                     let mut idx = String::new();
@@ -288,17 +267,7 @@ impl Lexer {
                     }
                 }
                 '\'' | '"' => {
-                    out.push(c);
-                    while let Some(n) = self.cur.bump() {
-                        out.push(n);
-                        if n == '\\' {
-                            if let Some(m) = self.cur.bump() {
-                                out.push(m);
-                            }
-                        } else if n == c {
-                            break;
-                        }
-                    }
+                    self.cur.copy_quoted(c, &mut out);
                     continue;
                 }
                 _ => {}

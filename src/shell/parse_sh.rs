@@ -4,7 +4,7 @@
 //! functions, groups and `&&`/`||` lists. It never fails: a statement it cannot read becomes
 //! [`Stmt::Unknown`] and reading resumes on the next line. Input bytes need not be UTF-8.
 
-use super::lex::Cursor;
+use super::lex::{flush_lit, Cursor};
 use super::syntax::{Assign, AssignValue, ParamOp, Part, Stmt, Word};
 
 /// Parses a whole file.
@@ -240,19 +240,7 @@ impl Lexer {
                         }
                     }
                 }
-                '"' => {
-                    out.push(c);
-                    while let Some(n) = self.cur.bump() {
-                        out.push(n);
-                        if n == '\\' {
-                            if let Some(m) = self.cur.bump() {
-                                out.push(m);
-                            }
-                        } else if n == '"' {
-                            break;
-                        }
-                    }
-                }
+                '"' => self.cur.copy_quoted(c, &mut out),
                 c if c == close => {
                     depth -= 1;
                     if depth == 0 {
@@ -276,14 +264,6 @@ impl Lexer {
         let start = self.cur.pos();
         let mut parts: Vec<Part> = Vec::new();
         let mut lit = String::new();
-        fn flush(lit: &mut String, parts: &mut Vec<Part>) {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: false,
-                });
-            }
-        }
         while let Some(c) = self.cur.peek() {
             if !whole && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | ')') {
                 break;
@@ -301,7 +281,7 @@ impl Lexer {
                         && (lit.ends_with('=')
                             && is_name(lit.trim_end_matches('=').trim_end_matches('+')));
                     if assign_array {
-                        flush(&mut lit, &mut parts);
+                        flush_lit(&mut lit, &mut parts, false);
                         self.cur.bump();
                         let inner = self.read_balanced('(', ')');
                         parts.push(Part::Opaque {
@@ -332,7 +312,7 @@ impl Lexer {
                         }
                         Some(n) => {
                             self.cur.bump();
-                            flush(&mut lit, &mut parts);
+                            flush_lit(&mut lit, &mut parts, false);
                             parts.push(Part::Lit {
                                 text: n.to_string(),
                                 quoted: true,
@@ -343,7 +323,7 @@ impl Lexer {
                 }
                 '\'' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     let mut s = String::new();
                     while let Some(n) = self.cur.bump() {
                         if n == '\'' {
@@ -358,12 +338,12 @@ impl Lexer {
                 }
                 '"' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     self.read_dquoted(&mut parts);
                 }
                 '`' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     let text = self.read_backticks();
                     parts.push(Part::CmdSub {
                         text,
@@ -372,7 +352,7 @@ impl Lexer {
                 }
                 '$' => {
                     self.cur.bump();
-                    flush(&mut lit, &mut parts);
+                    flush_lit(&mut lit, &mut parts, false);
                     self.read_dollar(&mut parts, false);
                 }
                 _ => {
@@ -381,7 +361,7 @@ impl Lexer {
                 }
             }
         }
-        flush(&mut lit, &mut parts);
+        flush_lit(&mut lit, &mut parts, false);
         let raw = self.cur.text_from(start);
         Word { parts, raw }
     }
@@ -407,14 +387,6 @@ impl Lexer {
 
     fn read_dquoted(&mut self, parts: &mut Vec<Part>) {
         let mut lit = String::new();
-        let flush = |lit: &mut String, parts: &mut Vec<Part>| {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: true,
-                });
-            }
-        };
         while let Some(c) = self.cur.bump() {
             match c {
                 '"' => break,
@@ -429,18 +401,18 @@ impl Lexer {
                     _ => lit.push('\\'),
                 },
                 '$' => {
-                    flush(&mut lit, parts);
+                    flush_lit(&mut lit, parts, true);
                     self.read_dollar(parts, true);
                 }
                 '`' => {
-                    flush(&mut lit, parts);
+                    flush_lit(&mut lit, parts, true);
                     let text = self.read_backticks();
                     parts.push(Part::CmdSub { text, quoted: true });
                 }
                 _ => lit.push(c),
             }
         }
-        flush(&mut lit, parts);
+        flush_lit(&mut lit, parts, true);
         if parts.is_empty() {
             parts.push(Part::Lit {
                 text: String::new(),
@@ -498,15 +470,7 @@ impl Lexer {
                 self.read_dquoted(parts);
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let mut name = String::new();
-                while let Some(n) = self.cur.peek() {
-                    if n.is_ascii_alphanumeric() || n == '_' {
-                        name.push(n);
-                        self.cur.bump();
-                    } else {
-                        break;
-                    }
-                }
+                let name = self.cur.read_name();
                 parts.push(Part::Param {
                     name,
                     op: ParamOp::Plain,

@@ -5,6 +5,7 @@
 //! * [`context`]: the launch contexts a Go user meets (a new terminal, VS Code, GoLand, GUI apps,
 //!   tmux, `ssh host cmd`, cron, CI, Docker) mapped to shells and modes per OS.
 //! * [`parse_sh`], [`parse_fish`], [`syntax`]: tolerant readers of sh/bash/zsh and fish files.
+//!   The character cursor and word-building steps both readers share live in `lex`.
 //! * [`analyze`]: follows a shell's startup, file by file, and records every effect on PATH,
 //!   GOROOT, GOPATH, GOBIN, GOTOOLCHAIN… with file and line; predicts the environment and the
 //!   `go` each context gets. What it cannot understand it reports as an unknown effect.
@@ -30,6 +31,7 @@ pub mod edit;
 pub mod fix;
 pub mod gaps;
 pub mod kind;
+mod lex;
 pub mod managers;
 pub mod parse_fish;
 pub mod parse_sh;

@@ -4,15 +4,14 @@
 //! fish quoting (`'…'`, `"…"` with `$var`), `$var`, `(cmd)` and `$(cmd)` substitutions. A
 //! statement it cannot read becomes [`Stmt::Unknown`] and reading resumes on the next line.
 
+use super::lex::{flush_lit, Cursor};
 use super::syntax::{ParamOp, Part, Stmt, Word};
 
 /// Parses a whole fish file.
 pub fn parse(src: &[u8]) -> Vec<Stmt> {
     let text = String::from_utf8_lossy(src);
     let toks = Lexer {
-        chars: text.chars().collect(),
-        i: 0,
-        line: 1,
+        cur: Cursor::new(&text),
     }
     .tokens();
     let mut p = Parser { toks, pos: 0 };
@@ -28,90 +27,56 @@ enum Tok {
 }
 
 struct Lexer {
-    chars: Vec<char>,
-    i: usize,
-    line: usize,
+    cur: Cursor,
 }
 
 impl Lexer {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
-    }
-
-    fn peek_at(&self, n: usize) -> Option<char> {
-        self.chars.get(self.i + n).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.i += 1;
-        if c == '\n' {
-            self.line += 1;
-        }
-        Some(c)
-    }
-
     fn tokens(mut self) -> Vec<Tok> {
         let mut out = Vec::new();
-        while let Some(c) = self.peek() {
-            let line = self.line;
+        loop {
+            self.cur.skip_blanks();
+            let Some(c) = self.cur.peek() else {
+                break;
+            };
+            let line = self.cur.line();
             match c {
-                ' ' | '\t' | '\r' => {
-                    self.bump();
-                }
-                '\\' if matches!(self.peek_at(1), Some('\n')) => {
-                    self.bump();
-                    self.bump();
-                }
-                '\\' if self.peek_at(1) == Some('\r') && self.peek_at(2) == Some('\n') => {
-                    self.i += 2;
-                    self.bump();
-                }
-                '#' => {
-                    while let Some(c) = self.peek() {
-                        if c == '\n' {
-                            break;
-                        }
-                        self.bump();
-                    }
-                }
                 '\n' | ';' => {
-                    self.bump();
+                    self.cur.bump();
                     out.push(Tok::End(line));
                 }
-                '&' if self.peek_at(1) == Some('&') => {
-                    self.i += 2;
+                '&' if self.cur.peek_at(1) == Some('&') => {
+                    self.cur.skip(2);
                     out.push(Tok::Op("&&", line));
                 }
-                '|' if self.peek_at(1) == Some('|') => {
-                    self.i += 2;
+                '|' if self.cur.peek_at(1) == Some('|') => {
+                    self.cur.skip(2);
                     out.push(Tok::Op("||", line));
                 }
                 '|' => {
-                    self.bump();
+                    self.cur.bump();
                     out.push(Tok::Op("|", line));
                 }
-                '&' if self.peek_at(1) == Some('>') => {
-                    self.i += 2;
-                    if self.peek() == Some('>') {
-                        self.bump();
+                '&' if self.cur.peek_at(1) == Some('>') => {
+                    self.cur.skip(2);
+                    if self.cur.peek() == Some('>') {
+                        self.cur.bump();
                     }
                     out.push(Tok::Op(">", line));
                 }
                 '&' => {
-                    self.bump();
+                    self.cur.bump();
                     out.push(Tok::End(line));
                 }
                 '>' | '<' => {
-                    self.bump();
-                    while matches!(self.peek(), Some('>' | '?' | '&' | '|')) {
-                        if self.peek() == Some('|') {
+                    self.cur.bump();
+                    while matches!(self.cur.peek(), Some('>' | '?' | '&' | '|')) {
+                        if self.cur.peek() == Some('|') {
                             // `>|`-style pipe redirection: treat as a pipe.
-                            self.bump();
+                            self.cur.bump();
                             out.push(Tok::Op("|", line));
                             break;
                         }
-                        self.bump();
+                        self.cur.bump();
                     }
                     out.push(Tok::Op(">", line));
                 }
@@ -119,12 +84,12 @@ impl Lexer {
                     let w = self.word();
                     // `2>`, `2>&1`: a file descriptor number before a redirection.
                     if w.raw.chars().all(|c| c.is_ascii_digit())
-                        && matches!(self.peek(), Some('>' | '<'))
+                        && matches!(self.cur.peek(), Some('>' | '<'))
                     {
                         continue;
                     }
                     if w.raw.is_empty() {
-                        self.bump();
+                        self.cur.bump();
                         continue;
                     }
                     out.push(Tok::Word(w, line));
@@ -135,34 +100,26 @@ impl Lexer {
     }
 
     fn word(&mut self) -> Word {
-        let start = self.i;
+        let start = self.cur.pos();
         let mut parts = Vec::new();
         let mut lit = String::new();
-        fn flush(lit: &mut String, parts: &mut Vec<Part>) {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: false,
-                });
-            }
-        }
-        while let Some(c) = self.peek() {
+        while let Some(c) = self.cur.peek() {
             match c {
                 ' ' | '\t' | '\n' | ';' | '|' | '>' | '<' => break,
-                '\r' if self.peek_at(1) == Some('\n') => break,
+                '\r' if self.cur.peek_at(1) == Some('\n') => break,
                 '&' if matches!(
-                    self.peek_at(1),
+                    self.cur.peek_at(1),
                     Some('&' | '>') | None | Some(' ' | '\n' | ';')
                 ) =>
                 {
                     break
                 }
                 '\\' => {
-                    self.bump();
-                    match self.bump() {
+                    self.cur.bump();
+                    match self.cur.bump() {
                         Some('\n') | None => {}
                         Some(n) => {
-                            flush(&mut lit, &mut parts);
+                            flush_lit(&mut lit, &mut parts, false);
                             let text = match n {
                                 'n' => "\n".to_string(),
                                 't' => "\t".to_string(),
@@ -173,14 +130,14 @@ impl Lexer {
                     }
                 }
                 '\'' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     let mut s = String::new();
-                    while let Some(n) = self.bump() {
+                    while let Some(n) = self.cur.bump() {
                         match n {
                             '\'' => break,
-                            '\\' if matches!(self.peek(), Some('\'' | '\\')) => {
-                                if let Some(m) = self.bump() {
+                            '\\' if matches!(self.cur.peek(), Some('\'' | '\\')) => {
+                                if let Some(m) = self.cur.bump() {
                                     s.push(m);
                                 }
                             }
@@ -193,18 +150,18 @@ impl Lexer {
                     });
                 }
                 '"' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     self.dquoted(&mut parts);
                 }
                 '$' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     self.dollar(&mut parts, false);
                 }
                 '(' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     let text = self.balanced();
                     parts.push(Part::CmdSub {
                         text,
@@ -212,41 +169,36 @@ impl Lexer {
                     });
                 }
                 _ => {
-                    self.bump();
+                    self.cur.bump();
                     lit.push(c);
                 }
             }
         }
-        flush(&mut lit, &mut parts);
+        flush_lit(&mut lit, &mut parts, false);
         Word {
             parts,
-            raw: self.chars[start..self.i].iter().collect(),
+            raw: self.cur.text_from(start),
         }
     }
 
     fn dquoted(&mut self, parts: &mut Vec<Part>) {
         let mut lit = String::new();
         let mut any = false;
-        while let Some(c) = self.bump() {
+        while let Some(c) = self.cur.bump() {
             match c {
                 '"' => break,
-                '\\' => match self.peek() {
+                '\\' => match self.cur.peek() {
                     Some(n @ ('"' | '$' | '\\')) => {
-                        self.bump();
+                        self.cur.bump();
                         lit.push(n);
                     }
                     Some('\n') => {
-                        self.bump();
+                        self.cur.bump();
                     }
                     _ => lit.push('\\'),
                 },
                 '$' => {
-                    if !lit.is_empty() {
-                        parts.push(Part::Lit {
-                            text: std::mem::take(&mut lit),
-                            quoted: true,
-                        });
-                    }
+                    flush_lit(&mut lit, parts, true);
                     any = true;
                     self.dollar(parts, true);
                 }
@@ -262,26 +214,18 @@ impl Lexer {
     }
 
     fn dollar(&mut self, parts: &mut Vec<Part>, quoted: bool) {
-        match self.peek() {
+        match self.cur.peek() {
             Some('(') => {
-                self.bump();
+                self.cur.bump();
                 let text = self.balanced();
                 parts.push(Part::CmdSub { text, quoted });
             }
             Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
-                let mut name = String::new();
-                while let Some(n) = self.peek() {
-                    if n.is_ascii_alphanumeric() || n == '_' {
-                        name.push(n);
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                if self.peek() == Some('[') {
-                    self.bump();
+                let name = self.cur.read_name();
+                if self.cur.peek() == Some('[') {
+                    self.cur.bump();
                     let mut idx = String::new();
-                    while let Some(n) = self.bump() {
+                    while let Some(n) = self.cur.bump() {
                         if n == ']' {
                             break;
                         }
@@ -299,7 +243,7 @@ impl Lexer {
                 }
             }
             Some('$') => {
-                self.bump();
+                self.cur.bump();
                 parts.push(Part::Opaque { text: "$$".into() });
             }
             _ => parts.push(Part::Lit {
@@ -313,7 +257,7 @@ impl Lexer {
     fn balanced(&mut self) -> String {
         let mut depth = 1;
         let mut out = String::new();
-        while let Some(c) = self.bump() {
+        while let Some(c) = self.cur.bump() {
             match c {
                 '(' => depth += 1,
                 ')' => {
@@ -323,17 +267,7 @@ impl Lexer {
                     }
                 }
                 '\'' | '"' => {
-                    out.push(c);
-                    while let Some(n) = self.bump() {
-                        out.push(n);
-                        if n == '\\' {
-                            if let Some(m) = self.bump() {
-                                out.push(m);
-                            }
-                        } else if n == c {
-                            break;
-                        }
-                    }
+                    self.cur.copy_quoted(c, &mut out);
                     continue;
                 }
                 _ => {}

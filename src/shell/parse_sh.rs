@@ -4,6 +4,7 @@
 //! functions, groups and `&&`/`||` lists. It never fails: a statement it cannot read becomes
 //! [`Stmt::Unknown`] and reading resumes on the next line. Input bytes need not be UTF-8.
 
+use super::lex::{flush_lit, Cursor};
 use super::syntax::{Assign, AssignValue, ParamOp, Part, Stmt, Word};
 
 /// Parses a whole file.
@@ -115,9 +116,7 @@ impl Tok {
 }
 
 struct Lexer {
-    chars: Vec<char>,
-    i: usize,
-    line: usize,
+    cur: Cursor,
     heredocs: Vec<(String, bool)>,
 }
 
@@ -129,34 +128,9 @@ const OPS: [&str; 23] = [
 impl Lexer {
     fn new(text: &str) -> Self {
         Lexer {
-            chars: text.chars().collect(),
-            i: 0,
-            line: 1,
+            cur: Cursor::new(text),
             heredocs: Vec::new(),
         }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.i).copied()
-    }
-
-    fn peek_at(&self, n: usize) -> Option<char> {
-        self.chars.get(self.i + n).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.i += 1;
-        if c == '\n' {
-            self.line += 1;
-        }
-        Some(c)
-    }
-
-    fn starts_with(&self, s: &str) -> bool {
-        s.chars()
-            .enumerate()
-            .all(|(k, c)| self.peek_at(k) == Some(c))
     }
 
     fn tokens(mut self) -> Vec<Tok> {
@@ -168,49 +142,24 @@ impl Lexer {
     }
 
     fn next_token(&mut self) -> Option<Tok> {
-        loop {
-            match self.peek()? {
-                ' ' | '\t' | '\r' => {
-                    self.bump();
-                }
-                '\\' if self.peek_at(1) == Some('\n') => {
-                    self.bump();
-                    self.bump();
-                }
-                '\\' if self.peek_at(1) == Some('\r') && self.peek_at(2) == Some('\n') => {
-                    self.bump();
-                    self.bump();
-                    self.bump();
-                }
-                '#' => {
-                    while let Some(c) = self.peek() {
-                        if c == '\n' {
-                            break;
-                        }
-                        self.bump();
-                    }
-                }
-                '\n' => {
-                    let line = self.line;
-                    self.bump();
-                    self.read_heredoc_bodies();
-                    return Some(Tok::Newline(line));
-                }
-                _ => break,
-            }
+        self.cur.skip_blanks();
+        let line = self.cur.line();
+        if self.cur.peek()? == '\n' {
+            self.cur.bump();
+            self.read_heredoc_bodies();
+            return Some(Tok::Newline(line));
         }
-        let line = self.line;
-        if self.starts_with("((") {
-            self.i += 2;
+        if self.cur.starts_with("((") {
+            self.cur.skip(2);
             let text = self.read_balanced('(', ')');
-            if self.peek() == Some(')') {
-                self.bump();
+            if self.cur.peek() == Some(')') {
+                self.cur.bump();
             }
             return Some(Tok::Arith(text, line));
         }
         for op in OPS {
-            if self.starts_with(op) {
-                self.i += op.chars().count();
+            if self.cur.starts_with(op) {
+                self.cur.skip(op.chars().count());
                 if op == "<<" || op == "<<-" {
                     self.queue_heredoc(op == "<<-");
                     return self.next_token();
@@ -221,21 +170,21 @@ impl Lexer {
         let word = self.read_word(false);
         let is_io_number = !word.raw.is_empty()
             && word.raw.chars().all(|c| c.is_ascii_digit())
-            && matches!(self.peek(), Some('<' | '>'));
+            && matches!(self.cur.peek(), Some('<' | '>'));
         if is_io_number {
             return self.next_token();
         }
         if word.raw.is_empty() {
             // An unexpected character: keep it as a one-character word so progress is made.
-            let c = self.bump()?;
+            let c = self.cur.bump()?;
             return Some(Tok::Word(Word::lit(&c.to_string()), line));
         }
         Some(Tok::Word(word, line))
     }
 
     fn queue_heredoc(&mut self, strip_tabs: bool) {
-        while matches!(self.peek(), Some(' ' | '\t')) {
-            self.bump();
+        while matches!(self.cur.peek(), Some(' ' | '\t')) {
+            self.cur.bump();
         }
         let w = self.read_word(false);
         let delim = w.as_literal().unwrap_or(w.raw);
@@ -246,11 +195,11 @@ impl Lexer {
         let pending = std::mem::take(&mut self.heredocs);
         for (delim, strip_tabs) in pending {
             loop {
-                if self.peek().is_none() {
+                if self.cur.peek().is_none() {
                     return;
                 }
                 let mut line = String::new();
-                while let Some(c) = self.bump() {
+                while let Some(c) = self.cur.bump() {
                     if c == '\n' {
                         break;
                     }
@@ -274,36 +223,24 @@ impl Lexer {
     fn read_balanced(&mut self, open: char, close: char) -> String {
         let mut depth = 1usize;
         let mut out = String::new();
-        while let Some(c) = self.bump() {
+        while let Some(c) = self.cur.bump() {
             match c {
                 '\\' => {
                     out.push(c);
-                    if let Some(n) = self.bump() {
+                    if let Some(n) = self.cur.bump() {
                         out.push(n);
                     }
                 }
                 '\'' => {
                     out.push(c);
-                    while let Some(n) = self.bump() {
+                    while let Some(n) = self.cur.bump() {
                         out.push(n);
                         if n == '\'' {
                             break;
                         }
                     }
                 }
-                '"' => {
-                    out.push(c);
-                    while let Some(n) = self.bump() {
-                        out.push(n);
-                        if n == '\\' {
-                            if let Some(m) = self.bump() {
-                                out.push(m);
-                            }
-                        } else if n == '"' {
-                            break;
-                        }
-                    }
-                }
+                '"' => self.cur.copy_quoted(c, &mut out),
                 c if c == close => {
                     depth -= 1;
                     if depth == 0 {
@@ -324,22 +261,14 @@ impl Lexer {
     /// Reads one word. With `whole` the word runs to the end of input (used for the word
     /// inside `${X:-…}`), otherwise it stops at blanks and operators.
     fn read_word(&mut self, whole: bool) -> Word {
-        let start = self.i;
+        let start = self.cur.pos();
         let mut parts: Vec<Part> = Vec::new();
         let mut lit = String::new();
-        fn flush(lit: &mut String, parts: &mut Vec<Part>) {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: false,
-                });
-            }
-        }
-        while let Some(c) = self.peek() {
+        while let Some(c) = self.cur.peek() {
             if !whole && matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | ')') {
                 break;
             }
-            if !whole && c == '\r' && self.peek_at(1) == Some('\n') {
+            if !whole && c == '\r' && self.cur.peek_at(1) == Some('\n') {
                 break;
             }
             match c {
@@ -352,8 +281,8 @@ impl Lexer {
                         && (lit.ends_with('=')
                             && is_name(lit.trim_end_matches('=').trim_end_matches('+')));
                     if assign_array {
-                        flush(&mut lit, &mut parts);
-                        self.bump();
+                        flush_lit(&mut lit, &mut parts, false);
+                        self.cur.bump();
                         let inner = self.read_balanced('(', ')');
                         parts.push(Part::Opaque {
                             text: format!("({inner})"),
@@ -362,28 +291,28 @@ impl Lexer {
                     }
                     // `name()` starts a function definition.
                     let mut k = 1;
-                    while matches!(self.peek_at(k), Some(' ' | '\t')) {
+                    while matches!(self.cur.peek_at(k), Some(' ' | '\t')) {
                         k += 1;
                     }
-                    if self.peek_at(k) == Some(')') {
+                    if self.cur.peek_at(k) == Some(')') {
                         break;
                     }
                     // Glob qualifiers and extglob: `*(N)`, `@(a|b)`.
-                    self.bump();
+                    self.cur.bump();
                     let inner = self.read_balanced('(', ')');
                     lit.push('(');
                     lit.push_str(&inner);
                     lit.push(')');
                 }
                 '\\' => {
-                    self.bump();
-                    match self.peek() {
+                    self.cur.bump();
+                    match self.cur.peek() {
                         Some('\n') => {
-                            self.bump();
+                            self.cur.bump();
                         }
                         Some(n) => {
-                            self.bump();
-                            flush(&mut lit, &mut parts);
+                            self.cur.bump();
+                            flush_lit(&mut lit, &mut parts, false);
                             parts.push(Part::Lit {
                                 text: n.to_string(),
                                 quoted: true,
@@ -393,10 +322,10 @@ impl Lexer {
                     }
                 }
                 '\'' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     let mut s = String::new();
-                    while let Some(n) = self.bump() {
+                    while let Some(n) = self.cur.bump() {
                         if n == '\'' {
                             break;
                         }
@@ -408,13 +337,13 @@ impl Lexer {
                     });
                 }
                 '"' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     self.read_dquoted(&mut parts);
                 }
                 '`' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     let text = self.read_backticks();
                     parts.push(Part::CmdSub {
                         text,
@@ -422,28 +351,28 @@ impl Lexer {
                     });
                 }
                 '$' => {
-                    self.bump();
-                    flush(&mut lit, &mut parts);
+                    self.cur.bump();
+                    flush_lit(&mut lit, &mut parts, false);
                     self.read_dollar(&mut parts, false);
                 }
                 _ => {
-                    self.bump();
+                    self.cur.bump();
                     lit.push(c);
                 }
             }
         }
-        flush(&mut lit, &mut parts);
-        let raw: String = self.chars[start..self.i].iter().collect();
+        flush_lit(&mut lit, &mut parts, false);
+        let raw = self.cur.text_from(start);
         Word { parts, raw }
     }
 
     fn read_backticks(&mut self) -> String {
         let mut s = String::new();
-        while let Some(n) = self.bump() {
+        while let Some(n) = self.cur.bump() {
             match n {
                 '`' => break,
                 '\\' => {
-                    if let Some(m) = self.bump() {
+                    if let Some(m) = self.cur.bump() {
                         if !matches!(m, '`' | '\\' | '$') {
                             s.push('\\');
                         }
@@ -458,40 +387,32 @@ impl Lexer {
 
     fn read_dquoted(&mut self, parts: &mut Vec<Part>) {
         let mut lit = String::new();
-        let flush = |lit: &mut String, parts: &mut Vec<Part>| {
-            if !lit.is_empty() {
-                parts.push(Part::Lit {
-                    text: std::mem::take(lit),
-                    quoted: true,
-                });
-            }
-        };
-        while let Some(c) = self.bump() {
+        while let Some(c) = self.cur.bump() {
             match c {
                 '"' => break,
-                '\\' => match self.peek() {
+                '\\' => match self.cur.peek() {
                     Some('\n') => {
-                        self.bump();
+                        self.cur.bump();
                     }
                     Some(n @ ('$' | '`' | '"' | '\\')) => {
-                        self.bump();
+                        self.cur.bump();
                         lit.push(n);
                     }
                     _ => lit.push('\\'),
                 },
                 '$' => {
-                    flush(&mut lit, parts);
+                    flush_lit(&mut lit, parts, true);
                     self.read_dollar(parts, true);
                 }
                 '`' => {
-                    flush(&mut lit, parts);
+                    flush_lit(&mut lit, parts, true);
                     let text = self.read_backticks();
                     parts.push(Part::CmdSub { text, quoted: true });
                 }
                 _ => lit.push(c),
             }
         }
-        flush(&mut lit, parts);
+        flush_lit(&mut lit, parts, true);
         if parts.is_empty() {
             parts.push(Part::Lit {
                 text: String::new(),
@@ -502,34 +423,34 @@ impl Lexer {
 
     /// After a `$`.
     fn read_dollar(&mut self, parts: &mut Vec<Part>, quoted: bool) {
-        match self.peek() {
+        match self.cur.peek() {
             Some('{') => {
-                self.bump();
+                self.cur.bump();
                 let inner = self.read_balanced('{', '}');
                 parts.push(param_expr(&inner, quoted));
             }
-            Some('(') if self.peek_at(1) == Some('(') => {
-                self.i += 2;
+            Some('(') if self.cur.peek_at(1) == Some('(') => {
+                self.cur.skip(2);
                 let inner = self.read_balanced('(', ')');
-                if self.peek() == Some(')') {
-                    self.bump();
+                if self.cur.peek() == Some(')') {
+                    self.cur.bump();
                 }
                 parts.push(Part::Opaque {
                     text: format!("$(({inner}))"),
                 });
             }
             Some('(') => {
-                self.bump();
+                self.cur.bump();
                 let text = self.read_balanced('(', ')');
                 parts.push(Part::CmdSub { text, quoted });
             }
             Some('\'') if !quoted => {
-                self.bump();
+                self.cur.bump();
                 let mut s = String::new();
-                while let Some(n) = self.bump() {
+                while let Some(n) = self.cur.bump() {
                     match n {
                         '\'' => break,
-                        '\\' => match self.bump() {
+                        '\\' => match self.cur.bump() {
                             Some('n') => s.push('\n'),
                             Some('t') => s.push('\t'),
                             Some('e' | 'E') => s.push('\u{1b}'),
@@ -545,19 +466,11 @@ impl Lexer {
                 });
             }
             Some('"') if !quoted => {
-                self.bump();
+                self.cur.bump();
                 self.read_dquoted(parts);
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
-                let mut name = String::new();
-                while let Some(n) = self.peek() {
-                    if n.is_ascii_alphanumeric() || n == '_' {
-                        name.push(n);
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
+                let name = self.cur.read_name();
                 parts.push(Part::Param {
                     name,
                     op: ParamOp::Plain,
@@ -565,7 +478,7 @@ impl Lexer {
                 });
             }
             Some(c) if c.is_ascii_digit() || "@*#?-$!".contains(c) => {
-                self.bump();
+                self.cur.bump();
                 parts.push(Part::Param {
                     name: c.to_string(),
                     op: ParamOp::Plain,

@@ -318,14 +318,19 @@ pub fn plan_edit_at(
         // Already done means exactly the line this edit writes: any commented-out line that
         // merely ends with the text would make a second plan ambiguous.
         let done_prefix = disabled_line(&r.note, b"");
+        // A line is matched as split here and, when it ends in CRLF, with that CR too: a last
+        // line without a newline that ends in a bare '\r' loses the '\r' to a CRLF ending once
+        // groot adds a newline after it (found by fuzzing), and must still be recognised.
         let state = |i: usize| -> Option<bool> {
-            let body = lines[i].body;
-            if String::from_utf8_lossy(body) == r.text {
+            let l = &lines[i];
+            let with_cr = (l.eol == b"\r\n").then(|| [l.body, b"\r"].concat());
+            let forms = || std::iter::once(l.body).chain(with_cr.as_deref());
+            if forms().any(|body| String::from_utf8_lossy(body) == r.text) {
                 Some(false)
-            } else if body
-                .strip_prefix(done_prefix.as_slice())
-                .is_some_and(|rest| String::from_utf8_lossy(rest) == r.text)
-            {
+            } else if forms().any(|body| {
+                body.strip_prefix(done_prefix.as_slice())
+                    .is_some_and(|rest| String::from_utf8_lossy(rest) == r.text)
+            }) {
                 Some(true)
             } else {
                 None
@@ -1127,6 +1132,27 @@ mod tests {
             assert!(!dead.exists(), "a dead process's temp file stays");
         }
         assert!(mine.exists() && other.exists() && user.exists());
+        Ok(())
+    }
+
+    /// The last line has no newline and ends in a stray '\r': once disabled and followed by
+    /// the block, that '\r' reads as part of a CRLF ending; planning again must still see the
+    /// line as done, not missing.
+    #[test]
+    fn a_disabled_last_line_ending_in_cr_stays_done() -> Result<(), EditError> {
+        let path = Path::new("/h/.profile");
+        let file = b"export A=1\nexport GOROOT=/x\r";
+        let refs = [LineRef {
+            line: 2,
+            text: "export GOROOT=/x\r".into(),
+            note: "stale".into(),
+        }];
+        let first = plan_edit(path, path, Some(file), "export B=2", &refs)?;
+        assert!(first
+            .after
+            .starts_with(b"export A=1\n# [groot: stale] export GOROOT=/x\r\n"));
+        let again = plan_edit(path, path, Some(&first.after), "export B=2", &refs)?;
+        assert!(!again.changed, "{}", again.diff);
         Ok(())
     }
 

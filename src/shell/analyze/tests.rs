@@ -491,3 +491,23 @@ fn doubling_values_and_list_products_stay_bounded() {
         );
     }
 }
+
+/// The parse cache serves repeated reads of one file but does not grow without bound when a
+/// long-lived caller analyses file after file.
+#[test]
+fn the_parse_cache_is_bounded() {
+    let a = parsed(false, b"export A=1\n");
+    assert!(std::rc::Rc::ptr_eq(&a, &parsed(false, b"export A=1\n")));
+    for i in 0..1000 {
+        let _ = parsed(i % 2 == 0, format!("export V{i}=1\n").as_bytes());
+        let (files, bytes) = parse_cache_size();
+        assert!(
+            files <= PARSE_CACHE_FILES && bytes <= PARSE_CACHE_BYTES,
+            "{files} {bytes}"
+        );
+    }
+    let big = vec![b'#'; PARSE_CACHE_BYTES / 2 + 1];
+    let _ = parsed(false, &big);
+    let _ = parsed(false, &big[1..]);
+    assert!(parse_cache_size().1 <= PARSE_CACHE_BYTES);
+}

@@ -67,6 +67,15 @@ pub enum EditError {
     Journal { path: PathBuf, why: String },
     #[error("backup {path} does not match the journal; refusing to restore it")]
     BackupCorrupt { path: PathBuf },
+    #[error(
+        "{path} was saved by another program while groot wrote it, and groot could not put that \
+         save back ({source}); it is kept, untouched, at {kept}"
+    )]
+    SaveKept {
+        path: PathBuf,
+        kept: PathBuf,
+        source: io::Error,
+    },
 }
 
 /// A line to comment out: its 1-based number, the text it must still have, and the note to
@@ -627,7 +636,18 @@ fn replace_if(
     match exchange(tmp.path(), target) {
         Ok(()) => {
             if let Err(e) = check(tmp.path()) {
-                give_back(tmp.path(), target, tmp.as_file()).map_err(err)?;
+                if let Err(source) = give_back(tmp.path(), target, tmp.as_file()) {
+                    // What sits at the temp name may be the other program's newest save:
+                    // never delete it.
+                    return Err(match keep_aside(tmp, target) {
+                        Ok(kept) => EditError::SaveKept {
+                            path: target.to_path_buf(),
+                            kept,
+                            source,
+                        },
+                        Err(e) => err(e),
+                    });
+                }
                 return Err(match e {
                     EditError::Changed { .. } => EditError::Changed {
                         path: target.to_path_buf(),
@@ -645,6 +665,18 @@ fn replace_if(
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Keeps the file at a temp name for good, renamed to `<target>.groot-kept-<pid>` beside the
+/// target: a name the sweep of stale temp files does not touch.
+fn keep_aside(tmp: tempfile::NamedTempFile, target: &Path) -> io::Result<PathBuf> {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".groot-kept-{}", std::process::id()));
+    let kept = parent_dir(target).join(name);
+    tmp.into_temp_path()
+        .persist_noclobber(&kept)
+        .map_err(|e| e.error)?;
+    Ok(kept)
 }
 
 /// After `exchange(tmp, target)` swapped groot's file (`ours`, still open) in and an editor's
@@ -1200,6 +1232,43 @@ mod tests {
         assert!(matches!(r, Err(EditError::Changed { .. })), "{r:?}");
         assert_eq!(fs::read(&target)?, b"save 2\n");
         assert_eq!(fs::read_dir(dir.path())?.count(), 1, "temp file left");
+        Ok(())
+    }
+
+    /// The editor's save came out at the temp name and cannot be swapped back (here the file
+    /// was deleted in between): it is kept under a name no sweep removes, and the error says
+    /// where.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_save_that_cannot_be_put_back_is_kept() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("rc");
+        fs::write(&target, b"original\n")?;
+        let calls = std::cell::Cell::new(0);
+        let r = replace_if(&target, b"groot's text\n", None, None, |t| {
+            calls.set(calls.get() + 1);
+            let r = expect_hash(t, Some(&sha256_hex(b"original\n")), t);
+            if calls.get() == 1 {
+                let s = dir.path().join("rc.swp");
+                fs::write(&s, b"save 1\n").expect("save");
+                fs::rename(&s, &target).expect("rename");
+            } else {
+                fs::remove_file(&target).expect("delete");
+            }
+            r
+        });
+        if calls.get() < 2 {
+            return Ok(()); // no atomic exchange on this filesystem
+        }
+        let Err(EditError::SaveKept { kept, .. }) = r else {
+            panic!("{r:?}");
+        };
+        assert_eq!(fs::read(&kept)?, b"save 1\n");
+        let name = kept.file_name().unwrap_or_default().to_string_lossy();
+        assert!(
+            !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)),
+            "{name} looks like a temp file a later sweep removes"
+        );
         Ok(())
     }
 

@@ -491,6 +491,11 @@ fn index_redirects_are_vetted_hop_by_hop() {
         Fault::Redirect("http://192.0.2.1/index.json".into()),
     );
     server.route(
+        "shouting",
+        Vec::new(),
+        Fault::Redirect("HTTP://192.0.2.1/index.json".into()),
+    );
+    server.route(
         "scheme",
         Vec::new(),
         Fault::Redirect("file:///etc/passwd".into()),
@@ -519,6 +524,8 @@ fn index_redirects_are_vetted_hop_by_hop() {
         began.elapsed() < std::time::Duration::from_secs(5),
         "it was contacted"
     );
+    let err = format!("{:#}", anyhow::Error::from(load("shouting").unwrap_err()));
+    assert!(err.contains("plain http to another machine"), "{err}");
     let err = format!("{:#}", anyhow::Error::from(load("scheme").unwrap_err()));
     assert!(err.contains("not an http(s) URL"), "{err}");
     let err = format!("{:#}", anyhow::Error::from(load("loop").unwrap_err()));

@@ -142,7 +142,11 @@ impl Client {
                 to: location.to_owned(),
                 why: "not an http(s) URL",
             })?;
-            let why = if at.starts_with("https://") && !next.starts_with("https://") {
+            let https = |u: &str| {
+                u.get(..8)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+            };
+            let why = if https(&at) && !https(&next) {
                 Some("a downgrade from https to plain http")
             } else if !allow(&next) {
                 Some("plain http to another machine is not authenticated")

@@ -424,7 +424,12 @@ pub fn load(
 /// plain `http://` only to this machine (loopback test servers and local mirrors). Archives
 /// may come from a plain-http mirror: their hashes do not.
 fn trusted_index_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
+    // Schemes are case-insensitive: `HTTP://` is plain http too.
+    let Some(rest) = url
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("http://"))
+        .map(|_| &url[7..])
+    else {
         return true;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -539,6 +544,8 @@ mod tests {
             "http://localhost@evil.example/x",
             "http://10.0.0.1/index.json",
             "http://[::2]/x",
+            "HTTP://go.dev/dl/?mode=json",
+            "Http://evil.example/x",
         ] {
             assert!(!trusted_index_url(bad), "{bad}");
         }

@@ -424,13 +424,19 @@ pub fn load(
 /// plain `http://` only to this machine (loopback test servers and local mirrors). Archives
 /// may come from a plain-http mirror: their hashes do not.
 fn trusted_index_url(url: &str) -> bool {
-    // Schemes are case-insensitive: `HTTP://` is plain http too.
+    !plain_http_off_this_machine(url)
+}
+
+/// Whether `url` is plain `http://` (in any letter case) to a host other than this machine's
+/// loopback (`localhost`, `127.0.0.0/8`, `::1`): traffic anyone on the path can read and
+/// change. Also used by the doctor for `GOPROXY`.
+pub fn plain_http_off_this_machine(url: &str) -> bool {
     let Some(rest) = url
         .get(..7)
         .filter(|s| s.eq_ignore_ascii_case("http://"))
         .map(|_| &url[7..])
     else {
-        return true;
+        return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -440,11 +446,12 @@ fn trusted_index_url(url: &str) -> bool {
         host.split_once(':').map_or(host, |(h, _)| h)
     };
     let host = host.to_ascii_lowercase();
-    host == "localhost"
+    let loopback = host == "localhost"
         || host == "::1"
         || host
             .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.is_loopback());
+    !loopback
 }
 
 /// Where the index from `url` is cached under `cache_dir`: the JSON and its metadata. Shared

@@ -229,11 +229,9 @@ pub fn insecure_go_env(f: &Facts) -> Vec<Finding> {
         }
     }
     if let Some((v, src)) = get("GOPROXY") {
-        let plain = v.split([',', '|']).any(|p| {
-            p.starts_with("http://")
-                && !p.starts_with("http://localhost")
-                && !p.starts_with("http://127.0.0.1")
-        });
+        let plain = v
+            .split([',', '|'])
+            .any(|p| crate::dist::index::plain_http_off_this_machine(p.trim()));
         if plain {
             problems.push(("GOPROXY", v, src));
         }

@@ -395,6 +395,33 @@ fn insecure_settings_with_sources() {
     assert!(x.fix.commands.contains(&"go env -u GONOSUMDB".to_owned()));
 }
 
+/// A plain-http GOPROXY off this machine is insecure, in any letter case; one on loopback (a
+/// local Athens, a test proxy) is not, and a host merely named like loopback is not loopback.
+#[test]
+fn plain_http_goproxy_only_off_this_machine() {
+    for (proxy, insecure) in [
+        ("http://proxy.corp.example,direct", true),
+        ("HTTP://proxy.corp.example", true),
+        (
+            "https://proxy.golang.org|http://localhost.evil.example",
+            true,
+        ),
+        ("http://127.0.0.1.nip.io:3000", true),
+        ("http://localhost:3000,direct", false),
+        ("http://127.0.0.1:3000|https://proxy.golang.org", false),
+        ("http://[::1]:3000", false),
+        ("https://proxy.golang.org,direct", false),
+        ("off", false),
+    ] {
+        let mut lab = Lab::new(Os::Linux);
+        lab.tree("/usr/local/go", "go1.27.3");
+        lab.var("PATH", "/usr/local/go/bin");
+        lab.var("GOPROXY", proxy);
+        let found = !run(&lab.facts(), "insecure-go-env").is_empty();
+        assert_eq!(found, insecure, "GOPROXY={proxy}");
+    }
+}
+
 #[test]
 fn caches_owned_by_someone_else() {
     let mut lab = Lab::new(Os::Linux);

@@ -105,6 +105,8 @@ pub struct Settings {
     pub no_proxy: Vec<String>,
 }
 
+pub use crate::discovery::{default_home, HomeFacts};
+
 impl Settings {
     /// Settings with the official index and download location, for `native` as the target.
     pub fn new(home: PathBuf, native: Platform) -> Settings {
@@ -218,55 +220,6 @@ pub enum SettingsError {
     /// A URL variable holds bytes that are not UTF-8.
     #[error("{0} is not valid unicode")]
     NotUnicode(&'static str),
-}
-
-/// The facts that decide groot's data directory.
-#[derive(Clone, Debug, Default)]
-pub struct HomeFacts<'a> {
-    /// Rust's OS name (`std::env::consts::OS`).
-    pub os: &'a str,
-    /// `$GROOT_HOME`.
-    pub groot_home: Option<PathBuf>,
-    /// `$XDG_DATA_HOME`.
-    pub xdg_data_home: Option<PathBuf>,
-    /// `$HOME`.
-    pub home: Option<PathBuf>,
-    /// `%LOCALAPPDATA%`.
-    pub local_app_data: Option<PathBuf>,
-    /// `%USERPROFILE%`.
-    pub user_profile: Option<PathBuf>,
-}
-
-/// groot's data directory: `$GROOT_HOME`, else the platform's per-user data directory
-/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot`; `~/Library/Application Support/groot` on
-/// macOS; `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec
-/// says.
-pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
-    if let Some(home) = &facts.groot_home {
-        return Some(home.clone());
-    }
-    match facts.os {
-        "windows" => facts
-            .local_app_data
-            .clone()
-            .or_else(|| {
-                facts
-                    .user_profile
-                    .as_ref()
-                    .map(|p| p.join("AppData").join("Local"))
-            })
-            .map(|p| p.join("groot")),
-        "macos" | "ios" => facts
-            .home
-            .as_ref()
-            .map(|h| h.join("Library").join("Application Support").join("groot")),
-        _ => facts
-            .xdg_data_home
-            .clone()
-            .filter(|p| p.is_absolute())
-            .or_else(|| facts.home.as_ref().map(|h| h.join(".local").join("share")))
-            .map(|p| p.join("groot")),
-    }
 }
 
 /// What the dist layer tells its caller while it works. The CLI draws these (a progress bar on

@@ -572,6 +572,21 @@ fn groot_home_per_os() {
         groot_toolchains(&win),
         Some(PathBuf::from("/AppData/Local/groot/toolchains"))
     );
+    // Without LocalAppData, the profile's AppData\Local: where the installer puts toolchains
+    // (`dist::Settings::from_env`), so listing and shims find them there too.
+    let profile = Host::fake("/r", Os::Windows).with_var("USERPROFILE", "/Users/u");
+    let expected = PathBuf::from("/Users/u")
+        .join("AppData")
+        .join("Local")
+        .join("groot");
+    assert_eq!(groot_home(&profile), Some(expected.clone()));
+    let settings = crate::dist::Settings::from_env(
+        |k| profile.var_os(k).map(std::ffi::OsString::from),
+        "windows",
+        crate::dist::Platform::new("windows", "amd64"),
+    )
+    .expect("settings");
+    assert_eq!(settings.home, expected);
     assert_eq!(groot_home(&Host::fake("/r", Os::Linux)), None);
     assert_eq!(groot_home(&Host::fake("/r", Os::Windows)), None);
 }

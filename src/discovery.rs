@@ -4,13 +4,13 @@
 //! [`discover`] asks every source family for candidates, then turns candidates into
 //! installations:
 //!
-//! * [`path`]: each `go` on PATH, the shadowed ones too, traced back to its tree;
+//! * `path`: each `go` on PATH, the shadowed ones too, traced back to its tree;
 //! * [`env`]: the `GOROOT` variable and the `GOROOT=` line of the user's go env file;
-//! * [`system`]: per-OS well-known places (official archive and installers, Homebrew,
+//! * `system`: per-OS well-known places (official archive and installers, Homebrew,
 //!   MacPorts, distribution packages, snap);
-//! * [`managers`]: golang.org/dl's `~/sdk`, goenv, g, gvm, asdf, mise and groot's own
+//! * `managers`: golang.org/dl's `~/sdk`, goenv, g, gvm, asdf, mise and groot's own
 //!   toolchains;
-//! * [`modcache`]: toolchains cmd/go downloaded into the module cache (`GOTOOLCHAIN`).
+//! * `modcache`: toolchains cmd/go downloaded into the module cache (`GOTOOLCHAIN`).
 //!
 //! A candidate is a directory or a `go` binary, with its [`Source`]. Every candidate is
 //! resolved to a canonical root (all symlinks followed); candidates that reach the same root (or

@@ -131,3 +131,27 @@ fn lists_merges_and_marks_the_active_install() {
     );
     assert!(text.contains("missing pkg/tool"), "{text}");
 }
+
+/// `groot list --available | head -1`: the reader closes the pipe early; groot stops quietly
+/// with status 0 instead of printing "error: Broken pipe".
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let home = tempfile::tempdir().expect("tmp");
+    let mut child = Command::cargo_bin("groot")
+        .expect("bin")
+        .args(["list", "--available", "--offline", "--all"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("GROOT_HOME", home.path().join("g"))
+        .env("PATH", "/usr/bin:/bin")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the read end before groot writes its first line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("Broken pipe"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+}

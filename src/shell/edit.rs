@@ -479,7 +479,7 @@ fn unified_diff(path: &Path, before: &[u8], after: &[u8]) -> String {
         .context_radius(3)
         .header(
             &format!("{name} (before)"),
-            &format!("{name} (after groot fix)"),
+            &format!("{name} (after)"),
         )
         .to_string()
 }

@@ -354,8 +354,25 @@ pub(crate) fn startup_file(f: &Facts) -> Option<PathBuf> {
         "zsh" if mac => home.join(".zprofile"),
         "zsh" => home.join(".zshenv"),
         "fish" => home.join(".config/fish/conf.d/go.fish"),
-        "bash" if mac => home.join(".bash_profile"),
+        // Login bash reads the first of ~/.bash_profile, ~/.bash_login and ~/.profile: a line
+        // in ~/.profile is never read once one of the others exists.
+        "bash" => bash_login_profile(f)
+            .unwrap_or_else(|| home.join(if mac { ".bash_profile" } else { ".profile" })),
         _ => home.join(".profile"),
+    })
+}
+
+/// The profile a login bash reads here, as the shell layer's simulations found it.
+fn bash_login_profile(f: &Facts) -> Option<PathBuf> {
+    f.shell.as_ref()?.predictions.iter().find_map(|p| {
+        p.simulation()?.files.iter().find_map(|v| match &v.via {
+            crate::shell::analyze::Via::Startup { rule }
+                if v.exists && rule.contains(".bash_profile > ") =>
+            {
+                Some(v.path.clone())
+            }
+            _ => None,
+        })
     })
 }
 

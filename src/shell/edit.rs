@@ -477,10 +477,7 @@ fn unified_diff(path: &Path, before: &[u8], after: &[u8]) -> String {
     similar::TextDiff::from_lines(a.as_ref(), b.as_ref())
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("{name} (before)"),
-            &format!("{name} (after)"),
-        )
+        .header(&format!("{name} (before)"), &format!("{name} (after)"))
         .to_string()
 }
 

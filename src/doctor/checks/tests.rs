@@ -198,6 +198,32 @@ fn gobin_with_tools_not_on_path() {
     assert!(x.evidence.iter().any(|e| e.value.contains("gopls")));
 }
 
+/// The PATH line for a bash user goes where login bash reads it: `~/.profile` when it is the
+/// only profile, `~/.bash_profile` once that exists (bash then never reads `~/.profile`).
+#[test]
+fn gobin_fix_goes_to_the_profile_login_bash_reads() {
+    let appended = |lab: &Lab| -> Vec<PathBuf> {
+        one(&lab.facts(), "gobin-not-on-path")
+            .fix
+            .edits
+            .iter()
+            .filter_map(|e| match e {
+                crate::doctor::Edit::AppendLine { file, .. } => Some(file.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.exec("/home/u/go/bin/gopls");
+    lab.var("PATH", "/usr/local/go/bin");
+    lab.var("SHELL", "/bin/bash");
+    lab.file("/home/u/.profile", "umask 022\n");
+    assert_eq!(appended(&lab), [PathBuf::from("/home/u/.profile")]);
+    lab.file("/home/u/.bash_profile", "export EDITOR=vi\n");
+    assert_eq!(appended(&lab), [PathBuf::from("/home/u/.bash_profile")]);
+}
+
 #[test]
 fn goroot_missing_and_cellar_pinned() {
     let mut lab = Lab::new(Os::Linux);

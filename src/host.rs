@@ -128,6 +128,9 @@ pub fn current_goarch() -> &'static str {
 pub struct Host {
     env: BTreeMap<OsString, OsString>,
     cwd: PathBuf,
+    /// The working directory could not be determined (it was deleted while a shell sat in
+    /// it): `cwd` is then `/`, a stand-in, and cmd/go fails where it needs the real one.
+    cwd_gone: bool,
     os: Os,
     arch: String,
     fs: Fs,
@@ -140,7 +143,10 @@ impl Host {
     /// `GROOT_ARCH` re-point the model at a simulated layout (see [`env_vars`]).
     pub fn real() -> Host {
         let env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        let (cwd, cwd_gone) = match std::env::current_dir() {
+            Ok(d) => (d, false),
+            Err(_) => (PathBuf::from("/"), true),
+        };
         let get = |k: &str| env.get(OsStr::new(k)).filter(|v| !v.is_empty()).cloned();
         let os = get(env_vars::GROOT_OS)
             .and_then(|v| v.to_str().and_then(Os::from_goos))
@@ -155,6 +161,7 @@ impl Host {
         Host {
             env,
             cwd,
+            cwd_gone,
             os,
             arch,
             fs,
@@ -168,6 +175,7 @@ impl Host {
         Host {
             env: BTreeMap::new(),
             cwd: PathBuf::from("/"),
+            cwd_gone: false,
             os,
             arch: "amd64".to_owned(),
             fs: Fs::rooted(root.into()),
@@ -204,6 +212,14 @@ impl Host {
 
     pub fn with_cwd(mut self, cwd: impl Into<PathBuf>) -> Host {
         self.cwd = cwd.into();
+        self.cwd_gone = false;
+        self
+    }
+
+    /// A working directory that no longer exists (see [`Host::cwd_gone`]).
+    pub fn with_cwd_gone(mut self) -> Host {
+        self.cwd = PathBuf::from("/");
+        self.cwd_gone = true;
         self
     }
 
@@ -261,6 +277,11 @@ impl Host {
     /// The working directory (logical path).
     pub fn cwd(&self) -> &Path {
         &self.cwd
+    }
+
+    /// Whether the working directory could not be determined (deleted under the shell).
+    pub fn cwd_gone(&self) -> bool {
+        self.cwd_gone
     }
 
     pub fn os(&self) -> Os {

@@ -948,6 +948,35 @@ fn run_go(
 
     // cmd/go's main: GOROOT must be known and exist.
     out.error = check_goroot(ctx, effective.as_deref(), rules, &exe);
+    if out.error.is_none() && host.cwd_gone() {
+        // `go env` needs the working directory (printed without the "go: " prefix, which
+        // only toolchain selection sets). `go version` does not before 1.24, nor in GOPATH
+        // mode (observed: 1.21.13 and 1.22.10 print their version, 1.24.11 and 1.27.3 fail the
+        // same way in module mode and print it with GO111MODULE=off).
+        ctx.step(
+            Stage::Check,
+            "cwd",
+            None,
+            Outcome::Failed,
+            format!("{CWD_GONE}: the directory this shell is in was deleted"),
+        );
+        out.error = Some(GoError {
+            code: "cwd-gone",
+            message: CWD_GONE.to_owned(),
+            exit_code: 1,
+            exact: true,
+        });
+        let module_mode = matches!(
+            getenv(env_vars::GO111MODULE)
+                .as_ref()
+                .map(|s| s.value.as_str()),
+            None | Some("on" | "" | "auto")
+        );
+        if rules.minor < 24 || !module_mode {
+            out.version = Some(bin.version.raw.clone());
+        }
+        return out;
+    }
     if out.error.is_none() {
         out.goroot = effective.clone();
         out.version = Some(bin.version.raw.clone());
@@ -1324,6 +1353,10 @@ fn fatal(ctx: &mut Ctx<'_>, code: &'static str, message: String) -> Decision {
     })
 }
 
+/// What cmd/go says when `os.Getwd` fails because the working directory was deleted (Linux
+/// and macOS errno text; Windows cannot delete a directory in use).
+const CWD_GONE: &str = "cannot determine current directory: getwd: no such file or directory";
+
 /// cmd/go's `toolchain.Select`.
 fn select(
     ctx: &mut Ctx<'_>,
@@ -1347,6 +1380,11 @@ fn select(
     let go111 = getenv(env_vars::GO111MODULE);
     let enabled = match go111.as_ref().map(|s| s.value.as_str()).unwrap_or("") {
         "on" | "" => true,
+        "auto" if host.cwd_gone() => {
+            // Looking for go.mod needs the working directory.
+            sel.decision = fatal(ctx, "cwd-gone", CWD_GONE.to_owned());
+            return sel;
+        }
         "auto" => gomod_here.is_some(),
         _ => false,
     };
@@ -1439,6 +1477,11 @@ fn select(
         sel.trigger = Some(format!("GOTOOLCHAIN={value} ({})", gt.source));
     }
 
+    if (mode == "auto" || mode == "path") && host.cwd_gone() {
+        // Reading go.mod / go.work starts from the working directory.
+        sel.decision = fatal(ctx, "cwd-gone", CWD_GONE.to_owned());
+        return sel;
+    }
     if mode == "auto" || mode == "path" {
         if let Some((kind, path)) = found_file {
             match project::read_mod_file(host, kind, &path) {

@@ -33,12 +33,16 @@ pub fn verify(host: &Host, ex: &Explanation) -> Result<Verification, VerifyError
     let go = ex.go.as_ref().ok_or(VerifyError::NoGo)?;
     let program = host.absolute(go);
     let run = |args: &[&str]| -> Result<CommandOutput, RunError> {
-        host.run(
-            &CommandSpec::new(&program)
-                .args(args.iter().copied())
-                .cwd(&ex.dir)
-                .timeout(TIMEOUT),
-        )
+        let spec = CommandSpec::new(&program)
+            .args(args.iter().copied())
+            .timeout(TIMEOUT);
+        // A deleted working directory is part of what is verified: go inherits it as is.
+        let spec = if host.cwd_gone() {
+            spec
+        } else {
+            spec.cwd(&ex.dir)
+        };
+        host.run(&spec)
     };
     let env_out = run(&["env", "GOROOT"])?;
     let ver_out = run(&["version"])?;

@@ -22,6 +22,8 @@ struct Fixture {
     path: String,
     env: Vec<(String, String)>,
     dir: Option<String>,
+    /// Run groot in a working directory deleted just before it starts.
+    cwd_gone: bool,
 }
 
 impl Fixture {
@@ -37,6 +39,7 @@ impl Fixture {
             path: "/usr/local/go/bin:/usr/bin:/bin".to_owned(),
             env: Vec::new(),
             dir: None,
+            cwd_gone: false,
         }
     }
 
@@ -66,7 +69,15 @@ impl Fixture {
     }
 
     fn groot(&self) -> Command {
-        let mut c = Command::cargo_bin("groot").expect("binary");
+        let mut c = if self.cwd_gone {
+            let mut c = Command::new("/bin/sh");
+            c.arg("-c")
+                .arg(r#"mkdir gone && cd gone && rmdir ../gone && exec "$0" "$@""#)
+                .arg(Command::cargo_bin("groot").expect("binary").get_program());
+            c
+        } else {
+            Command::cargo_bin("groot").expect("binary")
+        };
         c.env_clear()
             .env("GROOT_ROOT", &self.root)
             .env("GROOT_OS", self.os)
@@ -214,6 +225,11 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
         "goenv-config-invalid" => {
             f.go(nreal, "/usr/local/go");
             f.env("XDG_CONFIG_HOME", "relative/config");
+        }
+        "cwd-deleted" => {
+            f.go(nreal, "/usr/local/go");
+            f.env("PWD", "/home/u/build");
+            f.cwd_gone = true;
         }
         "gopath-is-goroot" => {
             f.go(nreal, "/usr/local/go");

@@ -132,6 +132,13 @@ pub const CHECKS: &[Check] = &[
         path::gobin_not_on_path
     ),
     check!(
+        "cwd-deleted",
+        Goroot,
+        Error,
+        "the current directory was deleted, so every go command fails",
+        goroot::cwd_deleted
+    ),
+    check!(
         "goroot-env-missing",
         Goroot,
         Error,

@@ -45,6 +45,39 @@ fn source_fix(mut finding: Finding, s: &GorootSource) -> Finding {
     finding
 }
 
+/// The shell sits in a directory that no longer exists: cmd/go cannot determine its working
+/// directory and stops (see docs/goroot-resolution.md, section 6).
+pub fn cwd_deleted(f: &Facts) -> Vec<Finding> {
+    let Some(err) = f
+        .explanation
+        .error
+        .as_ref()
+        .filter(|e| e.code == "cwd-gone")
+    else {
+        return Vec::new();
+    };
+    let pwd = f.env.get("PWD").filter(|p| !p.is_empty());
+    let mut x = Finding::new(
+        "cwd-deleted",
+        Severity::Error,
+        match pwd {
+            Some(p) => format!("the current directory {p} was deleted"),
+            None => "the current directory was deleted".to_owned(),
+        },
+    );
+    if let Some(p) = pwd {
+        x = x.evidence("PWD", p.clone(), Some("environment".to_owned()));
+    }
+    vec![x
+        .evidence("go says", err.message.clone(), None)
+        .consequence(
+            "every go command run here fails (which one depends on GOTOOLCHAIN and the Go \
+             version), while the same command works in any other directory",
+        )
+        .fix("enter the directory again if it was re-created (a new build directory, another branch), else any existing one")
+        .command("cd \"$PWD\" || cd ..")]
+}
+
 pub fn goroot_env_missing(f: &Facts) -> Vec<Finding> {
     f.goroot_sources
         .iter()

@@ -614,3 +614,20 @@ fn world_writable_goroot() {
     assert_eq!(x.evidence.len(), 2, "{x:#?}");
     assert!(x.fix.commands[0].starts_with("chmod -R go-w "), "{x:#?}");
 }
+
+#[test]
+fn a_deleted_working_directory() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/usr/local/go/bin");
+    lab.var("PWD", "/home/u/build");
+    assert!(run(&lab.facts(), "cwd-deleted").is_empty());
+    lab.host = lab.host.clone().with_cwd_gone();
+    let x = one(&lab.facts(), "cwd-deleted");
+    assert_eq!(x.severity, Severity::Error);
+    assert!(x.title.contains("/home/u/build was deleted"), "{}", x.title);
+    assert!(x.evidence.iter().any(|e| e
+        .value
+        .ends_with("cannot determine current directory: getwd: no such file or directory")));
+    assert_eq!(x.fix.commands, ["cd \"$PWD\" || cd .."]);
+}

@@ -228,7 +228,6 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
         }
         "cwd-deleted" => {
             f.go(nreal, "/usr/local/go");
-            f.env("PWD", "/home/u/build");
             f.cwd_gone = true;
         }
         "gopath-is-goroot" => {
@@ -498,4 +497,16 @@ fn prometheus_output_and_alert_rules_pass_promtool() {
         String::from_utf8_lossy(&res.stdout),
         String::from_utf8_lossy(&res.stderr)
     );
+}
+
+/// In a deleted directory the report names the directory the shell thinks it is in.
+#[test]
+fn a_deleted_directory_is_named_in_the_header() {
+    let Some((new, old)) = gos() else { return };
+    let f = layout("cwd-deleted", &new, &old);
+    let (code, out, err) = run(&mut f.groot());
+    assert_eq!(code, 1, "{out}{err}");
+    // The shell that entered and removed `gone` set PWD to it.
+    assert!(out.contains("/gone (deleted)"), "{out}");
+    assert!(out.contains("[cwd-deleted]"), "{out}");
 }

@@ -221,7 +221,31 @@ pub fn render(r: &DoctorReport, verbose: bool) -> String {
         _ => "unknown".to_owned(),
     };
     let _ = writeln!(s, "{} {go}", paint(BOLD, "go       "));
-    let _ = writeln!(s, "{} {}", paint(BOLD, "dir      "), r.dir.display());
+    // In a deleted directory the process only knows a stand-in; the shell's $PWD says which.
+    let deleted = r
+        .findings
+        .iter()
+        .find(|f| f.finding.code == "cwd-deleted")
+        .map(|f| {
+            f.finding
+                .evidence
+                .iter()
+                .find(|e| e.label == "PWD")
+                .map_or_else(|| "?".to_owned(), |e| e.value.clone())
+        });
+    match deleted {
+        Some(pwd) => {
+            let _ = writeln!(
+                s,
+                "{} {pwd} {}",
+                paint(BOLD, "dir      "),
+                paint(ERROR, "(deleted)")
+            );
+        }
+        None => {
+            let _ = writeln!(s, "{} {}", paint(BOLD, "dir      "), r.dir.display());
+        }
+    }
     if verbose {
         let _ = writeln!(s, "\n{}", paint(BOLD, "Installations:"));
         for i in &r.installs {

@@ -966,13 +966,8 @@ fn run_go(
             exit_code: 1,
             exact: true,
         });
-        let module_mode = matches!(
-            getenv(env_vars::GO111MODULE)
-                .as_ref()
-                .map(|s| s.value.as_str()),
-            None | Some("on" | "" | "auto")
-        );
-        if rules.minor < 24 || !module_mode {
+        let gopath_mode = module_mode(getenv(env_vars::GO111MODULE).as_ref()) == Some(false);
+        if rules.minor < 24 || gopath_mode {
             out.version = Some(bin.version.raw.clone());
         }
         return out;
@@ -1353,6 +1348,16 @@ fn fatal(ctx: &mut Ctx<'_>, code: &'static str, message: String) -> Decision {
     })
 }
 
+/// Module mode by GO111MODULE: on when unset, empty or `on`; `None` for `auto`, which depends
+/// on a go.mod above the directory; off for anything else.
+fn module_mode(go111module: Option<&Setting>) -> Option<bool> {
+    match go111module.map_or("", |s| s.value.as_str()) {
+        "on" | "" => Some(true),
+        "auto" => None,
+        _ => Some(false),
+    }
+}
+
 /// What cmd/go says when `os.Getwd` fails because the working directory was deleted (Linux
 /// and macOS errno text; Windows cannot delete a directory in use).
 const CWD_GONE: &str = "cannot determine current directory: getwd: no such file or directory";
@@ -1378,15 +1383,14 @@ fn select(
     // Module mode.
     let gomod_here = project::find_go_mod(host, &ctx.dir);
     let go111 = getenv(env_vars::GO111MODULE);
-    let enabled = match go111.as_ref().map(|s| s.value.as_str()).unwrap_or("") {
-        "on" | "" => true,
-        "auto" if host.cwd_gone() => {
+    let enabled = match module_mode(go111.as_ref()) {
+        Some(on) => on,
+        None if host.cwd_gone() => {
             // Looking for go.mod needs the working directory.
             sel.decision = fatal(ctx, "cwd-gone", CWD_GONE.to_owned());
             return sel;
         }
-        "auto" => gomod_here.is_some(),
-        _ => false,
+        None => gomod_here.is_some(),
     };
     if !enabled {
         let v = go111

@@ -371,16 +371,11 @@ pub(crate) fn startup_file(f: &Facts) -> Option<PathBuf> {
 
 /// The profile a login bash reads here, as the shell layer's simulations found it.
 fn bash_login_profile(f: &Facts) -> Option<PathBuf> {
-    f.shell.as_ref()?.predictions.iter().find_map(|p| {
-        p.simulation()?.files.iter().find_map(|v| match &v.via {
-            crate::shell::analyze::Via::Startup { rule }
-                if v.exists && rule.contains(".bash_profile > ") =>
-            {
-                Some(v.path.clone())
-            }
-            _ => None,
-        })
-    })
+    f.shell
+        .as_ref()?
+        .predictions
+        .iter()
+        .find_map(|p| p.simulation()?.bash_login_profile().map(Path::to_path_buf))
 }
 
 /// The line that puts `dir` first on PATH in the user's shell.

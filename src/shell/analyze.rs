@@ -157,6 +157,18 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// The profile a login bash read in this simulation: the first of `~/.bash_profile`,
+    /// `~/.bash_login` and `~/.profile` that exists (`None` when it read none, or is not a
+    /// login bash).
+    pub fn bash_login_profile(&self) -> Option<&Path> {
+        self.files.iter().find_map(|f| match &f.via {
+            Via::Startup { rule } if f.exists && rule.contains(".bash_profile > ") => {
+                Some(f.path.as_path())
+            }
+            _ => None,
+        })
+    }
+
     /// PATH entries at the end of startup, in order (unresolved ones included, see
     /// [`is_resolved`]).
     pub fn path(&self) -> Vec<String> {

@@ -295,13 +295,9 @@ pub fn target_for(inp: &GapInputs<'_>, p: &Prediction) -> Option<Target> {
                 if inv.no_profile {
                     return None;
                 }
-                let read = sim.files.iter().find(|f| {
-                    f.exists
-                        && matches!(&f.via, Via::Startup { rule } if rule.contains(".bash_profile > "))
-                });
                 Some(posix(
-                    read.map(|f| f.path.clone())
-                        .unwrap_or_else(|| home.join(".profile")),
+                    sim.bash_login_profile()
+                        .map_or_else(|| home.join(".profile"), Path::to_path_buf),
                     Placement::End,
                 ))
             } else if inv.mode.interactive && !inv.no_rc {

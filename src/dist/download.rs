@@ -142,10 +142,7 @@ impl Client {
                 to: location.to_owned(),
                 why: "not an http(s) URL",
             })?;
-            let https = |u: &str| {
-                u.get(..8)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
-            };
+            let https = |u: &str| after_scheme(u, "https").is_some();
             let why = if https(&at) && !https(&next) {
                 Some("a downgrade from https to plain http")
             } else if !allow(&next) {
@@ -422,6 +419,13 @@ fn tls_config() -> ureq::tls::TlsConfig {
         .build()
 }
 
+/// What follows `scheme://` in `url`, when `url` has that scheme (in any letter case, as URL
+/// schemes are case-insensitive).
+pub(crate) fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
+    let (s, rest) = url.split_once("://")?;
+    s.eq_ignore_ascii_case(scheme).then_some(rest)
+}
+
 /// Redirects followed for one small document.
 const MAX_REDIRECTS: u32 = 10;
 
@@ -457,8 +461,8 @@ fn redirect_target(base: &str, location: &str) -> Option<String> {
             without_dot_segments(&format!("{dir}{location}"))
         )
     };
-    let lower = next.to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")).then_some(next)
+    (after_scheme(&next, "http").is_some() || after_scheme(&next, "https").is_some())
+        .then_some(next)
 }
 
 /// An absolute path (with any query) with its `.` and `..` segments resolved (RFC 3986,

@@ -431,11 +431,7 @@ fn trusted_index_url(url: &str) -> bool {
 /// loopback (`localhost`, `127.0.0.0/8`, `::1`): traffic anyone on the path can read and
 /// change. Also used by the doctor for `GOPROXY`.
 pub fn plain_http_off_this_machine(url: &str) -> bool {
-    let Some(rest) = url
-        .get(..7)
-        .filter(|s| s.eq_ignore_ascii_case("http://"))
-        .map(|_| &url[7..])
-    else {
+    let Some(rest) = download::after_scheme(url, "http") else {
         return false;
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();

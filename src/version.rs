@@ -282,7 +282,13 @@ impl Version {
         } else if self.patch.is_empty() {
             pre.push(Ident::Num("0".to_owned()));
         }
-        let or_zero = |s: &str| if s.is_empty() { "0".to_owned() } else { s.to_owned() };
+        let or_zero = |s: &str| {
+            if s.is_empty() {
+                "0".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
         Semver {
             major: self.major.clone(),
             minor: or_zero(&self.minor),
@@ -333,13 +339,9 @@ impl Semver {
     /// accepted). `None` for anything semver does not allow (leading zeros, empty identifiers).
     pub fn parse(text: &str) -> Option<Semver> {
         let text = text.strip_prefix('v').unwrap_or(text);
-        let text = text.split_once('+').map_or(text, |(v, build)| {
-            if build.is_empty() {
-                ""
-            } else {
-                v
-            }
-        });
+        let text = text
+            .split_once('+')
+            .map_or(text, |(v, build)| if build.is_empty() { "" } else { v });
         let (core, pre) = match text.split_once('-') {
             Some((core, pre)) => (core, Some(pre)),
             None => (text, None),
@@ -359,8 +361,7 @@ impl Semver {
             Some(pre) => pre
                 .split('.')
                 .map(|id| {
-                    if id.is_empty()
-                        || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                     {
                         None
                     } else if id.bytes().all(|b| b.is_ascii_digit()) {
@@ -748,8 +749,17 @@ mod tests {
         }
         assert_eq!(sv("v1.2.3+build.5"), sv("1.2.3"));
         for bad in [
-            "", "0", "1.2", "1.2.3.4", "01.2.3", "1.2.3-", "1.2.3-01", "1.2.3-a..b", "1.2.3-ä",
-            "1.2.3+", "1.-2.3",
+            "",
+            "0",
+            "1.2",
+            "1.2.3.4",
+            "01.2.3",
+            "1.2.3-",
+            "1.2.3-01",
+            "1.2.3-a..b",
+            "1.2.3-ä",
+            "1.2.3+",
+            "1.-2.3",
         ] {
             assert!(Semver::parse(bad).is_none(), "{bad:?}");
         }
@@ -769,7 +779,10 @@ mod tests {
             .prop_map(|(minor, patch, pre)| match (patch, pre) {
                 (Some(p), _) => format!("1.{minor}.{p}"),
                 (None, Some((kind, n))) => {
-                    format!("1.{minor}{kind}{}", n.map(|n| n.to_string()).unwrap_or_default())
+                    format!(
+                        "1.{minor}{kind}{}",
+                        n.map(|n| n.to_string()).unwrap_or_default()
+                    )
                 }
                 (None, None) => format!("1.{minor}"),
             })

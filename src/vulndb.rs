@@ -84,8 +84,8 @@ impl Options {
         let url = host
             .var_nonempty(crate::env_vars::GOVULNDB)
             .unwrap_or(DEFAULT_URL);
-        let cache_dir = crate::discovery::groot_home(host)
-            .map(|home| host.fs().to_real(&home.join("cache")));
+        let cache_dir =
+            crate::discovery::groot_home(host).map(|home| host.fs().to_real(&home.join("cache")));
         let mut o = Options::new(url, cache_dir);
         o.offline = host
             .var_nonempty(crate::dist::env::GROOT_OFFLINE)
@@ -420,9 +420,9 @@ impl Source<'_> {
                     Ok(download::Fetched::NotModified) => {
                         Err(GetError::Transport(format!("{url}: unexpected 304")))
                     }
-                    Err(DownloadError::NotFound { url }) => {
-                        Err(GetError::NotFound(format!("{url} does not exist (HTTP 404)")))
-                    }
+                    Err(DownloadError::NotFound { url }) => Err(GetError::NotFound(format!(
+                        "{url} does not exist (HTTP 404)"
+                    ))),
                     Err(e) => Err(GetError::Transport(error_chain(&e))),
                 }
             }
@@ -466,18 +466,22 @@ pub fn read_cache(opts: &Options) -> Option<Db> {
 fn write_cache(opts: &Options, db: &Db) {
     let Some(dir) = &opts.cache_dir else { return };
     // A failed write only costs a fetch next time.
-    let _ = crate::dist::create_dirs(dir)
-        .and_then(|()| crate::dist::write_atomic(&cache_path(dir, &opts.url), db.to_cache().as_bytes()));
+    let _ = crate::dist::create_dirs(dir).and_then(|()| {
+        crate::dist::write_atomic(&cache_path(dir, &opts.url), db.to_cache().as_bytes())
+    });
 }
 
 /// Loads the database `host` names (see [`Options::from_host`]) with the dist layer's HTTP
-/// client and deadlines; `refresh` asks the database even when the cache is fresh.
+/// client and deadlines; `refresh` asks the database even when the cache is fresh, `offline`
+/// (or `GROOT_OFFLINE`) never does.
 pub fn load_for_host(
     host: &crate::host::Host,
     refresh: bool,
+    offline: bool,
 ) -> (Options, Result<Loaded, VulnDbError>) {
     let mut opts = Options::from_host(host);
     opts.refresh = refresh;
+    opts.offline |= offline;
     // The client (TLS roots, proxy) is only built when the network is really used.
     let client = || {
         let settings = crate::dist::Settings::from_host(host).unwrap_or_else(|_| {
@@ -559,6 +563,9 @@ pub fn load(opts: &Options, client: &dyn Fn() -> Client) -> Result<Loaded, VulnD
     }
 }
 
+/// One entry as fetched: id, modified, bytes or why not.
+type Fetched = (String, String, Result<Vec<u8>, GetError>);
+
 enum FetchError {
     Layout(VulnDbError),
     Transport(String),
@@ -600,8 +607,13 @@ fn fetch(
         Err(GetError::NotFound(m)) => Err(layout(rel, m)),
         Err(GetError::Transport(m)) => Err(FetchError::Transport(m)),
     };
-    let db_json: DbJson = serde_json::from_slice(&get("index/db.json", MAX_DB_JSON)?)
-        .map_err(|e| layout("index/db.json", format!("expected {{\"modified\": …}}: {e}")))?;
+    let db_json: DbJson =
+        serde_json::from_slice(&get("index/db.json", MAX_DB_JSON)?).map_err(|e| {
+            layout(
+                "index/db.json",
+                format!("expected {{\"modified\": …}}: {e}"),
+            )
+        })?;
     if let Some(c) = cached.filter(|c| c.modified == db_json.modified) {
         let mut db = c.clone();
         db.fetched_unix = now;
@@ -651,7 +663,7 @@ fn fetch(
     }
     // Fetch what changed, a few at a time.
     let queue = Mutex::new(todo.into_iter());
-    let results: Mutex<Vec<(String, String, Result<Vec<u8>, GetError>)>> = Mutex::new(Vec::new());
+    let results: Mutex<Vec<Fetched>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..PARALLEL {
             s.spawn(|| loop {

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use groot::discovery::{self, Install, SourceKind};
 use groot::host::Host;
 use groot::report::{ListReport, ListedInstall, VulnDbSummary};
-use groot::vulndb::{self, VulnDbError};
 use groot::resolve::{self, Request};
 use groot::toolchain::BinaryReader;
+use groot::vulndb::{self, VulnDbError};
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
 
@@ -46,15 +46,15 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
     let ex = resolve::explain(host, &BinaryReader, &Request::default());
     let inventory = discovery::discover(host, &BinaryReader, Some(&ex));
-    let (opts, loaded) = vulndb::load_for_host(host, args.refresh);
+    let (opts, loaded) = vulndb::load_for_host(host, args.refresh, false);
     let mut notes = Vec::new();
     match &loaded {
         Ok(l) => notes.extend(l.notes.iter().cloned()),
         // Asked for explicitly, a database that is not one (or not trusted) is an error; an
         // unreachable one never is.
-        Err(e @ (VulnDbError::Layout { .. } | VulnDbError::Insecure(_) | VulnDbError::BadUrl(_)))
-            if args.vulns || args.refresh =>
-        {
+        Err(
+            e @ (VulnDbError::Layout { .. } | VulnDbError::Insecure(_) | VulnDbError::BadUrl(_)),
+        ) if args.vulns || args.refresh => {
             anyhow::bail!("{e}");
         }
         Err(e) => notes.push(e.to_string()),
@@ -165,7 +165,10 @@ pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
                     s,
                     "    {}  {}  {}",
                     paint(WARN, &v.id),
-                    paint(DIM, format!("{:<14} {fixed}", v.aliases.first().map_or("", |a| a))),
+                    paint(
+                        DIM,
+                        format!("{:<14} {fixed}", v.aliases.first().map_or("", |a| a))
+                    ),
                     v.summary
                 );
             }
@@ -189,10 +192,7 @@ pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
                 "{}",
                 paint(
                     DIM,
-                    format!(
-                        "vulns: {} (modified {modified}; {origin})",
-                        r.vulndb.url
-                    )
+                    format!("vulns: {} (modified {modified}; {origin})", r.vulndb.url)
                 )
             );
         }

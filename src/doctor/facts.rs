@@ -352,7 +352,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         let releases = release_list(host, &inventory);
         let store = store_facts(host);
         let vulns = if opts.vulndb {
-            let (o, loaded) = vulndb::load_for_host(host, opts.vulndb_refresh);
+            let (o, loaded) = vulndb::load_for_host(host, opts.vulndb_refresh, false);
             match loaded {
                 Ok(l) => VulnFacts {
                     url: o.url,

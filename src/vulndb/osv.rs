@@ -126,11 +126,11 @@ impl Range {
         if !inside {
             return None;
         }
-        let fixed = rest.find_map(|e| match e {
-            Event::Fixed(f) => Some(Some(f.clone())),
-            Event::Introduced(_) | Event::LastAffected(_) | Event::Limit(_) => Some(None),
-        });
-        Some(fixed.flatten())
+        // The next event above the version closes the interval; only a `fixed` names a fix.
+        Some(match rest.next() {
+            Some(Event::Fixed(f)) => Some(f.clone()),
+            _ => None,
+        })
     }
 }
 
@@ -223,9 +223,7 @@ struct RawRange {
 
 /// Whether `id` can be an entry ID (and so a file name under `ID/`): letters, digits, `-`.
 pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Reads one OSV entry. `Ok(None)` when it does not concern Go itself (no `stdlib` or
@@ -375,10 +373,7 @@ mod tests {
         assert_eq!(open.contains(&go("1.24.9")), None);
         let last = Range::new(
             "stdlib",
-            vec![
-                Event::Introduced(None),
-                Event::LastAffected(sv("1.22.3")),
-            ],
+            vec![Event::Introduced(None), Event::LastAffected(sv("1.22.3"))],
         );
         assert_eq!(last.contains(&go("1.22.3")), Some(None));
         assert_eq!(last.contains(&go("1.22.4")), None);

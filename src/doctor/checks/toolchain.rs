@@ -311,14 +311,20 @@ pub fn toolchain_vulnerable(f: &Facts) -> Vec<Finding> {
     }
     // `running_version` follows a toolchain switch; a devel build has no release to match.
     if let (Some(go), Some(v)) = (&f.explanation.go, running_version(f)) {
-        let devel = f.explanation.binary.as_ref().is_some_and(|b| b.version.devel);
+        let devel = f
+            .explanation
+            .binary
+            .as_ref()
+            .is_some_and(|b| b.version.devel);
         if !devel && !v.is_lang() {
             add(&mut gos, go, install_at(f, go), v, "here");
         }
     }
     if let Some(sh) = &f.shell {
         for p in &sh.predictions {
-            let Some(go) = &p.which_go.found else { continue };
+            let Some(go) = &p.which_go.found else {
+                continue;
+            };
             let install = install_at(f, go);
             let v = install
                 .and_then(|i| i.version.as_deref())
@@ -404,9 +410,7 @@ pub fn toolchain_vulnerable(f: &Facts) -> Vec<Finding> {
                         x.command(format!("sudo dnf upgrade {pkg}"))
                     }
                     (_, true) => x.command("brew upgrade go"),
-                    _ => x.command(format!(
-                        "groot install {fix_name} && groot use {fix_name}"
-                    )),
+                    _ => x.command(format!("groot install {fix_name} && groot use {fix_name}")),
                 };
             }
             FixAll::NoFix => {

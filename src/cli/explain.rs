@@ -21,7 +21,7 @@ pub struct Args {
     go: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Also run the real go (`go env GOROOT`, `go version`) and compare; exit 3 on disagreement.
     #[arg(long)]
     verify: bool,

@@ -37,7 +37,7 @@ pub struct Args {
     undo: bool,
     /// Print the report as JSON (applies only with --yes).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {

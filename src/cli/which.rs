@@ -20,12 +20,9 @@ pub struct Args {
     /// Select for this directory instead of the current one.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// Also say which toolchain was selected and by what.
-    #[arg(short, long)]
-    verbose: bool,
     /// Print the selection as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -54,7 +51,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     let mut out = anstream::stdout().lock();
     writeln!(out, "{}", path.display())?;
     drop(out);
-    if args.verbose {
+    if super::output().verbose > 0 {
         let mut err = anstream::stderr().lock();
         writeln!(
             err,

@@ -334,6 +334,9 @@ impl ErrorReport {
 /// A stable code for an error: the typed error's kind when the chain has one.
 fn error_code(e: &anyhow::Error) -> &'static str {
     use groot::dist::store::StoreError;
+    if let Some(h) = e.downcast_ref::<Hinted>() {
+        return error_code(&h.error);
+    }
     for c in e.chain() {
         if let Some(c) = c.downcast_ref::<Coded>() {
             return c.code;

@@ -82,7 +82,10 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
     if let Some(d) = &args.dir {
         if !host.fs().is_dir(&host.absolute(d)) {
-            anyhow::bail!("{} is not a directory", d.display());
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
         }
     }
     let timeout = host

@@ -31,7 +31,10 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(d) = &args.dir {
         let abs = host.absolute(d);
         if !host.fs().is_dir(&abs) {
-            anyhow::bail!("{} is not a directory", d.display());
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
         }
     }
     let request = Request {

@@ -26,6 +26,14 @@ pub struct Args {
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(d) = &args.dir {
+        if !host.fs().is_dir(&host.absolute(d)) {
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
+        }
+    }
     let options = Options {
         dir: args.dir.clone(),
         request: None,

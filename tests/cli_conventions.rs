@@ -226,7 +226,10 @@ fn install_without_a_version_installs_what_is_selected_here() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["already_installed"], true, "{v}");
     assert_eq!(v["toolchain"]["version"], "go1.22.10", "{v}");
-    assert!(v["selected_by"].as_str().unwrap().ends_with(".go-version:1"));
+    assert!(v["selected_by"]
+        .as_str()
+        .unwrap()
+        .ends_with(".go-version:1"));
     // --from-project honours .go-version too.
     let (code, out, err) = env.groot_in(&proj, &["install", "--from-project"]);
     assert_eq!(code, 0, "{err}");

@@ -17,10 +17,7 @@ use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
 pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
-    /// Also show rejected candidates and every place searched.
-    #[arg(short, long)]
-    verbose: bool,
+    pub json: bool,
     /// List the releases that can be installed instead (from the release index; works offline
     /// from the cached or built-in copy).
     #[arg(long)]
@@ -70,11 +67,13 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         super::print_json(&report)?;
     } else {
         let mut out = anstream::stdout().lock();
-        out.write_all(render(&report, args.verbose, args.vulns).as_bytes())?;
+        out.write_all(render(&report, super::output().verbose > 0, args.vulns).as_bytes())?;
         drop(out);
-        let mut err = anstream::stderr().lock();
-        for n in &report.notes {
-            writeln!(err, "{} {n}", paint(DIM, "note:"))?;
+        if !super::output().quiet {
+            let mut err = anstream::stderr().lock();
+            for n in &report.notes {
+                writeln!(err, "{} {n}", paint(DIM, "note:"))?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -373,7 +373,7 @@ fn text_report_exit_codes_and_usage_errors() {
     assert!(out.lines().any(|l| l.starts_with("goroot-env-missing")));
 
     let (_, v) = f.json(&[]);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["summary"]["worst"], "error");
     assert_eq!(v["host"]["os"], "linux");
     assert!(v["installs"].as_array().is_some_and(|i| !i.is_empty()));

@@ -136,8 +136,8 @@ fn every_json_output_matches_its_schema() {
             validators: BTreeMap::new(),
         };
         r.validators = validators
-            .iter()
-            .map(|(k, _)| (k.clone(), jsonschema::validator_for(&load(k)).unwrap()))
+            .keys()
+            .map(|k| (k.clone(), jsonschema::validator_for(&load(k)).unwrap()))
             .collect();
         let sub = proj.join("sub");
         let (n, o) = (new.1.to_str().unwrap(), old.1.to_str().unwrap());

@@ -489,7 +489,10 @@ fn prometheus_output_and_alert_rules_pass_promtool() {
         })
         .collect();
     let mut series = 0;
-    for line in out.lines().filter(|l| l.starts_with("groot_findings{code=")) {
+    for line in out
+        .lines()
+        .filter(|l| l.starts_with("groot_findings{code="))
+    {
         let code = line.split('"').nth(1).expect("code");
         let sev = line.split('"').nth(3).expect("severity");
         assert_eq!(Some(sev), catalog.get(code).map(String::as_str), "{line}");
@@ -498,8 +501,13 @@ fn prometheus_output_and_alert_rules_pass_promtool() {
     assert_eq!(series, catalog.len(), "one series per code: {out}");
     for layout_code in ["gobin-not-on-path", "goroot-env-missing"] {
         let g = layout(layout_code, &new, &old);
-        let (_, out, _) = run(g.groot().args(["--format", "prometheus", "--fail-on", "never"]));
-        for line in out.lines().filter(|l| l.starts_with("groot_findings{code=")) {
+        let (_, out, _) = run(g
+            .groot()
+            .args(["--format", "prometheus", "--fail-on", "never"]));
+        for line in out
+            .lines()
+            .filter(|l| l.starts_with("groot_findings{code="))
+        {
             let code = line.split('"').nth(1).expect("code");
             let sev = line.split('"').nth(3).expect("severity");
             assert_eq!(Some(sev), catalog.get(code).map(String::as_str), "{line}");

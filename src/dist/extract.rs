@@ -52,10 +52,12 @@ impl Format {
 
 /// Extracts `archive` into `dest` (an existing, empty directory).
 pub fn extract(archive: &Path, format: Format, dest: &Path) -> Result<Manifest, ExtractError> {
-    let file = File::open(archive).map_err(|source| ExtractError::Io {
-        path: archive.to_owned(),
-        source,
-    })?;
+    let file = crate::fs::open_regular(archive)
+        .map(|(f, _)| f)
+        .map_err(|source| ExtractError::Io {
+            path: archive.to_owned(),
+            source,
+        })?;
     let corrupt = |source| ExtractError::Corrupt {
         archive: archive.to_owned(),
         source,

@@ -18,6 +18,8 @@ use assert_cmd::cargo::CommandCargoExt;
 const MEMORY_KIB: u64 = 1 << 20;
 /// Each groot run is killed after this long.
 const TIMEOUT_S: u64 = 30;
+/// Marks `/usr/bin/time`'s line on stderr.
+const RSS_TAG: &str = "hostile-inputs-max-rss-kib=";
 
 struct World {
     _tmp: tempfile::TempDir,
@@ -54,7 +56,8 @@ impl World {
         let mut c = Command::new("sh");
         c.arg("-c")
             .arg(format!(
-                "ulimit -v {MEMORY_KIB}; exec timeout -s KILL {TIMEOUT_S} \"$0\" \"$@\""
+                "ulimit -v {MEMORY_KIB}; exec /usr/bin/time -f '{RSS_TAG}%M' \
+                 timeout -s KILL {TIMEOUT_S} \"$0\" \"$@\""
             ))
             .arg(&self.groot)
             .args(args)
@@ -69,11 +72,28 @@ impl World {
             c.env(k, v);
         }
         let start = Instant::now();
-        let out = c.output().unwrap();
+        let mut out = c.output().unwrap();
+        let took = start.elapsed();
+        // Take /usr/bin/time's lines off stderr: the peak RSS, and its note on the status.
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let mut max_rss_kib = u64::MAX;
+        let mut kept = String::new();
+        for line in err.lines() {
+            if let Some(k) = line.strip_prefix(RSS_TAG) {
+                max_rss_kib = k.trim().parse().unwrap_or(u64::MAX);
+            } else if !line.starts_with("Command exited with non-zero status")
+                && !line.starts_with("Command terminated by signal")
+            {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+        out.stderr = kept.into_bytes();
         Run {
             out,
-            took: start.elapsed(),
+            took,
             what: args.join(" "),
+            max_rss_kib,
         }
     }
 }
@@ -82,6 +102,8 @@ struct Run {
     out: Output,
     took: Duration,
     what: String,
+    /// Peak resident memory of the run, KiB (`/usr/bin/time`'s `%M`).
+    max_rss_kib: u64,
 }
 
 impl Run {
@@ -250,4 +272,138 @@ fn install_from_a_fifo_or_dev_zero_is_refused() {
         &sha,
     ])
     .fails_saying(&["a character device"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 2: archive metadata (GNU long names, PAX headers, zip symlink targets) is capped on the
+// size its header announces, before anything is allocated.
+
+/// A tar header of `kind` for `name` announcing `size` bytes of data.
+fn tar_header(name: &str, kind: u8, size: u64) -> Vec<u8> {
+    let mut h = support::raw_tar(&[support::RawEntry::special(name, kind)]);
+    h.truncate(512);
+    let s = format!("{size:011o}\0");
+    h[124..136].copy_from_slice(s.as_bytes());
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// Writes a tar.gz whose first entry is a `kind` metadata entry announcing `size` bytes of
+/// zeros (streamed: the archive is a few hundred KB).
+fn metadata_bomb(path: &Path, kind: u8, size: u64) {
+    use std::io::Write as _;
+    let file = std::fs::File::create(path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+    gz.write_all(&tar_header("././@LongLink", kind, size))
+        .unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = size.div_ceil(512) * 512;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        gz.write_all(&zeros[..n]).unwrap();
+        left -= n as u64;
+    }
+    gz.write_all(&[0u8; 1024]).unwrap();
+    gz.finish().unwrap();
+}
+
+/// A zip whose `go/bomb` entry is a symlink (Unix mode 0120777) with `size` bytes of zeros as
+/// its target, deflated.
+fn zip_symlink_bomb(path: &Path, size: usize) {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o777);
+    w.start_file("go/bomb", opts).unwrap();
+    let zeros = vec![b'a'; 1 << 20];
+    for _ in 0..size.div_ceil(zeros.len()) {
+        w.write_all(&zeros).unwrap();
+    }
+    let mut bytes = w.finish().unwrap().into_inner();
+    // Make the one entry a symlink: external attributes of the central directory entry.
+    let cd = bytes
+        .windows(4)
+        .rposition(|x| x == b"PK\x01\x02")
+        .expect("central directory");
+    bytes[cd + 38..cd + 42].copy_from_slice(&(0o120_777u32 << 16).to_le_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Runs `groot install --from-archive` of `archive` (its own hash vouching for it).
+fn install_archive(w: &World, archive: &Path) -> Run {
+    let sha = support::sha256_of(archive);
+    w.groot(&[
+        "install",
+        "--from-archive",
+        archive.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ])
+}
+
+#[test]
+fn tar_gnu_long_names_and_pax_headers_are_capped_before_reading() {
+    let w = World::new();
+    for (kind, what) in [(b'L', "longer than 4 KiB"), (b'x', "larger than 64 KiB")] {
+        let archive = w.path(&format!("p/go1.22.10.linux-amd64-{}.tar.gz", kind as char));
+        metadata_bomb(&archive, kind, 256 << 20);
+        let r = install_archive(&w, &archive);
+        r.fails_saying(&[what]);
+        let kib = r.max_rss_kib;
+        assert!(
+            kib < 100 << 10,
+            "a 256 MiB {} entry took {kib} KiB",
+            kind as char
+        );
+    }
+}
+
+#[test]
+fn zip_symlink_targets_are_capped_before_reading() {
+    let w = World::new();
+    let archive = w.path("p/go1.22.10.windows-amd64.zip");
+    zip_symlink_bomb(&archive, 256 << 20);
+    let r = install_archive(&w, &archive);
+    r.fails_saying(&["symlink target longer than 4 KiB"]);
+    let kib = r.max_rss_kib;
+    assert!(
+        kib < 100 << 10,
+        "a 256 MiB zip symlink target took {kib} KiB"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 10: groot's own marker names are refused in archives.
+
+/// An archive carrying `go/.groot-complete` or `go/.groot-manifest` installed, and then failed
+/// `groot verify` (the archive's file replaced groot's own).
+#[test]
+fn archives_carrying_groots_marker_names_are_refused() {
+    let w = World::new();
+    for (i, name) in [
+        "go/.groot-complete",
+        "go/.groot-manifest",
+        "go/.GROOT-Complete",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut entries = support::minimal_go("1.22.10");
+        entries.push(support::RawEntry::file(name, b"{}"));
+        let archive = w.path(&format!("p/go1.22.10.linux-amd64-{i}.tar.gz"));
+        std::fs::write(&archive, support::gzip(&support::raw_tar(&entries))).unwrap();
+        install_archive(&w, &archive).fails_saying(&["groot's own marker name"]);
+        support::assert_nothing_installed(&w.path("gh"));
+    }
+    // Deeper in the tree the name is an ordinary file.
+    let mut entries = support::minimal_go("1.22.10");
+    entries.push(support::RawEntry::file("go/src/.groot-complete", b"x"));
+    let archive = w.path("p/go1.22.10.linux-amd64.tar.gz");
+    std::fs::write(&archive, support::gzip(&support::raw_tar(&entries))).unwrap();
+    let r = install_archive(&w, &archive);
+    r.finished();
+    assert!(r.out.status.success(), "{}", r.stderr());
 }

@@ -322,13 +322,14 @@ fn read_tar(reader: impl Read, sink: &mut Sink) -> Result<(), ProduceError> {
                 match record.key_bytes() {
                     b"path" => raw = record.value_bytes().to_vec(),
                     b"linkpath" => link = Some(record.value_bytes().to_vec()),
-                    b"size" => {
-                        if record.value().ok().and_then(|v| v.parse::<u64>().ok()) != Some(size) {
-                            return Err(refuse(
-                                &String::from_utf8_lossy(&raw),
-                                "PAX size record differs from the header's size",
-                            ));
-                        }
+                    b"size"
+                        if record.value().ok().and_then(|v| v.parse::<u64>().ok())
+                            != Some(size) =>
+                    {
+                        return Err(refuse(
+                            &String::from_utf8_lossy(&raw),
+                            "PAX size record differs from the header's size",
+                        ));
                     }
                     k if k.starts_with(b"GNU.sparse") => {
                         return Err(ProduceError::Refused(ExtractError::SpecialFile {

@@ -8,12 +8,6 @@ AFTER=${AFTER:?new groot binary}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/p" "$W/gh" "$W/home"
-run() { # label binary args...
-    label=$1; bin=$2; shift 2
-    out=$( (cd "$W/p" && ulimit -v 4194304 && env -i HOME="$W/home" GROOT_HOME="$W/gh" PATH="${GOBIN:+$GOBIN:}/usr/bin:/bin" ${GOENV_SET:+GOENV=$GOENV_SET} \
-        /usr/bin/time -f 'TIME %e s, peak RSS %M KiB, status %x' timeout -s KILL 60 "$bin" "$@" 2>&1 >/dev/null) | grep '^TIME\|^Command terminated' | tr '\n' ' ')
-    printf '%-34s %-7s %s\n' "$label" "$3" "$out"
-}
 both() { label=$1; shift; run "$label" "$BEFORE" before "$@"; run "$label" "$AFTER" after "$@"; }
 run() { label=$1; bin=$2; tag=$3; shift 3
     out=$( (cd "$W/p" && ulimit -v 4194304 && env -i HOME="$W/home" GROOT_HOME="$W/gh" PATH="${GOBIN:+$GOBIN:}/usr/bin:/bin" ${GOENV_SET:+GOENV=$GOENV_SET} \

@@ -64,10 +64,9 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.install {
         return install(host, kind, &args);
     }
-    let home =
-        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
     let first = if args.current {
-        home.join(groot::select::CURRENT_LINK).join("bin")
+        home.join(groot::home::CURRENT_LINK).join("bin")
     } else {
         super::use_pin::ensure_shims(host);
         groot::shim::shim_dir(host).context("cannot tell where groot keeps its data")?
@@ -138,8 +137,7 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         writeln!(out, "(dry run: {} not changed)", file.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let home =
-        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
     let backups = host.fs().to_real(&home.join("backups"));
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

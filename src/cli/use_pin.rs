@@ -146,7 +146,7 @@ pub fn run_pin(host: &Host, args: PinArgs) -> anyhow::Result<ExitCode> {
         request: None,
     };
     if let Ok(mut sel) = select::select(host, &options) {
-        select::annotate(host, &BinaryReader, &options, &mut sel);
+        groot::launch::groot::annotate(host, &BinaryReader, &options, &mut sel);
         warn_notes(&sel.notes);
     }
     Ok(ExitCode::SUCCESS)

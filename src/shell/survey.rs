@@ -14,7 +14,7 @@ use super::kind::ShellKind;
 use super::managers::Manager;
 use super::platform::{Distro, Env, Os, Platform};
 use crate::host::Host;
-use crate::resolve::{self, Request};
+use crate::resolve::Request;
 use crate::toolchain::Inspect;
 
 /// The environment of the user's session as the shell layer takes it: every variable of the
@@ -263,7 +263,7 @@ pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> C
         .map(Path::to_path_buf)
         .collect();
     let chost = host_with_env(host, &p.env);
-    let ex = resolve::explain(
+    let ex = crate::launch::explain(
         &chost,
         inspect,
         &Request {

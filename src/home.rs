@@ -16,9 +16,12 @@
 //! ```
 //!
 //! "Installed" has one meaning, [`is_complete`]: a directory in `toolchains/` is a toolchain
-//! only when its completion marker is a regular file and it has `bin/go` and `pkg/tool/`; a link
-//! record counts when it names an absolute GOROOT whose `bin/go` is a file ([`link_target`]).
-//! Both are a few `stat`s (and one small read for a link), cheap enough for the shim.
+//! only when its completion marker is a regular file (an install writes it last, after every
+//! file and the manifest). What the shims can *run* adds one more test, [`is_runnable`]: `bin/go`
+//! for the OS and `pkg/tool/` (a toolchain for another OS is installed, not runnable here). A
+//! link record counts when it names an absolute GOROOT whose `bin/go` is a file
+//! ([`link_target`]). All are a few `stat`s (and one small read for a link), cheap enough for
+//! the shim.
 //!
 //! This module sits at the bottom of the crate with [`crate::fs`] and [`crate::host`]: it knows
 //! paths, never policy.
@@ -239,11 +242,17 @@ pub fn go_binary(root: &Path, os: Os) -> PathBuf {
 }
 
 /// **The** test of an installed managed toolchain: `root` carries the completion marker as a
-/// regular file (an install writes it last), and has `bin/go` and `pkg/tool/`. A directory
-/// failing it is what an interrupted install (or a hand-made copy) left.
-pub fn is_complete(fs: &Fs, root: &Path, os: Os) -> bool {
+/// regular file (an install writes it last). A directory failing it is what an interrupted
+/// install (or a hand-made copy) left.
+pub fn is_complete(fs: &Fs, root: &Path) -> bool {
     fs.symlink_metadata(&root.join(COMPLETE_MARKER))
         .is_ok_and(|m| m.is_file())
+}
+
+/// An installed toolchain the shims can run on `os`: [`is_complete`], with `bin/go` for that
+/// OS and `pkg/tool/`.
+pub fn is_runnable(fs: &Fs, root: &Path, os: Os) -> bool {
+    is_complete(fs, root)
         && fs.is_file(&go_binary(root, os))
         && fs.is_dir(&root.join("pkg").join("tool"))
 }
@@ -302,17 +311,17 @@ mod tests {
         let fs = Fs::real();
         touch(&go_binary(&root, Os::Linux));
         std::fs::create_dir_all(root.join("pkg/tool")).expect("mkdir");
-        assert!(!is_complete(&fs, &root, Os::Linux), "no marker");
+        assert!(!is_complete(&fs, &root), "no marker");
         std::fs::create_dir(root.join(COMPLETE_MARKER)).expect("mkdir");
-        assert!(
-            !is_complete(&fs, &root, Os::Linux),
-            "a directory is no marker"
-        );
+        assert!(!is_complete(&fs, &root), "a directory is no marker");
         std::fs::remove_dir(root.join(COMPLETE_MARKER)).expect("rm");
         touch(&root.join(COMPLETE_MARKER));
-        assert!(is_complete(&fs, &root, Os::Linux));
+        assert!(is_complete(&fs, &root));
+        assert!(is_runnable(&fs, &root, Os::Linux));
+        assert!(!is_runnable(&fs, &root, Os::Windows), "no go.exe");
         std::fs::remove_dir(root.join("pkg/tool")).expect("rm");
-        assert!(!is_complete(&fs, &root, Os::Linux), "no pkg/tool");
+        assert!(is_complete(&fs, &root));
+        assert!(!is_runnable(&fs, &root, Os::Linux), "no pkg/tool");
     }
 
     #[test]

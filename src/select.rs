@@ -601,7 +601,7 @@ impl<'h> Store<'h> {
             });
         }
         let root = layout.toolchain(name);
-        if !home::is_complete(fs, &root, os) {
+        if !home::is_runnable(fs, &root, os) {
             return None;
         }
         let t = Installed {

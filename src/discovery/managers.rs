@@ -211,12 +211,11 @@ fn groot(s: &mut Search<'_>) {
         |_| true,
         Path::to_path_buf,
     );
-    let os = s.host.os();
     for i in range {
         let What::Dir(root) = s.candidates[i].what.clone() else {
             continue;
         };
-        if !crate::home::is_complete(s.host.fs(), &root, os) {
+        if !crate::home::is_complete(s.host.fs(), &root) {
             s.candidates[i].problems.push(Problem {
                 code: "incomplete_download",
                 message: format!(

@@ -386,7 +386,7 @@ impl Store {
             }));
         }
         let root = self.toolchain_dir(name);
-        if !home::is_complete(&crate::fs::Fs::real(), &root, crate::host::Os::current()) {
+        if !home::is_complete(&crate::fs::Fs::real(), &root) {
             return Ok(None);
         }
         let marker = match fs::read(root.join(MARKER)) {
@@ -418,11 +418,7 @@ impl Store {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_link = matches!(home::Entry::parse(&name), Some(home::Entry::Link(_)));
-                let complete = home::is_complete(
-                    &crate::fs::Fs::real(),
-                    &e.path(),
-                    crate::host::Os::current(),
-                );
+                let complete = home::is_complete(&crate::fs::Fs::real(), &e.path());
                 if !is_link && !complete {
                     out.push(e.path());
                 }
@@ -453,7 +449,7 @@ impl Store {
         if !root.is_dir() {
             return Err(StoreError::NotInstalled(name.to_owned()));
         }
-        let complete = home::is_complete(&crate::fs::Fs::real(), &root, crate::host::Os::current());
+        let complete = home::is_complete(&crate::fs::Fs::real(), &root);
         self.discard(&root)?;
         Ok(if complete {
             Removed::Managed(root)

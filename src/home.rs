@@ -259,7 +259,7 @@ pub fn is_runnable(fs: &Fs, root: &Path, os: Os) -> bool {
 
 /// The GOROOT a link record names, as written (`None` when it cannot be read).
 pub fn read_link_record(fs: &Fs, record: &Path) -> Option<PathBuf> {
-    let data = fs.read(record).ok()?;
+    let data = fs.read_capped(record, crate::fs::cap::VERSION_FILE).ok()?;
     let text = String::from_utf8_lossy(&data);
     Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
 }

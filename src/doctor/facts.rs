@@ -218,6 +218,8 @@ pub struct Facts {
     pub releases: ReleaseList,
     pub shell: Option<ShellFacts>,
     pub store: Option<StoreFacts>,
+    /// Version managers' shims directories (goenv, asdf, mise, groot).
+    pub manager_shims: Vec<(crate::discovery::SourceKind, PathBuf)>,
     /// Things that could not be gathered.
     pub notes: Vec<String>,
 }
@@ -365,6 +367,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         releases,
         shell,
         store,
+        manager_shims: discovery::shim_dirs(host),
         notes,
     }
 }

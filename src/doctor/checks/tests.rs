@@ -175,6 +175,47 @@ fn shadowed_go_names_both_versions() {
 }
 
 #[test]
+fn a_managers_own_shims_and_installs_do_not_shadow() {
+    // `mise activate`: mise's install first, mise's shims later.
+    let mut lab = Lab::new(Os::Linux);
+    let mise = "/home/u/.local/share/mise";
+    lab.tree(&format!("{mise}/installs/go/1.22.10"), "go1.22.10");
+    lab.exec(&format!("{mise}/shims/go"));
+    lab.var(
+        "PATH",
+        &format!("{mise}/installs/go/1.22.10/bin:{mise}/shims:/usr/bin"),
+    );
+    assert!(run(&lab.facts(), "path-shadowed-go").is_empty());
+    // A manager's shims first: the manager decides, and its `system` runs the go behind it.
+    let mut lab = Lab::new(Os::Linux);
+    lab.exec("/home/u/.asdf/shims/go");
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/home/u/.asdf/shims:/usr/local/go/bin");
+    assert!(run(&lab.facts(), "path-shadowed-go").is_empty());
+    // A stale tree ahead of a manager's shims is still reported.
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.22.10");
+    lab.exec("/home/u/.goenv/shims/go");
+    lab.var("PATH", "/usr/local/go/bin:/home/u/.goenv/shims");
+    let x = one(&lab.facts(), "path-shadowed-go");
+    assert!(
+        x.evidence
+            .iter()
+            .any(|e| e.value.contains(".goenv/shims/go")),
+        "{x:#?}"
+    );
+}
+
+#[test]
+fn no_go_on_path_with_groot_toolchains_suggests_activation() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/home/u/.local/share/groot/toolchains/go1.27.3", "go1.27.3");
+    lab.var("SHELL", "/usr/bin/zsh");
+    let x = one(&lab.facts(), "go-not-on-path");
+    assert_eq!(x.fix.commands, ["groot init zsh --install"], "{x:#?}");
+}
+
+#[test]
 fn unsafe_path_entries() {
     let mut lab = Lab::new(Os::Linux);
     lab.tree("/usr/local/go", "go1.27.3");

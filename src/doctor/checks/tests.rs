@@ -386,6 +386,44 @@ fn switch_and_too_old() {
 }
 
 #[test]
+fn toolchain_download_needs_the_checksum_database() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.22.10");
+    lab.file("/home/u/proj/go.mod", "module m\n\ngo 1.99.0\n");
+    lab.var("PATH", "/usr/local/go/bin");
+    lab.host = lab.host.clone().with_cwd("/home/u/proj");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert!(x.consequence.contains("sum.golang.org"), "{x:#?}");
+    assert!(
+        x.consequence.contains(
+            "Get \"https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go1.99.0.linux-amd64.zip\""
+        ),
+        "{x:#?}"
+    );
+    // GOSUMDB=off: go downloads it, then refuses it.
+    lab.var("GOSUMDB", "off");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert_eq!(x.severity, Severity::Error);
+    assert!(
+        x.consequence
+            .contains("verifying module: checksum database disabled by GOSUMDB=off"),
+        "{x:#?}"
+    );
+    assert!(x.evidence.iter().any(|e| e.label == "GOSUMDB"), "{x:#?}");
+    assert_eq!(x.fix.commands[0], "groot install go1.99.0");
+    // A lone file:// proxy is go's one exception.
+    lab.var("GOPROXY", "file:///srv/proxy");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert_eq!(x.severity, Severity::Warning, "{x:#?}");
+    // groot has it: its shims (with go1.99.0) on PATH are the fix, not a download.
+    lab.tree("/home/u/.local/share/groot/toolchains/go1.99.0", "go1.99.0");
+    lab.var("GOSUMDB", "sum.golang.org");
+    lab.var("GOPROXY", "https://proxy.golang.org");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert!(x.fix.commands[0].starts_with("groot init "), "{x:#?}");
+}
+
+#[test]
 fn arch_mismatch_and_rosetta() {
     let mut lab = Lab::new(Os::Linux);
     let mut arm = fake_official("go1.27.3");

@@ -167,6 +167,7 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         }
     };
     reporter.clear();
+    super::use_pin::sync_version_links(host);
     let done = match done {
         Ok(d) => d,
         Err(e) => {
@@ -242,6 +243,8 @@ pub fn uninstall(host: &Host, args: UninstallArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "removed an incomplete {} ({})", args.name, p.display())?
         }
     }
+    drop(out);
+    super::use_pin::sync_version_links(host);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -280,6 +283,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
 pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let store = settings(host, None)?.store();
     let t = store.link(&args.name, &host.absolute(&args.path))?;
+    super::use_pin::sync_version_links(host);
     writeln!(
         anstream::stdout().lock(),
         "linked {} → {}",

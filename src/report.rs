@@ -166,9 +166,9 @@ pub struct ContextsReport {
     /// The directory go runs in for each context.
     pub dir: PathBuf,
     #[serde(flatten)]
-    pub survey: crate::shell::survey::Survey,
+    pub survey: crate::shell::contexts::survey::Survey,
     /// Present with `--probe`: what the real shells ended with.
-    pub probes: Option<Vec<crate::shell::probe::ProbeResult>>,
+    pub probes: Option<Vec<crate::shell::contexts::probe::ProbeResult>>,
     /// Problems found in the startup files (the codes `groot fix` fixes).
     pub gaps: Vec<crate::shell::gaps::Gap>,
 }
@@ -183,13 +183,13 @@ pub struct FixReport {
     /// Everything found, with evidence and proposed edits.
     pub gaps: Vec<crate::shell::gaps::Gap>,
     /// One entry per file the plan touches.
-    pub changes: Vec<crate::shell::fix::FileChange>,
+    pub changes: Vec<crate::shell::write::plan::FileChange>,
     /// Whether the plan was applied.
     pub applied: bool,
     /// The backup directory of an applied plan.
     pub backup_dir: Option<PathBuf>,
     /// Present with `--undo`.
-    pub undone: Option<crate::shell::fix::Undone>,
+    pub undone: Option<crate::shell::write::plan::Undone>,
 }
 
 pub mod doctor;

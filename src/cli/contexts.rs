@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use groot::host::Host;
 use groot::report::{ContextsReport, CONTEXTS_SCHEMA_VERSION};
+use groot::shell::contexts::probe::{self, ProbeResult};
+use groot::shell::contexts::survey::{self, ContextView};
 use groot::shell::gaps::{self, GapInputs};
-use groot::shell::probe::{self, ProbeResult};
-use groot::shell::survey::{self, ContextView};
 use groot::toolchain::BinaryReader;
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};

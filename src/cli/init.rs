@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use groot::host::Host;
-use groot::shell::activate::{self, Activation};
-use groot::shell::{edit, ShellKind};
+use groot::shell::write::activate::{self, Activation};
+use groot::shell::{write::edit, ShellKind};
 
 use super::switching::note;
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::shell::platform::MemFs;
-use crate::shell::rules::Mode;
+use crate::shell::startup::rules::Mode;
 
 fn env(pairs: &[(&str, &str)]) -> Env {
     pairs

@@ -15,12 +15,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::context::{ContextId, Prediction};
-use super::kind::ShellKind;
-use super::platform::Env;
-use super::rules::Invocation;
-use super::survey::ContextView;
 use crate::host::{CommandSpec, Host};
+use crate::shell::contexts::survey::ContextView;
+use crate::shell::contexts::{ContextId, Prediction};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::Env;
+use crate::shell::startup::rules::Invocation;
 
 /// How long one shell may take before it is killed.
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::analyze::{self, display_value, is_resolved, EffectKind};
-use super::context::{self, ContextId, Inputs, Prediction};
-use super::kind::ShellKind;
-use super::managers::Manager;
-use super::platform::{Distro, Env, Os, Platform};
 use crate::host::Host;
 use crate::resolve::{self, Request};
+use crate::shell::contexts::{self, ContextId, Inputs, Prediction};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::{Distro, Env, Os, Platform};
+use crate::shell::startup::managers::Manager;
+use crate::shell::startup::simulate::{self, display_value, is_resolved, EffectKind};
 use crate::toolchain::Inspect;
 
 /// The environment of the user's session as the shell layer takes it: every variable of the
@@ -58,10 +58,10 @@ pub fn unresolved_vars(env: &Env) -> Vec<String> {
 }
 
 fn split_path(v: &str) -> Vec<String> {
-    let sim = analyze::Simulation {
-        invocation: super::rules::Invocation::new(
+    let sim = simulate::Simulation {
+        invocation: crate::shell::startup::rules::Invocation::new(
             ShellKind::Sh,
-            super::rules::Mode::NON_INTERACTIVE,
+            crate::shell::startup::rules::Mode::NON_INTERACTIVE,
         ),
         files: Vec::new(),
         effects: Vec::new(),
@@ -131,7 +131,7 @@ pub struct Survey {
     /// `$SHELL` of the session.
     pub shell: Option<String>,
     pub contexts: Vec<ContextView>,
-    /// The raw predictions, for [`gaps`](super::gaps) and the probe.
+    /// The raw predictions, for [`gaps`](crate::shell::gaps) and the probe.
     #[serde(skip)]
     pub predictions: Vec<Prediction>,
     #[serde(skip)]
@@ -231,7 +231,7 @@ pub fn predict_host(host: &Host) -> (Platform, Env, Vec<Prediction>) {
             platform: &platform,
             session: &session,
         };
-        context::predict_all(inputs)
+        contexts::predict_all(inputs)
     };
     (platform, session, predictions)
 }
@@ -258,7 +258,7 @@ pub fn survey(host: &Host, inspect: &dyn Inspect, dir: &Path) -> Survey {
 /// One context's view.
 pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> ContextView {
     let sim = p.simulation();
-    let files = context::files_read(p)
+    let files = contexts::files_read(p)
         .into_iter()
         .map(Path::to_path_buf)
         .collect();

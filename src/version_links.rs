@@ -83,7 +83,7 @@ pub fn sync(host: &Host) -> io::Result<Vec<Change>> {
     if want.is_empty() {
         return Ok(changes);
     }
-    std::fs::create_dir_all(&real_dir)?;
+    make_dir(&real_dir)?;
     for (name, target) in &want {
         let at = real_dir.join(name);
         if std::fs::symlink_metadata(&at).is_ok() {
@@ -93,6 +93,21 @@ pub fn sync(host: &Host) -> io::Result<Vec<Change>> {
         changes.push(Change::Linked(name.clone()));
     }
     Ok(changes)
+}
+
+/// The shims directory is on PATH: never writable by others, whatever the umask.
+#[cfg(unix)]
+fn make_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o755)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn make_dir(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)
 }
 
 #[cfg(unix)]

@@ -21,7 +21,7 @@ pub struct Args {
     dir: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Also run the real shells in each context's mode (hermetic: clean environment,
     /// TERM=dumb, stdin closed, 10 s timeout) and compare with the prediction; exit 3 when
     /// they disagree.

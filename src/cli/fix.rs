@@ -37,7 +37,7 @@ pub struct Args {
     undo: bool,
     /// Print the report as JSON (applies only with --yes).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -76,6 +76,12 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let dir = host.absolute(args.dir.as_deref().unwrap_or(host.cwd()));
+    if args.dir.is_some() && !host.fs().is_dir(&dir) {
+        return Err(super::coded(
+            "not-a-directory",
+            format!("{} is not a directory", dir.display()),
+        ));
+    }
     let s = survey::survey(host, &BinaryReader, &dir);
     let mut found = gaps::find_gaps(&GapInputs {
         fs: host.fs(),

@@ -270,13 +270,23 @@ fn compare(view: &ContextView, o: &Observed) -> Vec<Compared> {
         ),
         field(
             "goroot",
-            view.go
-                .as_ref()
-                .and_then(|_| view.goroot.clone().or_else(|| view.error.clone())),
-            o.goroot.clone().or_else(|| o.go_error.clone()),
+            view.go.as_ref().and_then(|_| {
+                view.goroot
+                    .clone()
+                    .or_else(|| view.error.as_deref().map(first_line))
+            }),
+            o.goroot
+                .clone()
+                .or_else(|| o.go_error.as_deref().map(first_line)),
         ),
         field("path", Some(view.path.join(":")), Some(o.path.join(":"))),
     ]
+}
+
+/// The message of an error, without the hint lines a tool prints after it (groot's shim and
+/// the prediction word their hints differently; the failure is the same).
+fn first_line(e: &str) -> String {
+    e.lines().next().unwrap_or("").trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 use super::*;
 
+mod go_managers;
+
 impl<'a> Sim<'a> {
     pub(super) fn apply_hook(&mut self, hook: Hook, line: usize) {
         let manager = hook.manager();
@@ -53,62 +55,9 @@ impl<'a> Sim<'a> {
                 self.set_var("HOMEBREW_PREFIX", vec![prefix], Some(true), line);
                 self.set_path_list(list, line);
             }
-            Hook::GoenvInit => {
-                let root = self
-                    .get_scalar("GOENV_ROOT")
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or(format!("{home}/.goenv"));
-                let mut list = self.path_list();
-                list.insert(0, format!("{root}/shims"));
-                self.set_path_list(list, line);
-                if self.inv.mode.interactive {
-                    for v in ["GOROOT", "GOPATH"] {
-                        self.effect(
-                            line,
-                            Some(v),
-                            EffectKind::Unknown {
-                                why: "exported by goenv at each prompt for the selected version"
-                                    .into(),
-                            },
-                        );
-                    }
-                }
-            }
-            Hook::MiseActivate { shims } => {
-                if shims {
-                    let data = self
-                        .get_scalar("MISE_DATA_DIR")
-                        .filter(|d| !d.is_empty())
-                        .unwrap_or(format!("{home}/.local/share/mise"));
-                    let mut list = self.path_list();
-                    list.insert(0, format!("{data}/shims"));
-                    self.set_path_list(list, line);
-                } else {
-                    self.effect(
-                        line,
-                        Some("PATH"),
-                        EffectKind::Unknown {
-                            why: "mise puts the selected tools' bin dirs first at each prompt"
-                                .into(),
-                        },
-                    );
-                }
-            }
-            Hook::AsdfScript => {
-                let data = self
-                    .get_scalar("ASDF_DATA_DIR")
-                    .filter(|d| !d.is_empty())
-                    .unwrap_or(format!("{home}/.asdf"));
-                let dir = self
-                    .get_scalar("ASDF_DIR")
-                    .filter(|d| !d.is_empty())
-                    .unwrap_or(format!("{home}/.asdf"));
-                let mut list = self.path_list();
-                list.retain(|p| *p != format!("{data}/shims") && *p != format!("{dir}/bin"));
-                list.insert(0, format!("{data}/shims"));
-                list.insert(0, format!("{dir}/bin"));
-                self.set_path_list(list, line);
-            }
+            Hook::GoenvInit => self.goenv_init(line),
+            Hook::MiseActivate { shims, exe } => self.mise_activate(shims, exe, line),
+            Hook::AsdfScript { script } => self.asdf_script(&script, line),
             Hook::GvmScript => {
                 let root = self
                     .get_scalar("GVM_ROOT")
@@ -144,17 +93,7 @@ impl<'a> Sim<'a> {
                     );
                 }
             }
-            Hook::GrootInit => {
-                self.effect(
-                    line,
-                    Some("PATH"),
-                    EffectKind::Unknown {
-                        why: "set by groot's own activation".into(),
-                    },
-                );
-            }
+            Hook::GrootInit { current, go_bin } => self.groot_init(current, go_bin, line),
         }
     }
-
-    // ---- fish ---------------------------------------------------------------------------------
 }

@@ -351,7 +351,9 @@ fn project_request(host: &Host, dir: &Path) -> anyhow::Result<(Request, String)>
             .map_err(|e| super::coded("invalid-version", format!("{why}: {e}")))?;
         Ok((r, why))
     };
-    if let Some((path, line, text)) = select::find_go_version(host, dir) {
+    if let Some((path, line, text)) =
+        select::find_go_version(host, dir).map_err(super::switching::select_error)?
+    {
         return parse(&text, format!("{}:{line}", path.display()));
     }
     let gowork = host.var(groot::env_vars::GOWORK).unwrap_or("");
@@ -378,7 +380,9 @@ fn project_request(host: &Host, dir: &Path) -> anyhow::Result<(Request, String)>
             None => anyhow::bail!("{} has no usable go or toolchain line", mf.path.display()),
         };
     }
-    if let Some(tv) = select::find_tool_versions(host, dir) {
+    if let Some(tv) =
+        select::find_tool_versions(host, dir).map_err(super::switching::select_error)?
+    {
         if let Some(v) = tv.versions.first() {
             return parse(v, format!("{}:{}", tv.path.display(), tv.line));
         }

@@ -227,6 +227,16 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let t = &done.toolchain;
+    if !super::output().quiet {
+        if let Some(line) = vuln_warning(host, &t.name, args.source.offline) {
+            let mut err = anstream::stderr().lock();
+            writeln!(
+                err,
+                "{} {line}",
+                super::style::paint(super::style::WARN, "warning:")
+            )?;
+        }
+    }
     let tref = ToolchainRef {
         name: t.name.clone(),
         version: t.version.as_ref().map(Version::toolchain_name),
@@ -234,6 +244,28 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         linked: false,
     };
     report_installed(&tref, done.already_installed, selected_by, args.json)
+}
+
+/// One line when the Go vulnerability database (cached, or fetched with the usual deadlines)
+/// knows entries affecting the toolchain `name` that a newer release fixes; nothing when it
+/// knows none or cannot be read.
+fn vuln_warning(host: &Host, name: &str, offline: bool) -> Option<String> {
+    let v = Version::from_toolchain(name)?;
+    let (_, loaded) = groot::vulndb::load_for_host(host, false, offline);
+    let db = loaded.ok()?.db;
+    let n = db.affecting(&v).len();
+    let groot::vulndb::FixAll::Release(fix) = db.fix_all(&v) else {
+        return None;
+    };
+    Some(format!(
+        "go{v} has {n} known {}; go{fix} fixes {} (groot list --vulns)",
+        if n == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        },
+        if n == 1 { "it" } else { "all of them" }
+    ))
 }
 
 /// Prints the outcome of an install (text or JSON).

@@ -421,7 +421,7 @@ fn tls_config() -> ureq::tls::TlsConfig {
 
 /// What follows `scheme://` in `url`, when `url` has that scheme (in any letter case, as URL
 /// schemes are case-insensitive).
-pub(crate) fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
+pub fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
     let (s, rest) = url.split_once("://")?;
     s.eq_ignore_ascii_case(scheme).then_some(rest)
 }

@@ -378,6 +378,19 @@ pub mod lossy {
         }
     }
 
+    /// A go executable as every JSON output shows it: `{"path": "…"}`, or null.
+    pub fn opt_go<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        match p {
+            Some(p) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("path", &*p.to_string_lossy())?;
+                m.end()
+            }
+            None => s.serialize_none(),
+        }
+    }
+
     pub fn paths<S: Serializer, V: AsRef<[PathBuf]>>(v: &V, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.as_ref().iter().map(|p| p.to_string_lossy()))
     }

@@ -13,7 +13,7 @@ use crate::toolchain::tree::Tree;
 use crate::toolchain::GoBinary;
 
 /// Version of the `groot explain --json` contract.
-pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
+pub const EXPLAIN_SCHEMA_VERSION: u32 = 2;
 
 /// `groot explain --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -105,7 +105,7 @@ impl ExplainReport {
 }
 
 /// Version of the `groot list --json` contract.
-pub const LIST_SCHEMA_VERSION: u32 = 1;
+pub const LIST_SCHEMA_VERSION: u32 = 2;
 
 /// `groot list --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -131,7 +131,7 @@ impl ListReport {
 }
 
 /// Version of the `groot which --json` contract.
-pub const WHICH_SCHEMA_VERSION: u32 = 1;
+pub const WHICH_SCHEMA_VERSION: u32 = 2;
 
 /// `groot which --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -157,7 +157,7 @@ impl WhichReport {
 }
 
 /// Version of the `groot contexts --json` contract.
-pub const CONTEXTS_SCHEMA_VERSION: u32 = 1;
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 2;
 
 /// `groot contexts --json`: every launch context, what it reads and which go it gets.
 #[derive(Clone, Debug, Serialize)]

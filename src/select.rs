@@ -136,9 +136,9 @@ fn is_store_name(name: &str) -> bool {
             .any(|c| c == '/' || c == '\\' || c == ':' || c.is_control() || c.is_whitespace())
 }
 
-/// Where a selection came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// Where a selection came from. In JSON, `kind` names a go.work / go.mod source `go_work` or
+/// `go_mod`, as `groot explain` names the file kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// Given on the command line (`groot exec --go-version`, `groot use`).
     Argument,
@@ -159,6 +159,63 @@ pub enum Source {
     Default { path: PathBuf },
     /// Nothing selected a Go.
     Unset,
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Wire<'a> {
+            Argument,
+            Env,
+            GoVersionFile {
+                path: &'a Path,
+                line: usize,
+            },
+            GoMod {
+                path: &'a Path,
+                line: usize,
+                key: &'static str,
+            },
+            GoWork {
+                path: &'a Path,
+                line: usize,
+                key: &'static str,
+            },
+            ToolVersions {
+                path: &'a Path,
+                line: usize,
+            },
+            Default {
+                path: &'a Path,
+            },
+            Unset,
+        }
+        let wire = match self {
+            Source::Argument => Wire::Argument,
+            Source::Env => Wire::Env,
+            Source::GoVersionFile { path, line } => Wire::GoVersionFile { path, line: *line },
+            Source::ModFile { path, line, key } => {
+                if path.file_name().is_some_and(|n| n == "go.work") {
+                    Wire::GoWork {
+                        path,
+                        line: *line,
+                        key,
+                    }
+                } else {
+                    Wire::GoMod {
+                        path,
+                        line: *line,
+                        key,
+                    }
+                }
+            }
+            Source::ToolVersions { path, line } => Wire::ToolVersions { path, line: *line },
+            Source::Default { path } => Wire::Default { path },
+            Source::Unset => Wire::Unset,
+        };
+        wire.serialize(s)
+    }
 }
 
 impl fmt::Display for Source {
@@ -185,6 +242,8 @@ pub struct Installed {
     pub name: String,
     /// Its GOROOT (logical path).
     pub root: PathBuf,
+    /// Spelled as a toolchain in JSON (`go1.22.10`), like every version groot reports.
+    #[serde(serialize_with = "crate::version::ser_toolchain_name")]
     pub version: Option<Version>,
     /// Adopted with `groot link` rather than installed.
     pub linked: bool,

@@ -193,6 +193,15 @@ impl Serialize for Version {
     }
 }
 
+/// Serializes an optional version as a toolchain name (`go1.22.10`), the one spelling of a
+/// version in groot's JSON.
+pub fn ser_toolchain_name<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&v.toolchain_name()),
+        None => s.serialize_none(),
+    }
+}
+
 impl Ord for Version {
     /// cmd/go's `gover.Compare`: numbers numerically, then `"" < alpha < beta < rc` for a
     /// language version and `alpha < beta < rc < ""` once a patch number is present.

@@ -432,7 +432,7 @@ fn contexts_probe_agrees_with_the_prediction_after_the_fix() {
         .expect("terminal probed");
     assert_eq!(terminal["agrees"], true, "{terminal:#}");
     assert_eq!(
-        terminal["observed"]["go"],
+        terminal["observed"]["go"]["path"],
         h.goroot.join("bin/go").display().to_string()
     );
     assert!(v["gaps"]

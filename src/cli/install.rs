@@ -569,6 +569,10 @@ pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Version of `groot list --available --json` (2: `platform` became `goos` + `goarch`, as in
+/// every other output).
+pub const AVAILABLE_SCHEMA_VERSION: u32 = 2;
+
 /// `groot list --available`: releases in the index for this machine's platform.
 pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::Result<ExitCode> {
     let mut settings = settings(host, None)?;
@@ -597,7 +601,7 @@ pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::R
             .map(|(n, stable, inst)| serde_json::json!({"version": n, "stable": stable, "installed": inst}))
             .collect();
         super::print_json(
-            &serde_json::json!({"schema_version": 1, "platform": format!("{}/{}", settings.target.os, settings.target.arch), "available": v}),
+            &serde_json::json!({"schema_version": AVAILABLE_SCHEMA_VERSION, "goos": settings.target.os, "goarch": settings.target.arch, "available": v}),
         )?;
         return Ok(ExitCode::SUCCESS);
     }

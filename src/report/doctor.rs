@@ -12,7 +12,7 @@ use crate::doctor::{Facts, Finding, Severity};
 use crate::resolve::GoError;
 
 /// Version of the `groot doctor --json` contract.
-pub const DOCTOR_SCHEMA_VERSION: u32 = 1;
+pub const DOCTOR_SCHEMA_VERSION: u32 = 2;
 
 /// The whole diagnosis.
 #[derive(Clone, Debug, Serialize)]
@@ -56,6 +56,7 @@ pub struct InstallSummary {
     pub goarch: Option<String>,
     /// How it was first found (`path`, `official`, `homebrew`, …).
     pub source: String,
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     pub active: bool,
     /// Parts missing and problems, by code.
@@ -70,6 +71,7 @@ pub struct InstallSummary {
 pub struct ContextSummary {
     pub context: &'static str,
     pub title: &'static str,
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     pub goroot: Option<String>,
 }

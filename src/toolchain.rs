@@ -136,7 +136,8 @@ fn classify(path: &Path, e: buildinfo::BuildInfoError) -> InspectError {
 fn script_interpreter(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = [0u8; 128];
-    let mut f = std::fs::File::open(path).ok()?;
+    // Never a plain open: a FIFO would block it (`explain --go FIFO`).
+    let (mut f, _) = crate::fs::open_regular(path).ok()?;
     let n = f.read(&mut head).ok()?;
     let head = &head[..n];
     let rest = head.strip_prefix(b"#!")?;

@@ -297,6 +297,15 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
                 "#!/bin/sh\necho \"$2: invalid signature (code or signature have been modified)\" >&2\nexit 1\n",
             );
         }
+        "toolchain-vulnerable" => {
+            // The oldest real Go has entries in the real-entry fixture (tests/vulns.rs checks
+            // exactly which).
+            f.go(oreal, "/usr/local/go");
+            f.env(
+                "GOVULNDB",
+                &format!("file://{}/tests/data/vulndb", env!("CARGO_MANIFEST_DIR")),
+            );
+        }
         other => panic!("no layout for {other}"),
     }
     f

@@ -59,6 +59,9 @@ pub struct Args {
     /// Do not ask package tools (dpkg, rpm, pkgutil, codesign) about installs.
     #[arg(long)]
     no_packages: bool,
+    /// Ask the Go vulnerability database now, even if the cached copy is less than a day old.
+    #[arg(long)]
+    refresh: bool,
 }
 
 impl Args {
@@ -98,6 +101,8 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         packages: !args.no_packages,
         tool_timeout: timeout,
         probe: Some(ProcessProbe::current()),
+        vulndb: args.checks.is_empty() || args.checks.iter().any(|c| c == "toolchain-vulnerable"),
+        vulndb_refresh: args.refresh,
     };
     let started = std::time::Instant::now();
     let facts = doctor::gather(host, &BinaryReader, &opts);
@@ -456,6 +461,21 @@ pub fn prometheus(r: &DoctorReport, elapsed: Duration) -> String {
             label(&i.root.display().to_string()),
             i.active
         );
+    }
+    s.push_str(
+        "# HELP groot_toolchain_known_vulnerabilities Entries of the Go vulnerability database \
+         that affect each Go installation (absent when the database could not be read).\n",
+    );
+    s.push_str("# TYPE groot_toolchain_known_vulnerabilities gauge\n");
+    for i in &r.installs {
+        if let (Some(n), Some(v)) = (i.known_vulnerabilities, &i.version) {
+            let _ = writeln!(
+                s,
+                "groot_toolchain_known_vulnerabilities{{goroot=\"{}\",version=\"{}\"}} {n}",
+                label(&i.root.display().to_string()),
+                label(v),
+            );
+        }
     }
     s.push_str("# HELP groot_doctor_checks Checks run by the last groot doctor run.\n");
     s.push_str("# TYPE groot_doctor_checks gauge\n");

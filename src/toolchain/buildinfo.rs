@@ -311,7 +311,11 @@ fn open_regular(path: &Path) -> Result<fs::File> {
             },
         });
     }
-    fs::File::open(path).map_err(io_err)
+    // Checked again on the open file (the path may have changed since), opened so that a
+    // FIFO put there in between cannot block.
+    crate::fs::open_regular(path)
+        .map(|(file, _)| file)
+        .map_err(io_err)
 }
 
 /// The build-info header magic.

@@ -18,6 +18,8 @@
 //! * [`shim`]: the `go` / `gofmt` shims (the groot binary dispatched on `argv[0]`).
 //! * [`launch`]: what the `go` on PATH really is (groot's shim, goenv, asdf, mise,
 //!   golang.org/dl, a wrapper script) and the binary it ends in, above [`resolve`].
+//! * [`version_links`]: `go1.X.Y` links in the shims directory, so Go's own toolchain switch
+//!   finds groot's installs on PATH.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
@@ -42,4 +44,5 @@ pub mod shim;
 pub mod toolchain;
 pub mod verify;
 pub mod version;
+pub mod version_links;
 pub mod vulndb;

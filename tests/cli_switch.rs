@@ -445,12 +445,16 @@ fn init_install_edits_the_startup_file_once() {
         "# mine\nalias ll='ls -l'\n",
         "a dry run writes nothing"
     );
-    ok(&w.groot(&["init", "bash", "--install"]));
+    ok(&w.groot(&["init", "bash", "--install", "--yes"]));
+    // At the top of ~/.bashrc (so `ssh host cmd` gets past an interactive guard), and in the
+    // profile login bash reads.
     let rc = std::fs::read_to_string(w.path("home/.bashrc")).expect("rc");
-    assert!(rc.starts_with("# mine\nalias ll='ls -l'\n"), "{rc}");
+    assert!(rc.ends_with("# mine\nalias ll='ls -l'\n"), "{rc}");
     assert!(rc.contains("init bash"), "{rc}");
+    let profile = std::fs::read_to_string(w.path("home/.profile")).expect("profile");
+    assert!(profile.contains("init bash"), "{profile}");
     let again = ok(&w.groot(&["init", "bash", "--install"]));
-    assert!(again.contains("already activates groot"), "{again}");
+    assert!(again.contains("already activate groot"), "{again}");
     assert!(
         std::fs::read_dir(w.path("gh/backups"))
             .expect("backups")
@@ -461,6 +465,13 @@ fn init_install_edits_the_startup_file_once() {
     let out = w
         .cmd("bash")
         .args(["--noprofile", "-i", "-c", "go version"])
+        .output()
+        .expect("bash");
+    assert!(ok(&out).contains(&format!("{old} ")));
+    // So does a login bash, which reads ~/.profile and not ~/.bashrc.
+    let out = w
+        .cmd("bash")
+        .args(["-l", "-c", "go version"])
         .output()
         .expect("bash");
     assert!(ok(&out).contains(&format!("{old} ")));
@@ -497,7 +508,8 @@ fn explain_follows_the_shim_and_warns_about_gotoolchain() {
         .as_str()
         .is_some_and(|p| p.ends_with(&format!("{old}/bin/go"))));
     assert_eq!(v["switch"]["wanted"], new.as_str(), "{v}");
-    // which says go switches away (GOPROXY=off: it cannot) and offers GOTOOLCHAIN=local.
+    // which says go switches away, to groot's own install of it (the `go1.X.Y` link in the
+    // shims directory, found on PATH: nothing to download), and offers GOTOOLCHAIN=local.
     let out = w
         .cmd(&w.groot)
         .args(["which"])
@@ -507,7 +519,14 @@ fn explain_follows_the_shim_and_warns_about_gotoolchain() {
         .expect("which");
     ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("go wants {new}")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "to {new} ({})",
+            w.path("gh/shims").join(&new).display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("groot install"), "{err}");
     assert!(err.contains("GROOT_LOCAL_TOOLCHAIN=1"), "{err}");
     // With GROOT_LOCAL_TOOLCHAIN=1 the shim runs the selected Go with GOTOOLCHAIN=local.
     let out = w

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use groot::host::Host;
 use groot::report::ExplainReport;
-use groot::resolve::{self, Outcome, Request, Stage, SwitchTarget};
+use groot::resolve::{Outcome, Request, Stage, SwitchTarget};
 use groot::toolchain::{BinaryReader, Stamped};
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
@@ -41,7 +41,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         dir: args.dir.clone(),
         go: args.go.clone(),
     };
-    let ex = resolve::explain(host, &BinaryReader, &request);
+    let ex = groot::launch::explain(host, &BinaryReader, &request);
     let resolved = ex
         .go
         .as_ref()
@@ -183,9 +183,16 @@ pub fn render(r: &ExplainReport) -> String {
                 );
             }
             SwitchTarget::Download {
-                toolchain, proxy, ..
+                toolchain,
+                proxy,
+                sumdb,
+                ..
             } => {
-                let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}");
+                let check = sumdb
+                    .as_deref()
+                    .map(|db| format!(", checked against {db}"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}{check}");
             }
         }
         if let Some(t) = &sw.trigger {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::fs::Fs;
+use crate::home::groot_home;
 use crate::resolve::{explain, Request};
 use crate::toolchain::{fake_official, FakeInspector, GoBinary, Stamped};
 
@@ -455,6 +456,12 @@ fn version_managers_and_groot() {
     w.tree("/home/u/sdk/go1.22.0", amd("go1.22.0"));
     w.write("/home/u/sdk/go1.22.0/.unpacked-success", "");
     w.tree("/home/u/sdk/go1.21.0", amd("go1.21.0"));
+    w.write(
+        "/home/u/sdk/go1.21.0/go1.21.0.linux-amd64.tar.gz",
+        "partial",
+    );
+    // A release tarball unpacked by hand: no marker, no archive, a complete tree.
+    w.tree("/home/u/sdk/go1.26.6", amd("go1.26.6"));
     w.tree("/home/u/.goenv/versions/1.20.1", amd("go1.20.1"));
     w.tree("/home/u/.g/versions/1.19.3", amd("go1.19.3"));
     w.link("/home/u/.g/versions/1.19.3", "/home/u/.g/go");
@@ -479,6 +486,7 @@ fn version_managers_and_groot() {
     let expect = [
         ("/home/u/sdk/go1.21.0", SourceKind::Sdk),
         ("/home/u/sdk/go1.22.0", SourceKind::Sdk),
+        ("/home/u/sdk/go1.26.6", SourceKind::Sdk),
         ("/home/u/.goenv/versions/1.20.1", SourceKind::Goenv),
         ("/home/u/.g/versions/1.19.3", SourceKind::G),
         ("/home/u/.gvm/gos/go1.18", SourceKind::Gvm),
@@ -511,6 +519,7 @@ fn version_managers_and_groot() {
         ["incomplete_download"]
     );
     assert!(install(&inv, "/home/u/sdk/go1.22.0").health.is_ok());
+    assert!(install(&inv, "/home/u/sdk/go1.26.6").health.is_ok());
     // g's current link and mise's alias are more routes, not more installs.
     assert_eq!(
         kinds(install(&inv, "/home/u/.g/versions/1.19.3")),
@@ -569,7 +578,7 @@ fn groot_home_per_os() {
         Some(PathBuf::from("/AppData/Local/groot"))
     );
     assert_eq!(
-        groot_toolchains(&win),
+        crate::home::Layout::of(&win).map(|l| l.toolchains()),
         Some(PathBuf::from("/AppData/Local/groot/toolchains"))
     );
     // Without LocalAppData, the profile's AppData\Local: where the installer puts toolchains

@@ -21,6 +21,10 @@ pub enum VerifyError {
     NoGo,
     #[error("cannot verify a simulated filesystem root ({0})")]
     Simulated(String),
+    /// The go PATH finds is in a relative or empty entry (the current directory): a shell
+    /// would run it, but groot does not run what a cloned repository may have planted.
+    #[error("refusing to run {0} to verify: it was found through a relative PATH entry (`.` or empty, the current directory), which Go and groot's shims refuse; pass --go with its path if you trust it")]
+    RelativeEntry(std::path::PathBuf),
     #[error(transparent)]
     Run(#[from] RunError),
 }
@@ -32,6 +36,10 @@ pub fn verify(host: &Host, ex: &Explanation) -> Result<Verification, VerifyError
         return Err(VerifyError::Simulated(root.display().to_string()));
     }
     let program = match ex.lookup.chosen() {
+        // The shim's rule (`Verdict::RelativeEntry` under Go's lookup).
+        Some(c) if !c.entry.is_absolute() => {
+            return Err(VerifyError::RelativeEntry(c.path.clone()))
+        }
         Some(c) => c.absolute.clone(),
         None => host.absolute(ex.go.as_ref().ok_or(VerifyError::NoGo)?),
     };

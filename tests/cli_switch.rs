@@ -606,3 +606,38 @@ fn activation_quotes_odd_paths() {
         );
     }
 }
+
+/// Item 5 of issue 12: `exec` and `explain --verify` never run a `./go` found through `.` or
+/// an empty PATH entry (the shim's rule), even with no Go selected.
+#[test]
+fn exec_and_verify_refuse_a_go_in_a_relative_path_entry() {
+    let Some(w) = World::new(1) else { return };
+    w.write("repo/go", "#!/bin/sh\necho planted\n");
+    std::fs::set_permissions(w.path("repo/go"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    for path in [".:/usr/bin:/bin", "/usr/bin::/bin"] {
+        for args in [
+            &["exec", "--", "go", "version"][..],
+            &["explain", "--verify"][..],
+        ] {
+            let out = w
+                .cmd(&w.groot)
+                .args(args)
+                .env("PATH", path)
+                .current_dir(w.path("repo"))
+                .output()
+                .expect("groot");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !stdout.contains("planted") && !stderr.contains("planted"),
+                "{args:?} PATH={path}\n{stdout}\n{stderr}"
+            );
+            assert!(!out.status.success(), "{args:?} PATH={path}");
+            assert!(
+                stderr.contains("relative PATH entry"),
+                "{args:?} PATH={path}\n{stderr}"
+            );
+        }
+    }
+}

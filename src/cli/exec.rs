@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use groot::env_vars;
 use groot::host::Host;
+use groot::resolve::{lookpath, Style, Verdict};
 use groot::select::{self, Options};
 
 use super::switching::select_error;
@@ -47,8 +48,18 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         .command
         .split_first()
         .ok_or_else(|| anyhow::anyhow!("no command given"))?;
-    // Look the program up on the new PATH, as a shell would.
-    let program = resolve_program(program, &env).unwrap_or_else(|| program.into());
+    // Look the program up on the child's PATH as Go's LookPath does (and the shim): never a
+    // program found through `.` or an empty entry, which a cloned repository could plant.
+    let program = match resolve_program(host, program, &env) {
+        Ok(found) => found.unwrap_or_else(|| program.into()),
+        Err(relative) => {
+            super::switching::error_line(format!(
+                "refusing to run {}: found only in a relative PATH entry (`.` or empty, the current directory), which Go and groot's shims refuse; give its path if you mean it",
+                relative.display()
+            ));
+            return Ok(ExitCode::from(127));
+        }
+    };
     match groot::shim::exec(&program, rest, &env) {
         Ok(code) => Ok(ExitCode::from(u8::try_from(code).unwrap_or(1))),
         Err(e) => {
@@ -64,25 +75,34 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The program found on the PATH the child gets (std's Command looks programs up on the
-/// parent's PATH on Unix).
+/// parent's PATH on Unix, and `execvp` searches `.` for an empty entry). `Err` is a program
+/// found only through a relative or empty entry ([`Verdict::RelativeEntry`], the shim's rule).
 fn resolve_program(
+    host: &Host,
     program: &std::ffi::OsStr,
     env: &[(OsString, Option<OsString>)],
-) -> Option<std::path::PathBuf> {
-    let p = std::path::Path::new(program);
-    if p.components().count() != 1 {
-        return None;
-    }
-    let path = env
-        .iter()
-        .find(|(k, _)| k == env_vars::PATH)
-        .and_then(|(_, v)| v.clone())?;
-    let names: Vec<std::path::PathBuf> = if cfg!(windows) && p.extension().is_none() {
-        vec![p.with_extension("exe"), p.to_path_buf()]
-    } else {
-        vec![p.to_path_buf()]
+) -> Result<Option<std::path::PathBuf>, std::path::PathBuf> {
+    let Some(name) = program.to_str() else {
+        return Ok(None);
     };
-    std::env::split_paths(&path)
-        .flat_map(|d| names.iter().map(move |n| d.join(n)))
-        .find(|c| c.is_file())
+    if std::path::Path::new(program).components().count() != 1 {
+        return Ok(None);
+    }
+    let path = match env.iter().find(|(k, _)| k == env_vars::PATH) {
+        Some((_, v)) => v.clone().unwrap_or_default(),
+        None => host.var_os(env_vars::PATH).unwrap_or_default().to_owned(),
+    };
+    let entries: Vec<std::path::PathBuf> = std::env::split_paths(&path).collect();
+    let found = lookpath::lookup(host, name, Style::Go, Some(&entries));
+    if let Some(c) = found.chosen() {
+        return Ok(Some(c.absolute.clone()));
+    }
+    match found
+        .candidates
+        .iter()
+        .find(|c| c.verdict == Verdict::RelativeEntry)
+    {
+        Some(c) => Err(c.path.clone()),
+        None => Ok(None),
+    }
 }

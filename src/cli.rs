@@ -8,7 +8,13 @@
 //! * 3: `explain --verify` / `contexts --probe`: reality disagrees with the prediction.
 //!
 //! `groot doctor` uses 1 for "findings at or above `--fail-on`" (see docs/checks.md).
+//!
+//! Global flags (`--color`, `-q`, `-v`) are read once into [`Output`]; every command asks
+//! [`output`] instead of taking them as arguments. With `--json`, an error is a JSON object on
+//! stdout (`{"schema_version", "error": {"code", "message", "hint"}}`, docs/schema/error.json)
+//! with the same exit code as the text error.
 
+mod completions;
 mod contexts;
 mod doctor;
 mod exec;
@@ -16,6 +22,7 @@ mod explain;
 mod fix;
 mod init;
 mod install;
+mod interrupt;
 mod list;
 mod style;
 mod switching;
@@ -24,6 +31,7 @@ mod which;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand};
 
@@ -39,8 +47,74 @@ pub const EXIT_DISAGREE: u8 = 3;
                   reproducing cmd/go's own rules without running it."
 )]
 struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, clap::Args)]
+struct GlobalArgs {
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set; CLICOLOR_FORCE or
+    /// FORCE_COLOR force it), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    color: ColorWhen,
+    /// Print only what was asked for and errors: no notes, warnings, progress or confirmations.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Show more: evidence and fixes (doctor), rejected candidates (list), why (which).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much to say, decided once from the global flags.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Output {
+    /// `-q`: errors and asked-for results only.
+    pub quiet: bool,
+    /// `-v` count.
+    pub verbose: u8,
+}
+
+static OUTPUT: OnceLock<Output> = OnceLock::new();
+
+/// The global output settings (defaults before parsing).
+pub fn output() -> Output {
+    OUTPUT.get().copied().unwrap_or_default()
+}
+
+/// Picks the colour choice: the flag, then NO_COLOR, then CLICOLOR_FORCE / FORCE_COLOR, then
+/// anstream's own terminal test (which also honours CLICOLOR=0 and TERM=dumb).
+fn color_choice(
+    flag: ColorWhen,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> anstream::ColorChoice {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match flag {
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+        ColorWhen::Auto if var("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+            anstream::ColorChoice::Never
+        }
+        ColorWhen::Auto if set("CLICOLOR_FORCE") || set("FORCE_COLOR") => {
+            anstream::ColorChoice::Always
+        }
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,16 +149,81 @@ enum Command {
     Contexts(contexts::Args),
     /// Fix shell startup files and the go env file so every context gets the intended go.
     Fix(fix::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print groot's man page (roff) to stdout: `groot man | man -l -`.
+    Man(completions::ManArgs),
+    /// groot itself: `groot self uninstall`.
+    #[command(name = "self", subcommand)]
+    SelfCmd(SelfCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SelfCommand {
+    /// Remove groot's shims, activation blocks and completions (and with --all its data).
+    Uninstall(init::SelfUninstallArgs),
+}
+
+impl Command {
+    /// Whether the command was asked for JSON.
+    fn json(&self) -> bool {
+        match self {
+            Command::Doctor(a) => a.json(),
+            Command::Explain(a) => a.json,
+            Command::List(a) => a.json,
+            Command::Install(a) => a.json,
+            Command::Uninstall(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Link(a) => a.json,
+            Command::Use(a) => a.json,
+            Command::Pin(a) => a.json,
+            Command::Which(a) => a.json,
+            Command::Contexts(a) => a.json,
+            Command::Fix(a) => a.json,
+            Command::SelfCmd(SelfCommand::Uninstall(a)) => a.json,
+            Command::Exec(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+                false
+            }
+        }
+    }
+}
+
+/// The clap definition (for completions and the man page).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }
 
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash groot -- groot use ''`: the shell asking for candidates (completions.rs).
+    clap_complete::CompleteEnv::with_factory(completions::command_with_candidates).complete();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            if code == 2 && json_in_args(std::env::args_os().skip(1)) {
+                let text = e.render().to_string();
+                let message = text
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches("error: ");
+                let hint = text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("tip: "))
+                    .map(str::to_owned);
+                let _ = print_json(&ErrorReport::new("usage", message.to_owned(), hint));
+                return ExitCode::from(2);
+            }
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(code);
         }
     };
+    color_choice(cli.global.color, |n| std::env::var_os(n)).write_global();
+    let json = cli.command.json();
+    let _ = OUTPUT.set(Output {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    });
     let host = groot::host::Host::real();
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(&host, args),
@@ -101,12 +240,24 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::run(&host, args),
         Command::Contexts(args) => contexts::run(&host, args),
         Command::Fix(args) => fix::run(&host, args),
+        Command::Completions(args) => completions::run(&host, args),
+        Command::Man(args) => completions::man(args),
+        Command::SelfCmd(SelfCommand::Uninstall(args)) => init::self_uninstall(&host, args),
     };
     match result {
         Ok(code) => code,
         // The reader went away (`groot list --available | head`): nothing is wrong and there
         // is nobody left to tell, so stop quietly, as other Unix tools do.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if json => {
+            let hint = e.downcast_ref::<Hinted>().map(|h| h.hint.clone());
+            let message = match e.downcast_ref::<Hinted>() {
+                Some(h) => format!("{:#}", h.error),
+                None => format!("{e:#}"),
+            };
+            let _ = print_json(&ErrorReport::new(error_code(&e), message, hint));
+            ExitCode::from(1)
+        }
         Err(e) => {
             let mut err = anstream::stderr();
             if let Some(h) = e.downcast_ref::<Hinted>() {
@@ -130,6 +281,120 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// Whether the raw arguments ask for JSON (`--json`, `--format json`), for usage errors that
+/// clap reports before there is a parsed command. Stops at `--`.
+fn json_in_args(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut prev_format = false;
+    for a in args {
+        let a = a.to_string_lossy();
+        if a == "--" {
+            return false;
+        }
+        if a == "--json" || a == "--format=json" || (prev_format && a == "json") {
+            return true;
+        }
+        prev_format = a == "--format";
+    }
+    false
+}
+
+/// Version of the JSON error object.
+pub const ERROR_SCHEMA_VERSION: u32 = 1;
+
+/// `{"schema_version": 1, "error": {"code", "message", "hint"}}` (docs/schema/error.json).
+#[derive(Debug, serde::Serialize)]
+struct ErrorReport {
+    schema_version: u32,
+    error: ErrorBody,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+impl ErrorReport {
+    fn new(code: &'static str, message: String, hint: Option<String>) -> ErrorReport {
+        ErrorReport {
+            schema_version: ERROR_SCHEMA_VERSION,
+            error: ErrorBody {
+                code,
+                message,
+                hint,
+            },
+        }
+    }
+}
+
+/// A stable code for an error: the typed error's kind when the chain has one.
+fn error_code(e: &anyhow::Error) -> &'static str {
+    use groot::dist::store::StoreError;
+    if let Some(h) = e.downcast_ref::<Hinted>() {
+        return error_code(&h.error);
+    }
+    for c in e.chain() {
+        if let Some(c) = c.downcast_ref::<Coded>() {
+            return c.code;
+        }
+        if let Some(s) = c.downcast_ref::<groot::select::SelectError>() {
+            return match s {
+                groot::select::SelectError::NotInstalled { .. } => "not-installed",
+                groot::select::SelectError::Invalid { .. } => "invalid-version",
+                groot::select::SelectError::NoHome => "no-home",
+            };
+        }
+        if let Some(s) = c.downcast_ref::<StoreError>() {
+            return match s {
+                StoreError::NotInstalled(_) => "not-installed",
+                _ => "store",
+            };
+        }
+        if c.downcast_ref::<groot::dist::install::InstallError>()
+            .is_some()
+        {
+            return "install";
+        }
+        if c.downcast_ref::<std::io::Error>().is_some() {
+            return "io";
+        }
+    }
+    "failed"
+}
+
+/// An error with a stable code for JSON output (`not-a-directory`, `ambiguous`, …).
+#[derive(Debug)]
+pub struct Coded {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Coded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Coded {}
+
+/// `Err(Coded)` as an anyhow error.
+pub fn coded(code: &'static str, message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Coded {
+        code,
+        message: message.into(),
+    })
+}
+
+/// A user's input cut to a size that fits a message (a 5000-character argument stays readable).
+pub fn clip(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}… ({} characters)", &text[..i], text.chars().count()),
+        None => text.to_owned(),
     }
 }
 

@@ -291,6 +291,11 @@ pub enum Event<'a> {
         /// The archive.
         archive: &'a Path,
     },
+    /// Files read from the archive so far (about every MiB of content).
+    ExtractProgress {
+        /// Files so far.
+        files: u64,
+    },
     /// `src/make.bash` (or `make.bat`) runs.
     Building {
         /// The tree being built.

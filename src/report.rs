@@ -166,9 +166,9 @@ pub struct ContextsReport {
     /// The directory go runs in for each context.
     pub dir: PathBuf,
     #[serde(flatten)]
-    pub survey: crate::shell::survey::Survey,
+    pub survey: crate::shell::contexts::survey::Survey,
     /// Present with `--probe`: what the real shells ended with.
-    pub probes: Option<Vec<crate::shell::probe::ProbeResult>>,
+    pub probes: Option<Vec<crate::shell::contexts::probe::ProbeResult>>,
     /// Problems found in the startup files (the codes `groot fix` fixes).
     pub gaps: Vec<crate::shell::gaps::Gap>,
 }
@@ -183,13 +183,157 @@ pub struct FixReport {
     /// Everything found, with evidence and proposed edits.
     pub gaps: Vec<crate::shell::gaps::Gap>,
     /// One entry per file the plan touches.
-    pub changes: Vec<crate::shell::fix::FileChange>,
+    pub changes: Vec<crate::shell::write::plan::FileChange>,
     /// Whether the plan was applied.
     pub applied: bool,
     /// The backup directory of an applied plan.
     pub backup_dir: Option<PathBuf>,
     /// Present with `--undo`.
-    pub undone: Option<crate::shell::fix::Undone>,
+    pub undone: Option<crate::shell::write::plan::Undone>,
+}
+
+/// A toolchain in groot's store, as every switching and store command reports it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolchainRef {
+    /// Its name in the store (`go1.24.11`, or a link name).
+    pub name: String,
+    /// Its Go version, spelled as a toolchain (`go1.24.11`), when known.
+    pub version: Option<String>,
+    /// Its GOROOT.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub root: PathBuf,
+    /// Adopted with `groot link` rather than installed.
+    pub linked: bool,
+}
+
+impl ToolchainRef {
+    pub fn of(t: &crate::select::Installed) -> ToolchainRef {
+        ToolchainRef {
+            name: t.name.clone(),
+            version: t
+                .version
+                .as_ref()
+                .map(crate::version::Version::toolchain_name),
+            root: t.root.clone(),
+            linked: t.linked,
+        }
+    }
+}
+
+/// Version of the `groot use --json` contract.
+pub const USE_SCHEMA_VERSION: u32 = 1;
+
+/// `groot use --json`: the global default after the command (or as it is, without a version).
+#[derive(Clone, Debug, Serialize)]
+pub struct UseReport {
+    pub schema_version: u32,
+    /// Always `global`: `groot use` changes the default for every shell and directory without a
+    /// version file (`groot use --local` is `groot pin`, reported by `PinReport`).
+    pub scope: &'static str,
+    /// Whether this command changed the default.
+    pub changed: bool,
+    /// The file holding the default.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub file: PathBuf,
+    /// What the file says (`go1.24.11`, `system`), or null when there is no default.
+    pub request: Option<String>,
+    /// The toolchain the default names; null for `system` (the next go on PATH) or none.
+    pub toolchain: Option<ToolchainRef>,
+    /// When something more specific wins in the current directory: its summary.
+    pub overridden_here_by: Option<String>,
+}
+
+/// Version of the `groot pin --json` contract.
+pub const PIN_SCHEMA_VERSION: u32 = 1;
+
+/// `groot pin --json` (and `groot use --local --json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PinReport {
+    pub schema_version: u32,
+    /// Always `local`: the `.go-version` of one directory (and the ones below it).
+    pub scope: &'static str,
+    /// `pinned`, `unset` (the file was removed) or `absent` (`--unset` with no file).
+    pub action: &'static str,
+    /// The `.go-version` file.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub file: PathBuf,
+    /// What was written (`1.24.11`, `1.24`, `system`), or null for `--unset`.
+    pub request: Option<String>,
+    /// The installed toolchain it selects, or null (not installed yet, or `system`).
+    pub toolchain: Option<ToolchainRef>,
+    /// Warnings about the new selection (codes as in `groot which --json`).
+    pub notes: Vec<crate::select::Note>,
+}
+
+/// Version of the `groot install --json` contract.
+pub const INSTALL_SCHEMA_VERSION: u32 = 1;
+
+/// `groot install --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct InstallReport {
+    pub schema_version: u32,
+    pub toolchain: ToolchainRef,
+    /// Nothing was done: it was installed already.
+    pub already_installed: bool,
+    /// Why this version: what selected it (`GROOT_GO_VERSION`, `/p/.go-version:1`, …) when
+    /// no version was named; null when it was named on the command line.
+    pub selected_by: Option<String>,
+}
+
+/// Version of the `groot uninstall --json` contract.
+pub const UNINSTALL_SCHEMA_VERSION: u32 = 1;
+
+/// `groot uninstall --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct UninstallReport {
+    pub schema_version: u32,
+    /// The toolchain's name in the store.
+    pub name: String,
+    /// `removed` (a managed tree), `unlinked` (a link record; the tree is kept) or
+    /// `removed_incomplete` (a directory without a completion marker).
+    pub action: &'static str,
+    /// What was deleted.
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub path: PathBuf,
+    /// It was the global default, which is now cleared.
+    pub cleared_default: bool,
+}
+
+/// Version of the `groot verify --json` contract.
+pub const VERIFY_SCHEMA_VERSION: u32 = 1;
+
+/// `groot verify --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyOutput {
+    pub schema_version: u32,
+    /// Every toolchain checked.
+    pub toolchains: Vec<VerifiedToolchain>,
+    /// All of them are intact.
+    pub ok: bool,
+}
+
+/// One toolchain's check.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedToolchain {
+    pub name: String,
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub root: PathBuf,
+    pub linked: bool,
+    /// Manifest entries checked (0 for a linked toolchain: only `bin/go` is checked).
+    pub checked: usize,
+    pub intact: bool,
+    /// Each difference, as one sentence (`missing: bin/gofmt`).
+    pub problems: Vec<String>,
+}
+
+/// Version of the `groot link --json` contract.
+pub const LINK_SCHEMA_VERSION: u32 = 1;
+
+/// `groot link --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkReport {
+    pub schema_version: u32,
+    pub toolchain: ToolchainRef,
 }
 
 pub mod doctor;

@@ -74,6 +74,8 @@ pub enum Request {
     Name(String),
     /// No managed Go: the next `go` on PATH.
     System,
+    /// `latest`: the newest installed stable release.
+    Latest,
 }
 
 impl Request {
@@ -85,6 +87,9 @@ impl Request {
         }
         if t == "system" {
             return Some(Request::System);
+        }
+        if t == "latest" {
+            return Some(Request::Latest);
         }
         let bare = t.strip_prefix("go").unwrap_or(t);
         if let Some((major, minor)) = bare.split_once('.') {
@@ -116,6 +121,7 @@ impl fmt::Display for Request {
             Request::Series { major, minor } => write!(f, "go{major}.{minor}"),
             Request::Name(n) => f.write_str(n),
             Request::System => f.write_str("system"),
+            Request::Latest => f.write_str("latest"),
         }
     }
 }
@@ -271,6 +277,13 @@ impl SelectError {
                 request, installed, ..
             } => {
                 let what = request.strip_prefix("go").unwrap_or(request);
+                if Request::parse(request).is_some_and(|r| matches!(r, Request::Name(_))) {
+                    // A name groot cannot download: only `groot link` can make it.
+                    return Some(format!(
+                        "`{request}` is neither a Go version nor an installed toolchain; link one with `groot link {request} <GOROOT>`{}",
+                        if installed.is_empty() { String::new() } else { format!("; installed: {}", installed.join(", ")) }
+                    ));
+                }
                 let mut h = format!("run `groot install {what}`");
                 if !installed.is_empty() {
                     h.push_str(&format!("; installed: {}", installed.join(", ")));
@@ -278,7 +291,7 @@ impl SelectError {
                 Some(h)
             }
             SelectError::Invalid { .. } => Some(
-                "write a version such as 1.22.10, go1.22.10 or 1.22, a toolchain name, or system"
+                "write a version such as 1.22.10, go1.22.10 or 1.22, latest, a toolchain name, or system"
                     .to_owned(),
             ),
             SelectError::NoHome => None,
@@ -575,6 +588,7 @@ impl<'h> Store<'h> {
             Request::Exact(v) => self.exact(v),
             Request::Series { major, minor } => self.newest_in_series(major, minor),
             Request::Name(n) => self.by_name(n),
+            Request::Latest => self.newest_release(),
         };
         match found {
             Some(t) => Ok(Selection {
@@ -645,6 +659,19 @@ impl<'h> Store<'h> {
                 .find(|t| t.is_plain() && t.version.as_ref() == Some(v))
                 .cloned()
         })
+    }
+
+    /// The newest installed stable release (what `latest` selects).
+    fn newest_release(&self) -> Option<Installed> {
+        self.list()
+            .iter()
+            .find(|t| {
+                t.is_plain()
+                    && t.version
+                        .as_ref()
+                        .is_some_and(|v| !v.is_prerelease() && !v.is_lang())
+            })
+            .cloned()
     }
 
     fn newest_in_series(&self, major: &str, minor: &str) -> Option<Installed> {

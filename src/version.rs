@@ -91,6 +91,11 @@ impl Version {
         Version::parse(text).or_else(|| Version::from_toolchain(text))
     }
 
+    /// True for a prerelease (`1.23rc1`, `1.9beta1`).
+    pub fn is_prerelease(&self) -> bool {
+        !self.kind.is_empty()
+    }
+
     /// True for a language version (`1.22`): no patch, no prerelease (`gover.IsLang`).
     pub fn is_lang(&self) -> bool {
         self.patch.is_empty() && self.kind.is_empty() && self.pre.is_empty()

@@ -311,7 +311,8 @@ fn every_catalog_code_is_found_on_a_real_layout() {
         .output()
         .expect("runs");
     let checks: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
-    let all: Vec<String> = checks
+    assert_eq!(checks["schema_version"], 1);
+    let all: Vec<String> = checks["checks"]
         .as_array()
         .expect("array")
         .iter()
@@ -360,7 +361,11 @@ fn text_report_exit_codes_and_usage_errors() {
 
     let (code, _, err) = run(f.groot().args(["--check", "no-such-code"]));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("unknown check code"));
+    assert!(err.contains("invalid value 'no-such-code'"), "{err}");
+    // A typo gets the nearest code (clap's suggestion).
+    let (code, _, err) = run(f.groot().args(["--check", "goroot-env-mising"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("goroot-env-missing"), "{err}");
     let (code, _, _) = run(f.groot().args(["--fail-on", "sometimes"]));
     assert_eq!(code, 2);
     let (code, out, _) = run(f.groot().arg("--list-checks"));

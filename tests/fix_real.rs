@@ -117,6 +117,17 @@ impl Home {
     /// Runs the real shell from a clean environment; returns `command -v go` and
     /// `go env GOROOT` (or what failed).
     fn real(&self, args: &[&str], script: &str, extra_env: &[(&str, &str)]) -> String {
+        self.real_with(self.shell, args, script, extra_env)
+    }
+
+    /// [`Home::real`] with another shell than `$SHELL`.
+    fn real_with(
+        &self,
+        program: &str,
+        args: &[&str],
+        script: &str,
+        extra_env: &[(&str, &str)],
+    ) -> String {
         let mut cmd = Command::new("env");
         cmd.arg("-i")
             .arg(format!("HOME={}", self.home.display()))
@@ -128,7 +139,7 @@ impl Home {
             cmd.arg(format!("{k}={v}"));
         }
         let mut child = cmd
-            .arg(self.shell)
+            .arg(program)
             .args(args)
             .arg("-c")
             .arg(script)
@@ -141,7 +152,7 @@ impl Home {
         let status = child.wait_timeout(Duration::from_secs(20)).expect("wait");
         if status.is_none() {
             let _ = child.kill();
-            panic!("{} {args:?} timed out", self.shell);
+            panic!("{program} {args:?} timed out");
         }
         let mut out = String::new();
         child
@@ -446,4 +457,68 @@ fn contexts_probe_agrees_with_the_prediction_after_the_fix() {
         "{:#}",
         v["gaps"]
     );
+}
+
+/// The article's case: a stale `export GOROOT=/usr/local/go` in both ~/.bashrc and ~/.zshrc.
+/// One `groot fix --yes`, run from either `$SHELL`, repairs every bash and zsh mode; a second
+/// run has nothing to do; `--undo` restores both files byte for byte.
+#[test]
+fn stale_goroot_in_bashrc_and_zshrc_is_fixed_for_both_shells_in_one_run() {
+    for shell in ["/usr/bin/zsh", "/bin/bash"] {
+        let Some(h) = Home::new(shell) else {
+            return;
+        };
+        if !have("/bin/bash") || !have("/usr/bin/zsh") {
+            return;
+        }
+        h.put(
+            ".profile",
+            "export PATH=\"$HOME/sdk/go/bin:$PATH\"\nif [ -n \"$BASH_VERSION\" ]; then . \"$HOME/.bashrc\"; fi\n",
+        );
+        h.put(
+            ".bashrc",
+            "export PATH=\"$HOME/sdk/go/bin:$PATH\"\nexport GOROOT=/usr/local/go\n",
+        );
+        h.put(".zshenv", "export PATH=\"$HOME/sdk/go/bin:$PATH\"\n");
+        h.put(".zshrc", "export GOROOT=/usr/local/go\n");
+        let ssh = [("SSH_CLIENT", "127.0.0.1 50000 22")];
+        let bash_modes: [(&[&str], &[(&str, &str)]); 4] = [
+            (&["-l"], &[]),
+            (&["-i"], &[]),
+            (&["-l", "-i"], &[]),
+            (&[], &ssh),
+        ];
+        let script = "command -v go; go env GOROOT";
+        let broken = h.real_with("/bin/bash", &["-i"], script, &[]);
+        assert!(broken.contains("/usr/local/go"), "{broken}");
+        let before = h.files();
+        let (code, out, err) = h.groot(&["fix", "--yes"]);
+        assert_eq!(code, 0, "{out}\n{err}");
+        assert!(
+            out.contains(".bashrc") && out.contains(".zshrc"),
+            "{shell}: {out}"
+        );
+        for (args, env) in bash_modes {
+            assert_eq!(
+                h.real_with("/bin/bash", args, script, env),
+                h.expected(),
+                "SHELL={shell}: bash {args:?} {env:?} after the fix\n{}",
+                h.dump()
+            );
+        }
+        for args in ZSH_MODES {
+            assert_eq!(
+                h.real_with("/usr/bin/zsh", args, script, &[]),
+                h.expected(),
+                "SHELL={shell}: zsh {args:?} after the fix\n{}",
+                h.dump()
+            );
+        }
+        let (code, out, _) = h.groot(&["fix", "--yes"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("nothing to fix"), "second run:\n{out}");
+        let (code, out, err) = h.groot(&["fix", "--undo"]);
+        assert_eq!(code, 0, "{out}\n{err}");
+        assert_eq!(h.files(), before, "undo is not byte for byte");
+    }
 }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use groot::shell::edit::{
+use groot::shell::write::edit::{
     apply, plan_file_edit, undo, EditError, LineRef, BEGIN_MARKER, END_MARKER,
 };
 use proptest::prelude::*;
@@ -295,9 +295,10 @@ fn undo_refuses_after_a_later_change_and_deletes_created_files() {
         plan_file_edit(&created, "x", &[]).expect("plan"),
     ];
     let journal = apply(&plans, &backups, STAMP).expect("apply");
-    let on_disk =
-        groot::shell::edit::read_journal(&journal.dir.clone().expect("dir").join("journal.json"))
-            .expect("journal");
+    let on_disk = groot::shell::write::edit::read_journal(
+        &journal.dir.clone().expect("dir").join("journal.json"),
+    )
+    .expect("journal");
     assert_eq!(on_disk, journal);
     fs::write(&existing, "edited by hand\n").expect("write");
     assert!(matches!(undo(&journal), Err(EditError::Changed { .. })));

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use groot::shell::context::{contexts, predict, ContextId, Inputs};
+use groot::shell::contexts::{contexts, predict, ContextId, Inputs};
 use groot::shell::{Os, Platform, RootedFs};
 
 fn put(root: &Path, logical: &str, text: &str) {

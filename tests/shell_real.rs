@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use groot::shell::analyze::{display_value, simulate};
+use groot::shell::startup::simulate::{display_value, simulate};
 use groot::shell::{Distro, Invocation, Mode, Platform, RootedFs, ShellKind};
 use wait_timeout::ChildExt;
 

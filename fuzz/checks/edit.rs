@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use groot::shell::edit::{plan_edit_at, EditError, LineRef, Placement};
+use groot::shell::write::edit::{plan_edit_at, EditError, LineRef, Placement};
 
 /// Checks one input; panics on a bug.
 pub fn run(data: &[u8]) {

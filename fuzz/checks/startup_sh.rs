@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use groot::shell::analyze::analyze_file;
-use groot::shell::{parse_sh, Distro, Env, MemFs, Platform, ShellKind};
+use groot::shell::startup::simulate::analyze_file;
+use groot::shell::{syntax::sh as parse_sh, Distro, Env, MemFs, Platform, ShellKind};
 
 /// Checks one input; panics on a bug.
 pub fn run(data: &[u8]) {

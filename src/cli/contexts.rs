@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use groot::host::Host;
 use groot::report::{ContextsReport, CONTEXTS_SCHEMA_VERSION};
+use groot::shell::contexts::probe::{self, ProbeResult};
+use groot::shell::contexts::survey::{self, ContextView};
 use groot::shell::gaps::{self, GapInputs};
-use groot::shell::probe::{self, ProbeResult};
-use groot::shell::survey::{self, ContextView};
 use groot::toolchain::BinaryReader;
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
@@ -21,7 +21,7 @@ pub struct Args {
     dir: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Also run the real shells in each context's mode (hermetic: clean environment,
     /// TERM=dumb, stdin closed, 10 s timeout) and compare with the prediction; exit 3 when
     /// they disagree.

@@ -47,21 +47,31 @@ pub struct Args {
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// Show evidence, consequences and fixes of each finding, every install and context.
-    #[arg(short, long)]
-    verbose: bool,
     /// Exit 1 when a finding is at least this severe.
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
     /// List every check (code, area, severity, what it looks for) and exit.
     #[arg(long)]
     list_checks: bool,
-    /// Run only this check (repeatable).
-    #[arg(long = "check", value_name = "CODE")]
+    /// Run only this check (repeatable; codes from --list-checks).
+    #[arg(long = "check", value_name = "CODE", value_parser = check_codes(), hide_possible_values = true)]
     checks: Vec<String>,
     /// Do not ask package tools (dpkg, rpm, pkgutil, codesign) about installs.
     #[arg(long)]
     no_packages: bool,
+}
+
+impl Args {
+    /// Whether the output is JSON.
+    pub fn json(&self) -> bool {
+        self.json || self.format == Format::Json
+    }
+}
+
+/// `--check` takes a code of the catalog: clap refuses others and suggests the nearest, and
+/// completion offers them.
+fn check_codes() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(CHECKS.iter().map(|c| c.code))
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -70,20 +80,12 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         list_checks(format)?;
         return Ok(ExitCode::SUCCESS);
     }
-    for c in &args.checks {
-        if doctor::checks::find(c).is_none() {
-            let mut err = anstream::stderr();
-            let _ = writeln!(
-                err,
-                "{} unknown check code '{c}' (see groot doctor --list-checks)",
-                paint(ERROR, "error:")
-            );
-            return Ok(ExitCode::from(2));
-        }
-    }
     if let Some(d) = &args.dir {
         if !host.fs().is_dir(&host.absolute(d)) {
-            anyhow::bail!("{} is not a directory", d.display());
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
         }
     }
     let timeout = host
@@ -119,7 +121,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         }
         Format::Text => {
             let mut out = anstream::stdout().lock();
-            out.write_all(render(&report, args.verbose).as_bytes())?;
+            out.write_all(render(&report, super::output().verbose > 0).as_bytes())?;
         }
     }
     let threshold = match args.fail_on {
@@ -134,6 +136,16 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Version of `groot doctor --list-checks --json`.
+pub const LIST_CHECKS_SCHEMA_VERSION: u32 = 1;
+
+/// `groot doctor --list-checks --json`.
+#[derive(serde::Serialize)]
+struct ChecksReport<T> {
+    schema_version: u32,
+    checks: Vec<T>,
 }
 
 fn list_checks(format: Format) -> anyhow::Result<()> {
@@ -154,7 +166,10 @@ fn list_checks(format: Format) -> anyhow::Result<()> {
                 title: c.title,
             })
             .collect();
-        return super::print_json(&items);
+        return super::print_json(&ChecksReport {
+            schema_version: LIST_CHECKS_SCHEMA_VERSION,
+            checks: items,
+        });
     }
     let mut s = String::new();
     for c in CHECKS {

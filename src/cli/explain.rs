@@ -21,7 +21,7 @@ pub struct Args {
     go: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
     /// Also run the real go (`go env GOROOT`, `go version`) and compare; exit 3 on disagreement.
     #[arg(long)]
     verify: bool,
@@ -31,7 +31,10 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if let Some(d) = &args.dir {
         let abs = host.absolute(d);
         if !host.fs().is_dir(&abs) {
-            anyhow::bail!("{} is not a directory", d.display());
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
         }
     }
     let request = Request {

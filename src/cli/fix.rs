@@ -12,11 +12,11 @@ use std::process::ExitCode;
 
 use groot::host::Host;
 use groot::report::{FixReport, FIX_SCHEMA_VERSION};
-use groot::shell::context::ContextId;
-use groot::shell::edit::stamp_from_unix;
-use groot::shell::fix::{self, FixPlan};
+use groot::shell::contexts::survey;
+use groot::shell::contexts::ContextId;
 use groot::shell::gaps::{self, GapInputs};
-use groot::shell::survey;
+use groot::shell::write::edit::stamp_from_unix;
+use groot::shell::write::plan::{self, FixPlan};
 use groot::toolchain::BinaryReader;
 
 use super::contexts::tilde;
@@ -37,7 +37,7 @@ pub struct Args {
     undo: bool,
     /// Print the report as JSON (applies only with --yes).
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -51,7 +51,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut out = anstream::stdout().lock();
     if args.undo {
-        let undone = fix::undo_last(host)?;
+        let undone = plan::undo_last(host)?;
         if !args.json {
             let mut s = String::new();
             match &undone {
@@ -76,6 +76,12 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let dir = host.absolute(args.dir.as_deref().unwrap_or(host.cwd()));
+    if args.dir.is_some() && !host.fs().is_dir(&dir) {
+        return Err(super::coded(
+            "not-a-directory",
+            format!("{} is not a directory", dir.display()),
+        ));
+    }
     let s = survey::survey(host, &BinaryReader, &dir);
     let mut found = gaps::find_gaps(&GapInputs {
         fs: host.fs(),
@@ -83,7 +89,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         session: &s.session,
         predictions: &s.predictions,
     });
-    found.extend(fix::goenv_gaps(host));
+    found.extend(plan::goenv_gaps(host));
     let order = s
         .contexts
         .iter()
@@ -91,7 +97,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         .map(|c| c.path.clone())
         .unwrap_or_default();
     let home = host.home().unwrap_or_default();
-    let plan = fix::plan_fix(host.fs(), &home, found, &order)?;
+    let plan = plan::plan_fix(host.fs(), &home, found, &order)?;
 
     if !args.json {
         out.write_all(render_plan(host, &plan).as_bytes())?;
@@ -104,7 +110,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let journal = fix::apply_fix(host, &plan, &stamp_from_unix(secs))?;
+        let journal = plan::apply_fix(host, &plan, &stamp_from_unix(secs))?;
         report.applied = true;
         report.backup_dir = journal.dir.clone();
         if !args.json {

@@ -1,12 +1,14 @@
-//! `groot init <shell>`: print the activation script, or install it in a startup file.
+//! `groot init <shell>`: print the activation script, or install it in a startup file (and
+//! the shell's completion file); `groot self uninstall`: take all of that away again.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use groot::host::Host;
-use groot::shell::activate::{self, Activation};
-use groot::shell::{edit, ShellKind};
+use groot::shell::write::activate::{self, Activation};
+use groot::shell::{write::edit, ShellKind};
 
 use super::switching::note;
 
@@ -120,7 +122,10 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
     }
     let plan = edit::plan_file_edit(&real, &block, &[])?;
     let mut out = anstream::stdout().lock();
-    if !plan.changed {
+    if !plan.changed && !args.dry_run {
+        drop(out);
+        completion_file(host, kind, args.uninstall);
+        let mut out = anstream::stdout().lock();
         writeln!(
             out,
             "{} already {}",
@@ -151,6 +156,7 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         writeln!(out, "backup in {}", dir.display())?;
     }
     drop(out);
+    completion_file(host, kind, args.uninstall);
     if !args.uninstall {
         note(format!(
             "open a new {kind} to use it, or activate this one: {}",
@@ -161,6 +167,182 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
                 _ => format!("eval \"$(groot init {kind})\""),
             }
         ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `init --install` also installs the shell's completion script where the shell finds it by
+/// itself (`--uninstall` removes it). A failure is a note: activation is what matters.
+fn completion_file(host: &Host, kind: ShellKind, uninstall: bool) {
+    if uninstall {
+        if let Ok(removed) = super::completions::remove_files(host) {
+            for p in removed {
+                note(format!("removed completions {}", p.display()));
+            }
+        }
+        return;
+    }
+    match super::completions::install_file(host, kind) {
+        Ok(Some(path)) => {
+            if kind == ShellKind::Zsh && !super::completions::zsh_dir_on_fpath(host, &path) {
+                note(format!(
+                    "completions in {}: add `fpath+=({})` before `compinit` in ~/.zshrc",
+                    path.display(),
+                    path.parent()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ));
+            } else {
+                note(format!("completions in {}", path.display()));
+            }
+        }
+        Ok(None) => {}
+        Err(e) => note(format!("could not install completions: {e:#}")),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SelfUninstallArgs {
+    /// Also delete groot's data directory (installed toolchains, the default, backups) and its
+    /// cache.
+    #[arg(long)]
+    all: bool,
+    /// Print what was removed as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Version of `groot self uninstall --json`.
+pub const SELF_UNINSTALL_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, serde::Serialize)]
+struct SelfUninstallReport {
+    schema_version: u32,
+    /// Startup files whose groot block was removed.
+    startup_files: Vec<PathBuf>,
+    /// Completion files removed.
+    completions: Vec<PathBuf>,
+    /// The shims directory, when it was removed.
+    shims: Option<PathBuf>,
+    /// Directories removed with `--all`.
+    removed_dirs: Vec<PathBuf>,
+    /// The backup directory of the startup-file edits.
+    backup_dir: Option<PathBuf>,
+}
+
+/// Every startup file `groot init --install` may have written, for every shell.
+fn activation_files(host: &Host) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for kind in [
+        ShellKind::Bash,
+        ShellKind::Zsh,
+        ShellKind::Fish,
+        ShellKind::PowerShell,
+        ShellKind::Sh,
+    ] {
+        if let Some(f) = activate::startup_file(host, kind) {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+    }
+    files
+}
+
+/// `groot self uninstall`: removes the activation blocks (the file as it was before, byte for
+/// byte, the same edit as `init --install --uninstall`, backed up), the completion files and the
+/// shims; with `--all` the data directory and the cache too. The groot executable itself is
+/// left for the package manager or the user (its path is printed).
+pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<ExitCode> {
+    let home =
+        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let mut plans = Vec::new();
+    let mut changed = Vec::new();
+    for file in activation_files(host) {
+        let real = host.fs().to_real(&file);
+        if !real.is_file() {
+            continue;
+        }
+        let plan = edit::plan_file_edit(&real, "", &[])?;
+        if plan.changed {
+            changed.push(file);
+            plans.push(plan);
+        }
+    }
+    let mut backup_dir = None;
+    if !plans.is_empty() {
+        // Backups outside the data directory when it is about to go.
+        let backups = if args.all {
+            std::env::temp_dir().join("groot-uninstall-backups")
+        } else {
+            host.fs().to_real(&home.join("backups"))
+        };
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        backup_dir = edit::apply(&plans, &backups, &edit::stamp_from_unix(secs))?.dir;
+    }
+    let completions = super::completions::remove_files(host)?;
+    let mut shims = None;
+    if let Some(dir) = groot::shim::shim_dir(host) {
+        let real = host.fs().to_real(&dir);
+        if real.is_dir() {
+            std::fs::remove_dir_all(&real)
+                .with_context(|| format!("cannot remove {}", dir.display()))?;
+            shims = Some(dir);
+        }
+    }
+    let mut removed_dirs = Vec::new();
+    if args.all {
+        let real = host.fs().to_real(&home);
+        if real.is_dir() {
+            std::fs::remove_dir_all(&real)
+                .with_context(|| format!("cannot remove {}", home.display()))?;
+            removed_dirs.push(home.clone());
+        }
+    }
+    let report = SelfUninstallReport {
+        schema_version: SELF_UNINSTALL_SCHEMA_VERSION,
+        startup_files: changed,
+        completions,
+        shims,
+        removed_dirs,
+        backup_dir,
+    };
+    if args.json {
+        super::print_json(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = anstream::stdout().lock();
+    for f in &report.startup_files {
+        writeln!(out, "removed groot's block from {}", f.display())?;
+    }
+    for f in &report.completions {
+        writeln!(out, "removed {}", f.display())?;
+    }
+    if let Some(d) = &report.shims {
+        writeln!(out, "removed the shims {}", d.display())?;
+    }
+    for d in &report.removed_dirs {
+        writeln!(out, "removed {}", d.display())?;
+    }
+    if let Some(b) = &report.backup_dir {
+        writeln!(out, "backup of the startup files in {}", b.display())?;
+    }
+    if !args.all {
+        writeln!(
+            out,
+            "kept {} (toolchains and settings); `groot self uninstall --all` removes it",
+            home.display()
+        )?;
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        writeln!(
+            out,
+            "groot itself is {}: delete it (or uninstall it with the tool that installed it)",
+            exe.display()
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

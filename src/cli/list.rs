@@ -16,10 +16,7 @@ use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
 pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
-    json: bool,
-    /// Also show rejected candidates and every place searched.
-    #[arg(short, long)]
-    verbose: bool,
+    pub json: bool,
     /// List the releases that can be installed instead (from the release index; works offline
     /// from the cached or built-in copy).
     #[arg(long)]
@@ -43,7 +40,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         super::print_json(&report)?;
     } else {
         let mut out = anstream::stdout().lock();
-        out.write_all(render(&report, args.verbose).as_bytes())?;
+        out.write_all(render(&report, super::output().verbose > 0).as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

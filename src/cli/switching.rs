@@ -7,8 +7,11 @@ use groot::select::{Note, SelectError};
 
 use super::style::{paint, BOLD, ERROR, WARN};
 
-/// Prints notes to stderr as warnings, each with its hint.
+/// Prints notes to stderr as warnings, each with its hint (not with `-q`).
 pub fn warn_notes(notes: &[Note]) {
+    if super::output().quiet {
+        return;
+    }
     let mut err = anstream::stderr().lock();
     for n in notes {
         let _ = writeln!(err, "{} {}", paint(WARN, "warning:"), n.message);
@@ -18,8 +21,11 @@ pub fn warn_notes(notes: &[Note]) {
     }
 }
 
-/// Prints a note line to stderr.
+/// Prints a note line to stderr (not with `-q`).
 pub fn note(text: impl std::fmt::Display) {
+    if super::output().quiet {
+        return;
+    }
     let mut err = anstream::stderr().lock();
     let _ = writeln!(err, "{} {text}", paint(BOLD, "note:"));
 }
@@ -34,6 +40,9 @@ pub fn select_error(e: SelectError) -> anyhow::Error {
 
 /// Says so when `go` on PATH is not groot's shim (so the selection is not what runs).
 pub fn check_shims_on_path(host: &Host) {
+    if super::output().quiet {
+        return;
+    }
     let found =
         groot::resolve::lookpath::lookup(host, "go", groot::resolve::lookpath::Style::Shell, None);
     let chosen = found.chosen();
@@ -46,6 +55,12 @@ pub fn check_shims_on_path(host: &Host) {
     note(format!(
         "{what}, not groot's shim: activate groot with `groot init <shell> --install` (or `eval \"$(groot init bash)\"`)"
     ));
+}
+
+/// Prints a warning line to stderr (also with `-q`: it says something changed).
+pub fn warning(text: impl std::fmt::Display) {
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{} {text}", paint(WARN, "warning:"));
 }
 
 /// Prints an error in red (for non-fatal failures).

@@ -20,15 +20,20 @@ pub struct Args {
     /// Select for this directory instead of the current one.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
-    /// Also say which toolchain was selected and by what.
-    #[arg(short, long)]
-    verbose: bool,
     /// Print the selection as JSON.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(d) = &args.dir {
+        if !host.fs().is_dir(&host.absolute(d)) {
+            return Err(super::coded(
+                "not-a-directory",
+                format!("{} is not a directory", d.display()),
+            ));
+        }
+    }
     let options = Options {
         dir: args.dir.clone(),
         request: None,
@@ -54,7 +59,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     let mut out = anstream::stdout().lock();
     writeln!(out, "{}", path.display())?;
     drop(out);
-    if args.verbose {
+    if super::output().verbose > 0 {
         let mut err = anstream::stderr().lock();
         writeln!(
             err,

@@ -52,6 +52,16 @@ impl Format {
 
 /// Extracts `archive` into `dest` (an existing, empty directory).
 pub fn extract(archive: &Path, format: Format, dest: &Path) -> Result<Manifest, ExtractError> {
+    extract_counted(archive, format, dest, &|_| {})
+}
+
+/// [`extract`], telling `progress` how many files were read so far (about every 1 MiB).
+pub fn extract_counted(
+    archive: &Path,
+    format: Format,
+    dest: &Path,
+    progress: &dyn Fn(u64),
+) -> Result<Manifest, ExtractError> {
     let file = File::open(archive).map_err(|source| ExtractError::Io {
         path: archive.to_owned(),
         source,
@@ -60,7 +70,7 @@ pub fn extract(archive: &Path, format: Format, dest: &Path) -> Result<Manifest, 
         archive: archive.to_owned(),
         source,
     };
-    run(dest, |sink| match format {
+    run(dest, progress, |sink| match format {
         Format::TarGz => {
             let gz = flate2::bufread::GzDecoder::new(BufReader::with_capacity(READ_BUFFER, file));
             let reader = BufReader::with_capacity(READ_BUFFER, gz);
@@ -84,8 +94,10 @@ enum Item {
 /// Producer-side state: the channel and the name checks that need to remember earlier entries.
 /// Items travel in batches of about [`CHUNK`] bytes, so that a tree of small files costs a few
 /// hundred channel hand-offs rather than one per file.
-struct Sink {
+struct Sink<'p> {
     tx: SyncSender<Vec<Item>>,
+    /// Told the number of files read at each flush.
+    progress: &'p dyn Fn(u64),
     batch: Vec<Item>,
     batch_bytes: usize,
     symlinks: HashSet<String>,
@@ -125,7 +137,7 @@ fn refuse(entry: &str, reason: &'static str) -> ProduceError {
     })
 }
 
-impl Sink {
+impl Sink<'_> {
     fn send(&mut self, item: Item) -> Result<(), ProduceError> {
         if let Item::Data(bytes) = &item {
             self.batch_bytes += bytes.len();
@@ -142,6 +154,7 @@ impl Sink {
             return Ok(());
         }
         self.batch_bytes = 0;
+        (self.progress)(self.files.len() as u64);
         let batch = std::mem::take(&mut self.batch);
         self.tx.send(batch).map_err(|_| ProduceError::WriterGone)
     }
@@ -220,13 +233,15 @@ impl Sink {
 /// Runs `produce` on this thread and the writer on another, and returns the manifest.
 fn run(
     dest: &Path,
-    produce: impl FnOnce(&mut Sink) -> Result<(), ExtractError>,
+    progress: &dyn Fn(u64),
+    produce: impl FnOnce(&mut Sink<'_>) -> Result<(), ExtractError>,
 ) -> Result<Manifest, ExtractError> {
     let (tx, rx) = sync_channel(CHANNEL_DEPTH);
     std::thread::scope(|scope| {
         let writer = scope.spawn(|| write_all(dest, rx));
         let mut sink = Sink {
             tx,
+            progress,
             batch: Vec::new(),
             batch_bytes: 0,
             symlinks: HashSet::new(),

@@ -93,7 +93,9 @@ pub fn install(
         source_prefix: "",
     };
     transaction(settings, &step, options, reporter, |archive, staging| {
-        let manifest = extract::extract(archive, format, staging)?;
+        let manifest = extract::extract_counted(archive, format, staging, &|files| {
+            reporter.event(Event::ExtractProgress { files })
+        })?;
         Ok((check_tree(staging, Some(&selected.version))?, manifest))
     })
 }
@@ -137,7 +139,9 @@ pub fn install_archive(
     store.ensure_layout()?;
     let staging = staging_dir(&store, "archive")?;
     reporter.event(Event::Extracting { archive });
-    let manifest = extract::extract(archive, format, staging.path())?;
+    let manifest = extract::extract_counted(archive, format, staging.path(), &|files| {
+        reporter.event(Event::ExtractProgress { files })
+    })?;
     let version = check_tree(staging.path(), None)?;
     let platform = listed
         .map(|f| Platform::new(f.os, f.arch))
@@ -662,6 +666,15 @@ impl InstallError {
             InstallError::Index(IndexError::NoRelease(_)) => {
                 Some("`groot list --available` shows what can be installed".into())
             }
+            InstallError::Download(
+                DownloadError::Http { url, .. }
+                | DownloadError::Connection { url, .. }
+                | DownloadError::Stalled { url, .. },
+            ) => Some(format!(
+                "{} could not be reached; check the network, or fetch from a mirror you can reach \
+                 (--mirror URL) or use what is on disk (--offline, --from-archive FILE)",
+                url_host(url)
+            )),
             InstallError::Offline { .. } => Some(
                 "point --mirror at a file:// directory holding the archive, or use --from-archive FILE"
                     .into(),
@@ -671,9 +684,31 @@ impl InstallError {
     }
 }
 
+/// The host of a URL (`dl.google.com`), or the URL itself when it has none.
+fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.is_empty() {
+        url
+    } else {
+        host
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("https://dl.google.com/go/x.tar.gz"),
+            "dl.google.com"
+        );
+        assert_eq!(url_host("http://u:p@127.0.0.1:8080/a"), "127.0.0.1:8080");
+        assert_eq!(url_host("file:///tmp/x"), "file:///tmp/x");
+    }
 
     fn v(s: &str) -> Version {
         Version::parse(s).unwrap_or_else(|| panic!("{s}"))

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::discovery::Install;
-use crate::shell::analyze::{Effect, EffectKind};
+use crate::shell::startup::simulate::{Effect, EffectKind};
 use crate::version::Version;
 
 use super::facts::Facts;

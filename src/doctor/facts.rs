@@ -138,7 +138,7 @@ pub struct CcFacts {
 /// What the shell layer predicts.
 #[derive(Clone, Debug, Serialize)]
 pub struct ShellFacts {
-    pub predictions: Vec<shell::context::Prediction>,
+    pub predictions: Vec<shell::contexts::Prediction>,
     /// `/etc/paths` and `/etc/paths.d/*` lines, in path_helper's order (macOS).
     pub paths_d: Vec<PathsDLine>,
     /// The shell layer's gap analysis over the same predictions (the codes `groot fix` fixes).
@@ -237,12 +237,12 @@ impl Facts {
     }
 
     /// The terminal context's prediction, if the shell layer ran.
-    pub fn terminal(&self) -> Option<&shell::context::Prediction> {
+    pub fn terminal(&self) -> Option<&shell::contexts::Prediction> {
         self.shell
             .as_ref()?
             .predictions
             .iter()
-            .find(|p| p.context.id == shell::context::ContextId::Terminal)
+            .find(|p| p.context.id == shell::contexts::ContextId::Terminal)
     }
 }
 
@@ -771,14 +771,14 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
         .vars()
         .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
         .collect();
-    let predictions = shell::context::predict_all(shell::context::Inputs {
+    let predictions = shell::contexts::predict_all(shell::contexts::Inputs {
         fs: &fs,
         platform: &platform,
         session: &session,
     });
     let mut paths_d = Vec::new();
     if host.os() == Os::MacOs {
-        for file in shell::path_helper::config_files(&fs, Path::new("/")) {
+        for file in shell::startup::path_helper::config_files(&fs, Path::new("/")) {
             let Ok(data) = shell::StartupFs::read(&fs, &file) else {
                 continue;
             };

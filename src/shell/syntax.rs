@@ -3,6 +3,13 @@
 //! `&&`/`||`), and words made of literal, parameter and command-substitution parts. It keeps
 //! only what the analyzer needs to follow PATH and Go variables; anything else a reader cannot
 //! place becomes [`Stmt::Unknown`] with its line, so nothing is silently dropped.
+//!
+//! The readers: [`sh`] (POSIX sh, bash, zsh) and [`fish`]; the cursor and word-building steps
+//! both share live in `lex`.
+
+pub mod fish;
+mod lex;
+pub mod sh;
 
 /// One piece of a word.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use super::{at, install_at, shell_lines};
 fn with_shell_lines(mut finding: Finding, f: &Facts, value_filter: Option<&str>) -> Finding {
     for e in shell_lines(f, "GOROOT") {
         let shown = match &e.kind {
-            crate::shell::analyze::EffectKind::Set { value, .. } => {
-                crate::shell::analyze::display_value(value)
+            crate::shell::startup::simulate::EffectKind::Set { value, .. } => {
+                crate::shell::startup::simulate::display_value(value)
             }
             _ => e.text.clone(),
         };
@@ -320,8 +320,8 @@ pub fn homebrew_cellar_pinned(f: &Facts) -> Vec<Finding> {
         out.push(x);
     };
     for e in shell_lines(f, "GOROOT") {
-        if let crate::shell::analyze::EffectKind::Set { value, .. } = &e.kind {
-            let v = crate::shell::analyze::display_value(value);
+        if let crate::shell::startup::simulate::EffectKind::Set { value, .. } = &e.kind {
+            let v = crate::shell::startup::simulate::display_value(value);
             push(
                 &v,
                 at(e),

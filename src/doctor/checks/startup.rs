@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::doctor::facts::Facts;
 use crate::doctor::finding::{Edit, Finding, Severity};
-use crate::shell::analyze::EffectKind;
-use crate::shell::context::ContextId;
-use crate::shell::managers::{self, Manager};
+use crate::shell::contexts::ContextId;
+use crate::shell::startup::managers::{self, Manager};
+use crate::shell::startup::simulate::EffectKind;
 use crate::version::Version;
 
 use super::{at, install_at, startup_file};

@@ -12,8 +12,8 @@
 
 use std::path::PathBuf;
 
-use super::kind::ShellKind;
-use super::platform::{Distro, Os, Platform};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::{Distro, Os, Platform};
 
 /// Login and interactive flags of a shell process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

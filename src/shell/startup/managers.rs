@@ -56,19 +56,23 @@ pub enum Hook {
     BrewShellenv { prefix: Option<String> },
     /// `eval `/usr/libexec/path_helper -s``.
     PathHelper,
-    /// `eval "$(goenv init -)"`: puts `$GOENV_ROOT/shims` first; GOROOT and GOPATH are
-    /// exported at each prompt.
+    /// `eval "$(goenv init -)"`: sources `~/.goenvrc`, adds `$GOENV_ROOT/shims` to PATH (at the
+    /// end since goenv 2.2.x unless `GOENV_PATH_ORDER=front`), and exports GOROOT and GOPATH
+    /// for the selected version at once.
     GoenvInit,
-    /// `eval "$(mise activate …)"`; with `--shims` only the shims dir is added.
-    MiseActivate { shims: bool },
-    /// `. ~/.asdf/asdf.sh` (asdf before 0.16).
-    AsdfScript,
+    /// `eval "$(mise activate …)"`: the shims dir and mise's own bin dir on PATH; without
+    /// `--shims`, its hook then runs at once (and at each prompt) and puts the selected Go's bin
+    /// dir first with GOROOT and GOBIN. `exe` is the mise program when the command names a path.
+    MiseActivate { shims: bool, exe: Option<String> },
+    /// `. <asdf>/asdf.sh` or `asdf.fish` (asdf before 0.16); `script` is the file sourced.
+    AsdfScript { script: String },
     /// `source ~/.gvm/scripts/gvm`: applies `$GVM_ROOT/environments/default`.
     GvmScript,
     /// `eval "$(gimme 1.22)"`: exports GOROOT and PATH for the named version.
     Gimme,
-    /// `eval "$(groot init …)"`.
-    GrootInit,
+    /// `eval "$(groot init …)"`: groot's shims (or `current/bin` with `--current`) first on
+    /// PATH, Go's bin dir appended unless `--no-go-bin`.
+    GrootInit { current: bool, go_bin: bool },
 }
 
 impl Hook {
@@ -78,10 +82,10 @@ impl Hook {
             Hook::PathHelper => Manager::PathHelper,
             Hook::GoenvInit => Manager::Goenv,
             Hook::MiseActivate { .. } => Manager::Mise,
-            Hook::AsdfScript => Manager::Asdf,
+            Hook::AsdfScript { .. } => Manager::Asdf,
             Hook::GvmScript => Manager::Gvm,
             Hook::Gimme => Manager::Gimme,
-            Hook::GrootInit => Manager::Groot,
+            Hook::GrootInit { .. } => Manager::Groot,
         }
     }
 }
@@ -89,7 +93,8 @@ impl Hook {
 /// Recognizes the command whose output a startup file evaluates (`eval "$(CMD)"`,
 /// `CMD | source`, `eval (CMD)`).
 pub fn recognize_command(cmd: &str) -> Option<Hook> {
-    let words: Vec<&str> = cmd.split_whitespace().collect();
+    let owned = split_words(cmd);
+    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     let first = *words.first()?;
     let base = first.rsplit('/').next().unwrap_or(first);
     let has = |w: &str| words.iter().skip(1).any(|x| *x == w);
@@ -105,18 +110,52 @@ pub fn recognize_command(cmd: &str) -> Option<Hook> {
         "goenv" if has("init") => Some(Hook::GoenvInit),
         "mise" | "rtx" if has("activate") => Some(Hook::MiseActivate {
             shims: has("--shims"),
+            exe: Some(first)
+                .filter(|f| f.starts_with('/') && !f.contains('$'))
+                .map(str::to_string),
         }),
         "gimme" => Some(Hook::Gimme),
-        "groot" if has("init") || has("activate") || has("shell-init") => Some(Hook::GrootInit),
+        "groot" if has("init") || has("activate") || has("shell-init") => Some(Hook::GrootInit {
+            current: has("--current"),
+            go_bin: !has("--no-go-bin"),
+        }),
         _ => None,
     }
+}
+
+/// Splits a simple command into words, honouring single and double quotes and backslashes (the
+/// commands groot writes quote the program's path, which may hold blanks).
+fn split_words(cmd: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur: Option<String> = None;
+    let mut chars = cmd.chars();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') | (None, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.get_or_insert_with(String::new).push(n);
+                }
+            }
+            (Some(_), c) => cur.get_or_insert_with(String::new).push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                cur.get_or_insert_with(String::new);
+            }
+            (None, c) if c.is_whitespace() => words.extend(cur.take()),
+            (None, c) => cur.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(cur);
+    words
 }
 
 /// Recognizes a sourced script that belongs to a manager and is better modelled than read.
 pub fn recognize_script(path: &str) -> Option<Hook> {
     let p = path.replace('\\', "/");
     if p.ends_with("/asdf.sh") || p.ends_with("/asdf.fish") || p.ends_with("/asdf.bash") {
-        return Some(Hook::AsdfScript);
+        return Some(Hook::AsdfScript { script: p });
     }
     if p.ends_with(".gvm/scripts/gvm") || p.ends_with("/gvm/scripts/gvm") {
         return Some(Hook::GvmScript);
@@ -175,12 +214,31 @@ mod tests {
         assert_eq!(recognize_command("goenv init -"), Some(Hook::GoenvInit));
         assert_eq!(
             recognize_command("~/.local/bin/mise activate zsh --shims"),
-            Some(Hook::MiseActivate { shims: true })
+            Some(Hook::MiseActivate {
+                shims: true,
+                exe: None
+            })
+        );
+        assert_eq!(
+            recognize_command("'/opt/my groot/groot' init bash --no-go-bin"),
+            Some(Hook::GrootInit {
+                current: false,
+                go_bin: false
+            })
+        );
+        assert_eq!(
+            recognize_command("'/home/me/bin/groot' init bash --current"),
+            Some(Hook::GrootInit {
+                current: true,
+                go_bin: true
+            })
         );
         assert_eq!(recognize_command("dircolors -b"), None);
         assert_eq!(
             recognize_script("/home/me/.asdf/asdf.sh"),
-            Some(Hook::AsdfScript)
+            Some(Hook::AsdfScript {
+                script: "/home/me/.asdf/asdf.sh".into()
+            })
         );
         assert_eq!(
             recognize_script("/home/me/.gvm/scripts/gvm"),

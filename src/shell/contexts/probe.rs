@@ -15,12 +15,12 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::context::{ContextId, Prediction};
-use super::kind::ShellKind;
-use super::platform::Env;
-use super::rules::Invocation;
-use super::survey::ContextView;
 use crate::host::{CommandSpec, Host};
+use crate::shell::contexts::survey::ContextView;
+use crate::shell::contexts::{ContextId, Prediction};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::Env;
+use crate::shell::startup::rules::Invocation;
 
 /// How long one shell may take before it is killed.
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -270,13 +270,23 @@ fn compare(view: &ContextView, o: &Observed) -> Vec<Compared> {
         ),
         field(
             "goroot",
-            view.go
-                .as_ref()
-                .and_then(|_| view.goroot.clone().or_else(|| view.error.clone())),
-            o.goroot.clone().or_else(|| o.go_error.clone()),
+            view.go.as_ref().and_then(|_| {
+                view.goroot
+                    .clone()
+                    .or_else(|| view.error.as_deref().map(first_line))
+            }),
+            o.goroot
+                .clone()
+                .or_else(|| o.go_error.as_deref().map(first_line)),
         ),
         field("path", Some(view.path.join(":")), Some(o.path.join(":"))),
     ]
+}
+
+/// The message of an error, without the hint lines a tool prints after it (groot's shim and
+/// the prediction word their hints differently; the failure is the same).
+fn first_line(e: &str) -> String {
+    e.lines().next().unwrap_or("").trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -17,14 +17,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::edit::{
-    self, EditError, EditPlan, Journal, LineRef, Placement, BEGIN_MARKER, END_MARKER,
-};
-use super::gaps::{BlockLine, CommentOut, Detail, Dialect, Edit, Gap, Place};
 use crate::discovery;
 use crate::envfile;
 use crate::fs::Fs;
 use crate::host::Host;
+use crate::shell::gaps::{BlockLine, CommentOut, Detail, Dialect, Edit, Gap, Place};
+use crate::shell::write::edit::{
+    self, EditError, EditPlan, Journal, LineRef, Placement, BEGIN_MARKER, END_MARKER,
+};
 
 /// Why a fix could not be planned, applied or undone.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! between tokens in the same way, and the small steps of building a word. Where the two
 //! shells differ (quoting, `$` expansions, operators) each reader keeps its own code.
 
-use super::syntax::Part;
+use crate::shell::syntax::Part;
 
 /// A position in the text of a startup file, with the 1-based line it is on.
 pub(crate) struct Cursor {

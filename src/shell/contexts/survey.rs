@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::analyze::{self, display_value, is_resolved, EffectKind};
-use super::context::{self, ContextId, Inputs, Prediction};
-use super::kind::ShellKind;
-use super::managers::Manager;
-use super::platform::{Distro, Env, Os, Platform};
 use crate::host::Host;
 use crate::resolve::{self, Request};
+use crate::shell::contexts::{self, ContextId, Inputs, Prediction};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::{Distro, Env, Os, Platform};
+use crate::shell::startup::managers::Manager;
+use crate::shell::startup::simulate::{self, display_value, is_resolved, EffectKind};
 use crate::toolchain::Inspect;
 
 /// The environment of the user's session as the shell layer takes it: every variable of the
@@ -58,10 +58,10 @@ pub fn unresolved_vars(env: &Env) -> Vec<String> {
 }
 
 fn split_path(v: &str) -> Vec<String> {
-    let sim = analyze::Simulation {
-        invocation: super::rules::Invocation::new(
+    let sim = simulate::Simulation {
+        invocation: crate::shell::startup::rules::Invocation::new(
             ShellKind::Sh,
-            super::rules::Mode::NON_INTERACTIVE,
+            crate::shell::startup::rules::Mode::NON_INTERACTIVE,
         ),
         files: Vec::new(),
         effects: Vec::new(),
@@ -131,7 +131,7 @@ pub struct Survey {
     /// `$SHELL` of the session.
     pub shell: Option<String>,
     pub contexts: Vec<ContextView>,
-    /// The raw predictions, for [`gaps`](super::gaps) and the probe.
+    /// The raw predictions, for [`gaps`](crate::shell::gaps) and the probe.
     #[serde(skip)]
     pub predictions: Vec<Prediction>,
     #[serde(skip)]
@@ -225,15 +225,85 @@ pub fn settings_of(p: &Prediction) -> Vec<SettingAt> {
 pub fn predict_host(host: &Host) -> (Platform, Env, Vec<Prediction>) {
     let platform = Platform::from_host(host);
     let session = session_env(host);
-    let predictions = {
-        let inputs = Inputs {
-            fs: host.fs(),
-            platform: &platform,
-            session: &session,
-        };
-        context::predict_all(inputs)
+    let inputs = Inputs {
+        fs: host.fs(),
+        platform: &platform,
+        session: &session,
     };
+    let mut predictions = contexts::predict_all(inputs);
+    // The other shells the user has: the contexts that start the user's shell, predicted again
+    // with that shell, after `$SHELL`'s own.
+    let user_shell = predictions
+        .iter()
+        .find(|p| p.context.id == ContextId::Terminal)
+        .and_then(|p| p.simulation())
+        .map(|s| s.invocation.shell);
+    for (kind, program) in other_shells(host, &session) {
+        if Some(kind) == user_shell {
+            continue;
+        }
+        let mut other = session.clone();
+        other.insert("SHELL".into(), program);
+        let inputs = Inputs {
+            session: &other,
+            ..inputs
+        };
+        predictions.extend(
+            contexts::predict_all(inputs)
+                .into_iter()
+                .filter(|p| p.simulation().map(|s| s.invocation.shell) == Some(kind)),
+        );
+    }
     (platform, session, predictions)
+}
+
+/// The shells besides `$SHELL` that groot considers: bash, zsh and fish, each when it is
+/// installed (in `/bin`, `/usr/bin`, `/usr/local/bin` or Homebrew's bin) and the user has
+/// startup files of its own for it (`~/.bashrc`, `~/.bash_profile`, `~/.bash_login`; zsh's
+/// files in `$ZDOTDIR` or HOME; fish's `config.fish` or `conf.d`). Each with its program path.
+pub fn other_shells(host: &Host, session: &Env) -> Vec<(ShellKind, String)> {
+    let fs = host.fs();
+    let Some(home) = host.home() else {
+        return Vec::new();
+    };
+    let zdotdir = session
+        .get("ZDOTDIR")
+        .filter(|z| z.starts_with('/'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.clone());
+    let config = session
+        .get("XDG_CONFIG_HOME")
+        .filter(|x| x.starts_with('/'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".config"));
+    let has_files = |kind: ShellKind| -> bool {
+        match kind {
+            ShellKind::Bash => [".bashrc", ".bash_profile", ".bash_login"]
+                .iter()
+                .any(|f| fs.is_file(&home.join(f))),
+            ShellKind::Zsh => [".zshrc", ".zshenv", ".zprofile", ".zlogin"]
+                .iter()
+                .any(|f| fs.is_file(&zdotdir.join(f)) || fs.is_file(&home.join(".zshenv"))),
+            ShellKind::Fish => {
+                fs.is_file(&config.join("fish/config.fish"))
+                    || fs
+                        .read_dir(&config.join("fish/conf.d"))
+                        .is_ok_and(|d| !d.is_empty())
+            }
+            _ => false,
+        }
+    };
+    let mut out = Vec::new();
+    for kind in [ShellKind::Bash, ShellKind::Zsh, ShellKind::Fish] {
+        let program = ["/bin", "/usr/bin", "/usr/local/bin", "/opt/homebrew/bin"]
+            .iter()
+            .map(|d| Path::new(d).join(kind.name()))
+            .find(|p| fs.is_file(p));
+        if let Some(program) = program.filter(|_| has_files(kind)) {
+            out.push((kind, program.display().to_string()));
+        }
+    }
+    out
 }
 
 /// Predicts every context of `host` and explains the go each one runs in `dir`.
@@ -258,7 +328,7 @@ pub fn survey(host: &Host, inspect: &dyn Inspect, dir: &Path) -> Survey {
 /// One context's view.
 pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> ContextView {
     let sim = p.simulation();
-    let files = context::files_read(p)
+    let files = contexts::files_read(p)
         .into_iter()
         .map(Path::to_path_buf)
         .collect();

@@ -15,9 +15,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::ShellKind;
 use crate::env_vars;
 use crate::host::Host;
+use crate::shell::ShellKind;
 
 /// What activation does.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-use super::platform::StartupFs;
+use crate::shell::platform::StartupFs;
 
 /// Where one entry of the result came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

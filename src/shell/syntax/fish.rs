@@ -1,11 +1,11 @@
 //! A tolerant reader of fish startup files (`config.fish`, `conf.d/*.fish`). It produces the
-//! same [`syntax`](super::syntax) tree as the sh reader: `if`/`else if`/`else`/`end`,
+//! same [`syntax`](crate::shell::syntax) tree as the sh reader: `if`/`else if`/`else`/`end`,
 //! `switch`/`case`, `for`, `while`, `begin`, `function`, `and`/`or`/`not`, `&&`/`||`, pipes,
 //! fish quoting (`'…'`, `"…"` with `$var`), `$var`, `(cmd)` and `$(cmd)` substitutions. A
 //! statement it cannot read becomes [`Stmt::Unknown`] and reading resumes on the next line.
 
-use super::lex::{flush_lit, Cursor};
-use super::syntax::{ParamOp, Part, Stmt, Word};
+use crate::shell::syntax::lex::{flush_lit, Cursor};
+use crate::shell::syntax::{ParamOp, Part, Stmt, Word};
 
 /// Parses a whole fish file.
 pub fn parse(src: &[u8]) -> Vec<Stmt> {

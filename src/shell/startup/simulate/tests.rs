@@ -1,6 +1,6 @@
 use super::*;
 use crate::shell::platform::MemFs;
-use crate::shell::rules::Mode;
+use crate::shell::startup::rules::Mode;
 
 fn env(pairs: &[(&str, &str)]) -> Env {
     pairs
@@ -298,19 +298,20 @@ fn managers_hooks_are_named() {
         [Manager::Goenv, Manager::Asdf, Manager::Mise, Manager::Gvm]
     );
     assert_eq!(s.var("GOROOT").as_deref(), Some("/home/me/.gvm/gos/go1.21"));
+    // goenv 2.2 appends its shims; asdf prepends its bin and then its shims; mise its shims.
     assert_eq!(
         s.path()[..4],
         [
             "/home/me/.gvm/gos/go1.21/bin",
-            "/home/me/.asdf/bin",
+            "/home/me/.local/share/mise/shims",
             "/home/me/.asdf/shims",
-            "/home/me/.goenv/shims"
+            "/home/me/.asdf/bin",
         ]
     );
-    assert!(s
-        .effects
-        .iter()
-        .any(|e| e.var.as_deref() == Some("PATH") && matches!(e.kind, EffectKind::Unknown { .. })));
+    assert_eq!(
+        s.path().last().map(String::as_str),
+        Some("/home/me/.goenv/shims")
+    );
 }
 
 #[test]
@@ -510,4 +511,48 @@ fn the_parse_cache_is_bounded() {
     let _ = parsed(false, &big);
     let _ = parsed(false, &big[1..]);
     assert!(parse_cache_size().1 <= PARSE_CACHE_BYTES);
+}
+
+#[test]
+fn goenv_init_appends_shims_and_exports_the_selected_version() {
+    let base = MemFs::new()
+        .file("/home/me/.bashrc", "eval \"$(goenv init -)\"\n")
+        .file(
+            "/home/me/.goenv/libexec/goenv-init",
+            "if [ \"${GOENV_PATH_ORDER:-}\" = front ]\n",
+        )
+        .file("/home/me/.goenv/version", "1.22\n")
+        .dir("/home/me/.goenv/versions/1.22.9")
+        .dir("/home/me/.goenv/versions/1.22.10");
+    let s = sim(&base, ShellKind::Bash, Mode::INTERACTIVE);
+    assert_eq!(
+        s.path().last().map(String::as_str),
+        Some("/home/me/.goenv/shims")
+    );
+    assert_eq!(
+        s.var("GOROOT").as_deref(),
+        Some("/home/me/.goenv/versions/1.22.10")
+    );
+    assert_eq!(s.var("GOPATH").as_deref(), Some("/home/me/go/1.22.10"));
+    // ~/.goenvrc is read first: front order, and no GOROOT.
+    let rc = base.clone().file(
+        "/home/me/.goenvrc",
+        "export GOENV_PATH_ORDER=front\nexport GOENV_DISABLE_GOROOT=1\n",
+    );
+    let s = sim(&rc, ShellKind::Bash, Mode::INTERACTIVE);
+    assert_eq!(s.path()[0], "/home/me/.goenv/shims");
+    assert_eq!(s.var("GOROOT"), None);
+}
+
+#[test]
+fn groots_own_block_puts_its_shims_first() {
+    let fs = MemFs::new()
+        .file(
+            "/home/me/.bashrc",
+            "# >>> groot >>>\nif [ -x '/opt/my tools/groot' ]; then eval \"$('/opt/my tools/groot' init bash)\"; fi\n# <<< groot <<<\n",
+        )
+        .file("/opt/my tools/groot", "");
+    let s = sim(&fs, ShellKind::Bash, Mode::INTERACTIVE);
+    assert_eq!(s.path()[0], "/home/me/.local/share/groot/shims");
+    assert_eq!(s.path().last().map(String::as_str), Some("/home/me/go/bin"));
 }

@@ -4,13 +4,19 @@
 //! the environment it starts from and the shell invocation (if any) that runs before `go`.
 //! [`predict`] chains those stages through the analyzer, so "VS Code's terminal on macOS" is
 //! the login shell started from the environment VS Code resolved by running a login shell.
+//!
+//! [`survey`] wires the predictions to a [`Host`](crate::host::Host); [`probe`] runs the real
+//! shells to compare with them (`groot contexts --probe`).
+
+pub mod probe;
+pub mod survey;
 
 use std::path::Path;
 
-use super::analyze::{self, Simulation, WhichGo};
-use super::kind::ShellKind;
-use super::platform::{Distro, Env, Os, Platform, StartupFs};
-use super::rules::{Invocation, Mode};
+use crate::shell::kind::ShellKind;
+use crate::shell::platform::{Distro, Env, Os, Platform, StartupFs};
+use crate::shell::startup::rules::{Invocation, Mode};
+use crate::shell::startup::simulate::{self, Simulation, WhichGo};
 
 /// A stable identifier of a launch context (snake_case in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -301,7 +307,7 @@ pub struct Prediction {
     pub context: Context,
     /// The stages from the first origin to this context, in order.
     pub stages: Vec<Stage>,
-    /// The final exported environment (unresolved parts as in [`analyze::Simulation::env`]).
+    /// The final exported environment (unresolved parts as in [`simulate::Simulation::env`]).
     pub env: Env,
     pub path: Vec<String>,
     pub which_go: WhichGo,
@@ -310,7 +316,7 @@ pub struct Prediction {
 impl Prediction {
     /// The final value of a variable, for display.
     pub fn var(&self, name: &str) -> Option<String> {
-        self.env.get(name).map(|v| analyze::display_value(v))
+        self.env.get(name).map(|v| simulate::display_value(v))
     }
 
     /// The simulation of this context's own shell, if it runs one.
@@ -433,7 +439,7 @@ fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize) -> Prediction 
         inv.no_profile = ctx.no_rc;
         inv.no_rc = ctx.no_rc;
         inv.ssh_command = ctx.ssh_command && kind == ShellKind::Bash;
-        analyze::simulate(inputs.fs, inputs.platform, &inv, &start_env)
+        simulate::simulate(inputs.fs, inputs.platform, &inv, &start_env)
     });
     let env = simulation
         .as_ref()
@@ -445,7 +451,7 @@ fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize) -> Prediction 
         simulation,
     });
     let path = env.get("PATH").map(|p| split(p)).unwrap_or_default();
-    let which_go = analyze::which(inputs.fs, &path, "go");
+    let which_go = simulate::which(inputs.fs, &path, "go");
     Prediction {
         context: ctx.clone(),
         stages,

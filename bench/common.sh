@@ -2,7 +2,12 @@
 #
 # readme_build: builds groot as README's `cargo install --locked --path .` does (the release
 # profile, .cargo/config.toml's flags: static non-PIE on Linux x86_64) and prints the binary.
+# GROOT_BIN=path skips the build and measures that binary instead.
 readme_build() {
+  if [ -n "${GROOT_BIN:-}" ]; then
+    echo "$GROOT_BIN"
+    return
+  fi
   cargo build --release --locked -q
   local host
   host=$(rustc --print host-tuple)

@@ -482,7 +482,8 @@ fn stale_goroot_in_bashrc_and_zshrc_is_fixed_for_both_shells_in_one_run() {
         h.put(".zshenv", "export PATH=\"$HOME/sdk/go/bin:$PATH\"\n");
         h.put(".zshrc", "export GOROOT=/usr/local/go\n");
         let ssh = [("SSH_CLIENT", "127.0.0.1 50000 22")];
-        let bash_modes: [(&[&str], &[(&str, &str)]); 4] = [
+        type Mode<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+        let bash_modes: [Mode; 4] = [
             (&["-l"], &[]),
             (&["-i"], &[]),
             (&["-l", "-i"], &[]),

@@ -4,6 +4,10 @@
 # and =1, and /bin/true as the exec floor.
 # The layout: an official Go tree on PATH, a second one shadowed behind it, a project whose
 # go.mod has `go` and `toolchain` lines, and a bash startup file that sets PATH.
+# The Go vulnerability database is the committed real-entry fixture (tests/data/vulndb) over
+# file://, cached by the warm-up run: doctor reads its compact cache (and the mirror's db.json)
+# on every run, as with a cached https://vuln.go.dev. The go in use (1.27.3) has no entries;
+# OTHER (1.22.10, shadowed) has 66, so both paths of the check run.
 # Usage: bench/doctor.sh [GO_VERSION]   (results in bench/results/doctor-*.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,7 @@ mkdir -p bench/results
 cd "$WORK/proj/sub"
 export HOME=$WORK/home GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto SHELL=/bin/bash
 export PATH=$GOBIN_DIR:$CACHE/$OTHER/go/bin:/usr/local/bin:/usr/bin:/bin
+export GOVULNDB=file://$OLDPWD/tests/data/vulndb
 "$GROOT" doctor --fail-on never >/dev/null
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi

@@ -346,6 +346,7 @@ fn error_code(e: &anyhow::Error) -> &'static str {
                 groot::select::SelectError::NotInstalled { .. } => "not-installed",
                 groot::select::SelectError::Invalid { .. } => "invalid-version",
                 groot::select::SelectError::NoHome => "no-home",
+                groot::select::SelectError::Refused { .. } => "refused-file",
             };
         }
         if let Some(s) = c.downcast_ref::<StoreError>() {

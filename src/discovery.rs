@@ -287,8 +287,8 @@ pub struct Install {
     pub goarch: Option<String>,
     /// Every architecture in the binary (several for a universal Mach-O).
     pub archs: Vec<String>,
-    /// `bin/go` (or `bin/go.exe`), when it is a file.
-    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
+    /// `bin/go` (or `bin/go.exe`), when it is a file: `{"path": …}` in JSON.
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     pub health: Health,
     /// The GOROOT the go that runs here ends with (or, when go fails, the tree of that go).

@@ -22,6 +22,9 @@ pub const GOWORK: &str = "GOWORK";
 pub const GO111MODULE: &str = "GO111MODULE";
 /// Module proxy list; `off` disables downloads (and so toolchain downloads).
 pub const GOPROXY: &str = "GOPROXY";
+/// The Go vulnerability database (as for govulncheck): `https://…`, `http://` to this machine
+/// or `file://…`; default `https://vuln.go.dev`.
+pub const GOVULNDB: &str = "GOVULNDB";
 /// Checksum database used for modules and toolchain downloads.
 pub const GOSUMDB: &str = "GOSUMDB";
 /// Extra flags for every go command.

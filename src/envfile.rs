@@ -200,9 +200,11 @@ pub fn read_user_env(host: &Host, go: Option<&Version>) -> UserEnv {
     }
 }
 
-/// Reads an env file; a missing file is simply absent, other failures are reported.
+/// Reads an env file; a missing file is simply absent, other failures are reported (one that
+/// is not a regular file, `GOENV=/dev/zero`, or over [`crate::fs::cap::ENV_FILE`] bytes, is
+/// refused without reading it).
 pub fn read_env_file(host: &Host, path: &Path) -> (Option<EnvFile>, Option<String>) {
-    match host.fs().read(path) {
+    match host.fs().read_capped(path, crate::fs::cap::ENV_FILE) {
         Ok(data) => (Some(EnvFile::parse(&data)), None),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
         Err(e) => (None, Some(format!("cannot read {}: {e}", path.display()))),

@@ -141,9 +141,16 @@ impl Fs {
         std::fs::read_link(self.to_real(path))
     }
 
-    /// The whole content of a file (following symlinks).
+    /// The whole content of a regular file (following symlinks), at most [`cap::TEXT`] bytes:
+    /// see [`read_regular`]. Use [`Fs::read_capped`] with the cap of the file's kind.
     pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(self.real_following(path)?)
+        self.read_capped(path, cap::TEXT)
+    }
+
+    /// The whole content of a regular file (following symlinks), refused when it is not a
+    /// regular file or holds more than `limit` bytes ([`read_regular`]).
+    pub fn read_capped(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        read_regular(&self.real_following(path)?, limit)
     }
 
     /// The physical path to open for a logical path, following symlinks logically.
@@ -310,6 +317,126 @@ fn to_io(e: ResolveError) -> io::Error {
     }
 }
 
+/// Size caps of the files groot reads but did not write, by kind. A file over its cap is
+/// refused ([`Refused::TooLarge`]) before anything is allocated for it.
+pub mod cap {
+    /// `.go-version`, groot's `default`, a toolchain's `VERSION`, a `groot link` record: one
+    /// short line and perhaps a comment.
+    pub const VERSION_FILE: u64 = 4 << 10;
+    /// `.tool-versions`: a line per tool.
+    pub const TOOL_VERSIONS: u64 = 64 << 10;
+    /// go.mod and go.work (the largest public ones are a few hundred KB).
+    pub const MOD_FILE: u64 = 4 << 20;
+    /// Go's env files: `GOENV` (`go env -w`) and an install's `go.env`.
+    pub const ENV_FILE: u64 = 1 << 20;
+    /// Anything else read as text (startup files, JSON reports): [`super::Fs::read`].
+    pub const TEXT: u64 = 16 << 20;
+}
+
+/// Why [`read_regular`] refused a file. Carried inside an [`io::Error`] of kind
+/// `InvalidData`; [`refusal`] gets it back.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// A FIFO, a device, a socket or a directory: reading one can block forever (a FIFO
+    /// nobody writes to) or never end (`/dev/zero`).
+    #[error("not a regular file ({0})")]
+    NotRegular(&'static str),
+    /// More than the cap of its kind.
+    #[error("larger than {}, more than a file of this kind holds", human_size(*.cap))]
+    TooLarge { cap: u64 },
+}
+
+impl Refused {
+    /// A directory where a file was expected (callers that walk up for a file skip these,
+    /// as they always did).
+    pub fn is_directory(&self) -> bool {
+        matches!(self, Refused::NotRegular(kind) if *kind == DIRECTORY)
+    }
+}
+
+const DIRECTORY: &str = "a directory";
+
+/// The [`Refused`] inside an error of [`read_regular`], if that is why it failed.
+pub fn refusal(e: &io::Error) -> Option<&Refused> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<Refused>())
+}
+
+/// `4 KiB`, `16 MiB`.
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// What a file that is not regular is, for messages.
+fn kind_name(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() {
+        DIRECTORY
+    } else {
+        "a special file"
+    }
+}
+
+/// Opens a physical path for reading without ever blocking in `open` (a FIFO with no writer
+/// would hang there) and checks, on the open file, that it is a regular file: one `open` and
+/// one `fstat`, the same system calls `std::fs::read` makes.
+pub fn open_regular(real: &Path) -> io::Result<(std::fs::File, std::fs::Metadata)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(real)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            Refused::NotRegular(kind_name(meta.file_type())),
+        ));
+    }
+    Ok((file, meta))
+}
+
+/// The whole content of the regular file at physical path `real`, at most `limit` bytes.
+/// Refuses ([`Refused`], inside an `InvalidData` error) a FIFO, device, socket or directory,
+/// and a file larger than `limit` (checked on its size before reading, and again while
+/// reading, for a file that grows). Never blocks on a FIFO, never reads `/dev/zero` forever.
+pub fn read_regular(real: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let (file, meta) = open_regular(real)?;
+    let too_large = || io::Error::new(io::ErrorKind::InvalidData, Refused::TooLarge { cap: limit });
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut data = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut data)?;
+    if data.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(data)
+}
+
 /// Lexical cleaning of a path, as Go's `filepath.Clean`: drops `.` and empty components,
 /// applies `..` against the preceding component (never above the root), and keeps a relative
 /// path relative. An empty path becomes `.`.
@@ -409,6 +536,19 @@ pub mod lossy {
         }
     }
 
+    /// A go executable as every JSON output shows it: `{"path": "…"}`, or null.
+    pub fn opt_go<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        match p {
+            Some(p) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("path", &*p.to_string_lossy())?;
+                m.end()
+            }
+            None => s.serialize_none(),
+        }
+    }
+
     pub fn paths<S: Serializer, V: AsRef<[PathBuf]>>(v: &V, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.as_ref().iter().map(|p| p.to_string_lossy()))
     }
@@ -499,6 +639,43 @@ mod tests {
             .canonicalize(Path::new("/opt/homebrew/opt/go/.."))
             .expect("resolves");
         assert_eq!(up.path, PathBuf::from("/opt/homebrew/Cellar/go"));
+    }
+
+    #[test]
+    fn only_regular_files_up_to_their_cap_are_read() {
+        let (t, fs) = tree();
+        let r = t.path();
+        std::fs::write(r.join("small"), b"1.22.10\n").expect("write");
+        assert_eq!(
+            fs.read_capped(Path::new("/small"), 8).expect("read"),
+            b"1.22.10\n"
+        );
+        let e = fs
+            .read_capped(Path::new("/small"), 7)
+            .expect_err("too large");
+        assert_eq!(refusal(&e), Some(&Refused::TooLarge { cap: 7 }));
+        assert!(e.to_string().contains("larger than 7 bytes"), "{e}");
+        symlink("/dev/zero", r.join("zero")).expect("link");
+        let e = read_regular(&r.join("zero"), 1 << 20).expect_err("device");
+        assert_eq!(
+            refusal(&e),
+            Some(&Refused::NotRegular("a character device"))
+        );
+        let fifo = r.join("fifo");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success());
+        // Would block forever in open(2) without O_NONBLOCK.
+        let e = fs.read(Path::new("/fifo")).expect_err("fifo");
+        assert_eq!(e.to_string(), "not a regular file (a FIFO)");
+        std::fs::create_dir(r.join("d")).expect("dir");
+        let e = fs.read(Path::new("/d")).expect_err("dir");
+        assert!(refusal(&e).is_some_and(Refused::is_directory));
+        let e = fs.read(Path::new("/missing")).expect_err("missing");
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert_eq!(human_size(cap::MOD_FILE), "4 MiB");
     }
 
     #[test]

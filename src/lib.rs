@@ -18,6 +18,8 @@
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
+//! * [`vulndb`]: the Go vulnerability database (OSV), cached compactly, and which Go versions
+//!   its entries affect.
 //! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
 pub mod discovery;
 pub mod dist;
@@ -35,3 +37,4 @@ pub mod shim;
 pub mod toolchain;
 pub mod verify;
 pub mod version;
+pub mod vulndb;

@@ -66,9 +66,10 @@ pub fn mod_lookup(data: &[u8], key: &str) -> Option<ModLine> {
     None
 }
 
-/// Reads the `go` and `toolchain` lines of a go.mod or go.work file.
+/// Reads the `go` and `toolchain` lines of a go.mod or go.work file: a regular file of at most
+/// [`crate::fs::cap::MOD_FILE`] bytes (anything else is refused, [`crate::fs::refusal`]).
 pub fn read_mod_file(host: &Host, kind: ModKind, path: &Path) -> std::io::Result<ModFile> {
-    let data = host.fs().read(path)?;
+    let data = host.fs().read_capped(path, crate::fs::cap::MOD_FILE)?;
     Ok(ModFile {
         kind,
         path: path.to_path_buf(),

@@ -13,7 +13,7 @@ use crate::toolchain::tree::Tree;
 use crate::toolchain::GoBinary;
 
 /// Version of the `groot explain --json` contract.
-pub const EXPLAIN_SCHEMA_VERSION: u32 = 1;
+pub const EXPLAIN_SCHEMA_VERSION: u32 = 2;
 
 /// `groot explain --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -105,33 +105,127 @@ impl ExplainReport {
 }
 
 /// Version of the `groot list --json` contract.
-pub const LIST_SCHEMA_VERSION: u32 = 1;
+pub const LIST_SCHEMA_VERSION: u32 = 2;
 
 /// `groot list --json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct ListReport {
     pub schema_version: u32,
     /// Every installation, PATH order first; `active` marks the one go runs here.
-    pub installs: Vec<crate::discovery::Install>,
+    pub installs: Vec<ListedInstall>,
     /// Candidates that are not installations, and why.
     pub rejected: Vec<crate::discovery::Rejected>,
     /// Every place searched.
     pub searched: Vec<crate::discovery::SearchedPlace>,
+    /// The vulnerability database the `vulns` come from.
+    pub vulndb: VulnDbSummary,
+    /// What could not be done (an unreachable database, skipped entries).
+    pub notes: Vec<String>,
+}
+
+/// An installation and its known vulnerabilities.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListedInstall {
+    #[serde(flatten)]
+    pub install: crate::discovery::Install,
+    /// Entries of the Go vulnerability database whose ranges contain this version, newest
+    /// first; null when the database or the version is unknown.
+    pub vulns: Option<Vec<crate::vulndb::Vuln>>,
+    /// The lowest release that fixes all of them (`go1.22.12`), when one does.
+    pub vulns_fixed_by: Option<String>,
+}
+
+impl std::ops::Deref for ListedInstall {
+    type Target = crate::discovery::Install;
+    fn deref(&self) -> &crate::discovery::Install {
+        &self.install
+    }
+}
+
+/// Which vulnerability database was used and how fresh it is.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct VulnDbSummary {
+    /// Its base URL (`GOVULNDB`).
+    pub url: String,
+    /// Its own `modified` stamp, when loaded.
+    pub modified: Option<String>,
+    /// Fetched just now, or cached (with its age), or null when not loaded.
+    pub origin: Option<crate::vulndb::Origin>,
+    /// Why it could not be used.
+    pub error: Option<String>,
+}
+
+impl VulnDbSummary {
+    /// The summary of a load attempt.
+    pub fn new(
+        url: &str,
+        loaded: Result<&crate::vulndb::Loaded, &crate::vulndb::VulnDbError>,
+    ) -> VulnDbSummary {
+        match loaded {
+            Ok(l) => VulnDbSummary {
+                url: url.to_owned(),
+                modified: Some(l.db.modified.clone()),
+                origin: Some(l.origin.clone()),
+                error: None,
+            },
+            Err(e) => VulnDbSummary {
+                url: url.to_owned(),
+                modified: None,
+                origin: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
 }
 
 impl ListReport {
-    pub fn new(inv: crate::discovery::Inventory) -> ListReport {
+    /// The report of an inventory; `db` (when loaded) gives each install its vulnerabilities.
+    pub fn new(
+        inv: crate::discovery::Inventory,
+        db: Option<&crate::vulndb::Db>,
+        vulndb: VulnDbSummary,
+        notes: Vec<String>,
+    ) -> ListReport {
+        let installs = inv
+            .installs
+            .into_iter()
+            .map(|install| {
+                let version = install
+                    .version
+                    .as_deref()
+                    .map(crate::version::RuntimeVersion::parse)
+                    .filter(|r| !r.devel)
+                    .and_then(|r| r.release);
+                let (vulns, fixed_by) = match (db, version) {
+                    (Some(db), Some(v)) => {
+                        let fixed_by = match db.fix_all(&v) {
+                            crate::vulndb::FixAll::Release(r) => Some(r.toolchain_name()),
+                            _ => None,
+                        };
+                        (Some(db.affecting(&v)), fixed_by)
+                    }
+                    _ => (None, None),
+                };
+                ListedInstall {
+                    install,
+                    vulns,
+                    vulns_fixed_by: fixed_by,
+                }
+            })
+            .collect();
         ListReport {
             schema_version: LIST_SCHEMA_VERSION,
-            installs: inv.installs,
+            installs,
             rejected: inv.rejected,
             searched: inv.searched,
+            vulndb,
+            notes,
         }
     }
 }
 
 /// Version of the `groot which --json` contract.
-pub const WHICH_SCHEMA_VERSION: u32 = 1;
+pub const WHICH_SCHEMA_VERSION: u32 = 2;
 
 /// `groot which --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -157,7 +251,7 @@ impl WhichReport {
 }
 
 /// Version of the `groot contexts --json` contract.
-pub const CONTEXTS_SCHEMA_VERSION: u32 = 1;
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 2;
 
 /// `groot contexts --json`: every launch context, what it reads and which go it gets.
 #[derive(Clone, Debug, Serialize)]

@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use crate::discovery::groot_home;
 use crate::env_vars;
-use crate::fs::{clean, dir as parent_dir};
+use crate::fs::{cap, clean, dir as parent_dir};
 use crate::host::Host;
 use crate::project::{self, ModKind, WorkSetting};
 use crate::version::Version;
@@ -136,9 +136,9 @@ fn is_store_name(name: &str) -> bool {
             .any(|c| c == '/' || c == '\\' || c == ':' || c.is_control() || c.is_whitespace())
 }
 
-/// Where a selection came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// Where a selection came from. In JSON, `kind` names a go.work / go.mod source `go_work` or
+/// `go_mod`, as `groot explain` names the file kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
     /// Given on the command line (`groot exec --go-version`, `groot use`).
     Argument,
@@ -159,6 +159,63 @@ pub enum Source {
     Default { path: PathBuf },
     /// Nothing selected a Go.
     Unset,
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        enum Wire<'a> {
+            Argument,
+            Env,
+            GoVersionFile {
+                path: &'a Path,
+                line: usize,
+            },
+            GoMod {
+                path: &'a Path,
+                line: usize,
+                key: &'static str,
+            },
+            GoWork {
+                path: &'a Path,
+                line: usize,
+                key: &'static str,
+            },
+            ToolVersions {
+                path: &'a Path,
+                line: usize,
+            },
+            Default {
+                path: &'a Path,
+            },
+            Unset,
+        }
+        let wire = match self {
+            Source::Argument => Wire::Argument,
+            Source::Env => Wire::Env,
+            Source::GoVersionFile { path, line } => Wire::GoVersionFile { path, line: *line },
+            Source::ModFile { path, line, key } => {
+                if path.file_name().is_some_and(|n| n == "go.work") {
+                    Wire::GoWork {
+                        path,
+                        line: *line,
+                        key,
+                    }
+                } else {
+                    Wire::GoMod {
+                        path,
+                        line: *line,
+                        key,
+                    }
+                }
+            }
+            Source::ToolVersions { path, line } => Wire::ToolVersions { path, line: *line },
+            Source::Default { path } => Wire::Default { path },
+            Source::Unset => Wire::Unset,
+        };
+        wire.serialize(s)
+    }
 }
 
 impl fmt::Display for Source {
@@ -185,6 +242,8 @@ pub struct Installed {
     pub name: String,
     /// Its GOROOT (logical path).
     pub root: PathBuf,
+    /// Spelled as a toolchain in JSON (`go1.22.10`), like every version groot reports.
+    #[serde(serialize_with = "crate::version::ser_toolchain_name")]
     pub version: Option<Version>,
     /// Adopted with `groot link` rather than installed.
     pub linked: bool,
@@ -267,6 +326,10 @@ pub enum SelectError {
     Invalid { value: String, selected_by: Source },
     #[error("cannot tell where groot keeps its data: set GROOT_HOME or HOME")]
     NoHome,
+    /// A version file, go.mod or go.work that groot will not read: not a regular file (a
+    /// FIFO would hang every `go`, `/dev/zero` would eat memory) or over its size cap.
+    #[error("refusing to read {path}: {reason}")]
+    Refused { path: PathBuf, reason: String },
 }
 
 impl SelectError {
@@ -295,6 +358,10 @@ impl SelectError {
                     .to_owned(),
             ),
             SelectError::NoHome => None,
+            SelectError::Refused { path, .. } => Some(format!(
+                "replace {} with a regular file holding the version, or remove it",
+                path.display()
+            )),
         }
     }
 }
@@ -326,11 +393,11 @@ pub fn select(host: &Host, options: &Options) -> Result<Selection, SelectError> 
         return store.pick(v, Source::Env);
     }
     // 2. .go-version, walking up.
-    if let Some((path, line, text)) = find_go_version(host, &dir) {
+    if let Some((path, line, text)) = find_go_version(host, &dir)? {
         return store.pick(&text, Source::GoVersionFile { path, line });
     }
     // 3. go.work / go.mod.
-    let module = find_module(host, &dir);
+    let module = find_module(host, &dir)?;
     if let Some(m) = &module {
         if let Some((tv, line, text)) = &m.toolchain {
             if let Some(t) = store.exact(tv) {
@@ -397,7 +464,7 @@ pub fn select(host: &Host, options: &Options) -> Result<Selection, SelectError> 
 
 /// `.tool-versions`, then the global default, then nothing.
 fn select_lower(host: &Host, store: &Store<'_>, dir: &Path) -> Result<Selection, SelectError> {
-    if let Some(tv) = find_tool_versions(host, dir) {
+    if let Some(tv) = find_tool_versions(host, dir)? {
         let source = Source::ToolVersions {
             path: tv.path.clone(),
             line: tv.line,
@@ -417,7 +484,7 @@ fn select_lower(host: &Host, store: &Store<'_>, dir: &Path) -> Result<Selection,
         }
     }
     if let Some(path) = default_file(host) {
-        if let Ok(data) = host.fs().read(&path) {
+        if let Some(data) = read_small(host, &path, cap::VERSION_FILE)? {
             let text = String::from_utf8_lossy(&data);
             if let Some((_, value)) = first_value_line(&text) {
                 return store.pick(value, Source::Default { path });
@@ -441,23 +508,44 @@ fn first_value_line(text: &str) -> Option<(usize, &str)> {
     })
 }
 
-/// The nearest `.go-version` at or above `dir`: path, line and value.
-pub fn find_go_version(host: &Host, dir: &Path) -> Option<(PathBuf, usize, String)> {
+/// Reads a file selection depends on, at most `limit` bytes. `None` when it cannot be read
+/// as before (missing, a directory, no permission: the walk goes on); an error when groot
+/// refuses it (a FIFO, a device, over the cap), naming the file and why.
+fn read_small(host: &Host, path: &Path, limit: u64) -> Result<Option<Vec<u8>>, SelectError> {
+    match host.fs().read_capped(path, limit) {
+        Ok(data) => Ok(Some(data)),
+        Err(e) => match crate::fs::refusal(&e) {
+            Some(r) if !r.is_directory() => Err(SelectError::Refused {
+                path: path.to_path_buf(),
+                reason: r.to_string(),
+            }),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// The nearest `.go-version` at or above `dir`: path, line and value. A `.go-version` that is
+/// not a regular file or holds more than [`cap::VERSION_FILE`] bytes is an error.
+#[allow(clippy::type_complexity)]
+pub fn find_go_version(
+    host: &Host,
+    dir: &Path,
+) -> Result<Option<(PathBuf, usize, String)>, SelectError> {
     let mut d = clean(dir);
     loop {
         let p = d.join(GO_VERSION_FILE);
-        if let Ok(data) = host.fs().read(&p) {
+        if let Some(data) = read_small(host, &p, cap::VERSION_FILE)? {
             let text = String::from_utf8_lossy(&data);
             // An empty file selects nothing; keep walking.
             if let Some((line, value)) = first_value_line(&text) {
                 // goenv allows several versions on one line; the first one is used.
                 let value = value.split_whitespace().next().unwrap_or(value);
-                return Some((p, line, value.to_owned()));
+                return Ok(Some((p, line, value.to_owned())));
             }
         }
         let up = parent_dir(&d);
         if up == d {
-            return None;
+            return Ok(None);
         }
         d = up;
     }
@@ -472,12 +560,13 @@ pub struct ToolVersions {
     pub versions: Vec<String>,
 }
 
-/// The nearest `.tool-versions` at or above `dir` with a `golang` (asdf) or `go` (mise) line.
-pub fn find_tool_versions(host: &Host, dir: &Path) -> Option<ToolVersions> {
+/// The nearest `.tool-versions` at or above `dir` with a `golang` (asdf) or `go` (mise) line
+/// (one that is not a regular file, or over [`cap::TOOL_VERSIONS`], is an error).
+pub fn find_tool_versions(host: &Host, dir: &Path) -> Result<Option<ToolVersions>, SelectError> {
     let mut d = clean(dir);
     loop {
         let p = d.join(TOOL_VERSIONS_FILE);
-        if let Ok(data) = host.fs().read(&p) {
+        if let Some(data) = read_small(host, &p, cap::TOOL_VERSIONS)? {
             let text = String::from_utf8_lossy(&data);
             for (i, raw) in text.lines().enumerate() {
                 let l = raw.split_once('#').map_or(raw, |(b, _)| b);
@@ -485,18 +574,18 @@ pub fn find_tool_versions(host: &Host, dir: &Path) -> Option<ToolVersions> {
                 if matches!(words.next(), Some("golang" | "go")) {
                     let versions: Vec<String> = words.map(str::to_owned).collect();
                     if !versions.is_empty() {
-                        return Some(ToolVersions {
+                        return Ok(Some(ToolVersions {
                             path: p,
                             line: i + 1,
                             versions,
-                        });
+                        }));
                     }
                 }
             }
         }
         let up = parent_dir(&d);
         if up == d {
-            return None;
+            return Ok(None);
         }
         d = up;
     }
@@ -527,15 +616,30 @@ impl Module {
     }
 }
 
-/// go.work (as `GOWORK` says), else go.mod, as cmd/go finds them.
-fn find_module(host: &Host, dir: &Path) -> Option<Module> {
+/// go.work (as `GOWORK` says), else go.mod, as cmd/go finds them (one that is not a regular
+/// file, or over [`cap::MOD_FILE`], is an error).
+fn find_module(host: &Host, dir: &Path) -> Result<Option<Module>, SelectError> {
     let gowork = host.var(env_vars::GOWORK).unwrap_or_default();
     let (kind, path) =
         match project::find_go_work(host, dir, &WorkSetting::from_value(gowork), None) {
             Some(p) => (ModKind::GoWork, p),
-            None => (ModKind::GoMod, project::find_go_mod(host, dir)?),
+            None => match project::find_go_mod(host, dir) {
+                Some(p) => (ModKind::GoMod, p),
+                None => return Ok(None),
+            },
         };
-    let mf = project::read_mod_file(host, kind, &path).ok()?;
+    let mf = match project::read_mod_file(host, kind, &path) {
+        Ok(mf) => mf,
+        Err(e) => match crate::fs::refusal(&e) {
+            Some(r) if !r.is_directory() => {
+                return Err(SelectError::Refused {
+                    path,
+                    reason: r.to_string(),
+                })
+            }
+            _ => return Ok(None),
+        },
+    };
     let toolchain = mf.toolchain.and_then(|l| {
         if l.value == "default" {
             return None;
@@ -545,11 +649,11 @@ fn find_module(host: &Host, dir: &Path) -> Option<Module> {
     let go = mf
         .go
         .and_then(|l| Version::parse(&l.value).map(|v| (v.first_release(), l.line)));
-    Some(Module {
+    Ok(Some(Module {
         path,
         toolchain,
         go,
-    })
+    }))
 }
 
 /// groot's toolchain store, read lazily.
@@ -612,7 +716,7 @@ impl<'h> Store<'h> {
         }
         let fs = self.host.fs();
         let link = self.dir.join(format!("{name}{LINK_SUFFIX}"));
-        if let Ok(data) = fs.read(&link) {
+        if let Ok(data) = fs.read_capped(&link, cap::VERSION_FILE) {
             let text = String::from_utf8_lossy(&data);
             let root = PathBuf::from(text.trim_end_matches(['\n', '\r']));
             let bin = root
@@ -749,7 +853,10 @@ pub fn resolve_request(host: &Host, text: &str, source: Source) -> Result<Select
 
 /// The version in a GOROOT's VERSION file (first line, `go1.22.10`).
 fn read_version_file(host: &Host, root: &Path) -> Option<Version> {
-    let data = host.fs().read(&root.join("VERSION")).ok()?;
+    let data = host
+        .fs()
+        .read_capped(&root.join("VERSION"), cap::VERSION_FILE)
+        .ok()?;
     let text = String::from_utf8_lossy(&data);
     Version::from_toolchain(text.lines().next()?.trim())
 }

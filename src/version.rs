@@ -14,6 +14,11 @@
 //!   1.25).
 //!
 //! Numbers are kept as decimal strings, as Go does, so that no version overflows.
+//!
+//! The Go vulnerability database spells Go's own versions as semantic versions ([`Semver`]):
+//! `go1.22.10` is `1.22.10`, `go1.27rc3` is `1.27.0-rc.3`, and `1.22.0-0` is the sentinel
+//! below every prerelease of 1.22 (the language version `1.22`). [`Version::semver`] converts,
+//! and the two orders agree.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -193,6 +198,15 @@ impl Serialize for Version {
     }
 }
 
+/// Serializes an optional version as a toolchain name (`go1.22.10`), the one spelling of a
+/// version in groot's JSON.
+pub fn ser_toolchain_name<S: Serializer>(v: &Option<Version>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&v.toolchain_name()),
+        None => s.serialize_none(),
+    }
+}
+
 impl Ord for Version {
     /// cmd/go's `gover.Compare`: numbers numerically, then `"" < alpha < beta < rc` for a
     /// language version and `alpha < beta < rc < ""` once a patch number is present.
@@ -265,6 +279,185 @@ fn parse_prerelease(text: &str) -> Option<(&str, &str)> {
 /// Compares decimal strings numerically; the empty string sorts first.
 fn cmp_decimal(a: &str, b: &str) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+impl Version {
+    /// This version as the Go vulnerability database spells it (x/vuln's `GoTagToSemver`):
+    /// `1.22.10` → `1.22.10`, `1.27rc3` → `1.27.0-rc.3`, `1.20` → `1.20.0`, and a language
+    /// version from 1.21 on (`1.22`, below its prereleases) → the sentinel `1.22.0-0`. For every
+    /// version without both a patch and a prerelease, the semver order equals Go's.
+    pub fn semver(&self) -> Semver {
+        let mut pre = Vec::new();
+        if !self.kind.is_empty() {
+            pre.push(Ident::Alpha(self.kind.clone()));
+            if !self.pre.is_empty() {
+                pre.push(Ident::Num(self.pre.clone()));
+            }
+        } else if self.patch.is_empty() {
+            pre.push(Ident::Num("0".to_owned()));
+        }
+        let or_zero = |s: &str| {
+            if s.is_empty() {
+                "0".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        Semver {
+            major: self.major.clone(),
+            minor: or_zero(&self.minor),
+            patch: or_zero(&self.patch),
+            pre,
+        }
+    }
+}
+
+/// A semantic version (semver.org 2.0, without a `v`; build metadata is dropped), as OSV's
+/// `SEMVER` ranges spell Go versions. Numbers are decimal strings, so nothing overflows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Semver {
+    major: String,
+    minor: String,
+    patch: String,
+    pre: Vec<Ident>,
+}
+
+/// One dot-separated prerelease identifier.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Ident {
+    Num(String),
+    Alpha(String),
+}
+
+impl Ord for Ident {
+    /// Numeric identifiers compare numerically and sort below alphanumeric ones, which compare
+    /// in ASCII order.
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Ident::Num(a), Ident::Num(b)) => cmp_decimal(a, b),
+            (Ident::Num(_), Ident::Alpha(_)) => Ordering::Less,
+            (Ident::Alpha(_), Ident::Num(_)) => Ordering::Greater,
+            (Ident::Alpha(a), Ident::Alpha(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for Ident {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Semver {
+    /// Parses `1.22.10`, `1.27.0-rc.3`, `1.22.0-0` (an optional leading `v` and `+build` are
+    /// accepted). `None` for anything semver does not allow (leading zeros, empty identifiers).
+    pub fn parse(text: &str) -> Option<Semver> {
+        let text = text.strip_prefix('v').unwrap_or(text);
+        let text = text
+            .split_once('+')
+            .map_or(text, |(v, build)| if build.is_empty() { "" } else { v });
+        let (core, pre) = match text.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (text, None),
+        };
+        let mut nums = core.split('.');
+        let mut num = || {
+            let n = nums.next()?;
+            let (digits, rest) = cut_int(n)?;
+            rest.is_empty().then(|| digits.to_owned())
+        };
+        let (major, minor, patch) = (num()?, num()?, num()?);
+        if nums.next().is_some() {
+            return None;
+        }
+        let pre = match pre {
+            None => Vec::new(),
+            Some(pre) => pre
+                .split('.')
+                .map(|id| {
+                    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    {
+                        None
+                    } else if id.bytes().all(|b| b.is_ascii_digit()) {
+                        (id == "0" || !id.starts_with('0')).then(|| Ident::Num(id.to_owned()))
+                    } else {
+                        Some(Ident::Alpha(id.to_owned()))
+                    }
+                })
+                .collect::<Option<Vec<_>>>()?,
+        };
+        Some(Semver {
+            major,
+            minor,
+            patch,
+            pre,
+        })
+    }
+
+    /// Whether this is a prerelease (`1.27.0-rc.3`, `1.22.0-0`).
+    pub fn is_prerelease(&self) -> bool {
+        !self.pre.is_empty()
+    }
+
+    /// The Go version this stands for, as a toolchain name without `go`: `1.22.11`,
+    /// `1.27rc3`, `1.20` (releases before 1.21 were named without `.0`); `None` for the
+    /// `-0` sentinels and prereleases Go never names.
+    pub fn go_version(&self) -> Option<Version> {
+        let minor_num = if self.major == "1" {
+            self.minor.parse::<u32>().unwrap_or(u32::MAX)
+        } else {
+            u32::MAX
+        };
+        let text = match self.pre.as_slice() {
+            [] if self.patch == "0" && minor_num < 21 => {
+                format!("{}.{}", self.major, self.minor)
+            }
+            [] => format!("{}.{}.{}", self.major, self.minor, self.patch),
+            [Ident::Alpha(kind)] if self.patch == "0" => {
+                format!("{}.{}{kind}", self.major, self.minor)
+            }
+            [Ident::Alpha(kind), Ident::Num(n)] if self.patch == "0" => {
+                format!("{}.{}{kind}{n}", self.major, self.minor)
+            }
+            _ => return None,
+        };
+        Version::parse(&text)
+    }
+}
+
+impl fmt::Display for Semver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        for (i, id) in self.pre.iter().enumerate() {
+            f.write_str(if i == 0 { "-" } else { "." })?;
+            match id {
+                Ident::Num(s) | Ident::Alpha(s) => f.write_str(s)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Ord for Semver {
+    /// semver.org §11: numbers numerically; a prerelease sorts below its release; identifiers
+    /// one by one; a shorter prefix sorts first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_decimal(&self.major, &other.major)
+            .then_with(|| cmp_decimal(&self.minor, &other.minor))
+            .then_with(|| cmp_decimal(&self.patch, &other.patch))
+            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => self.pre.cmp(&other.pre),
+            })
+    }
+}
+
+impl PartialOrd for Semver {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// What a Go binary calls itself: `runtime.Version()`, as `go version` prints it.
@@ -496,6 +689,157 @@ mod tests {
 
         let r = RuntimeVersion::parse("weekly.2011-01-01");
         assert_eq!(r.local(), None);
+    }
+
+    fn sv(s: &str) -> Semver {
+        Semver::parse(s).unwrap_or_else(|| panic!("{s} should parse as semver"))
+    }
+
+    #[test]
+    fn go_versions_as_the_vulnerability_database_spells_them() {
+        for (go, semver) in [
+            ("1.22.10", "1.22.10"),
+            ("1.21.0", "1.21.0"),
+            ("1.27rc3", "1.27.0-rc.3"),
+            ("1.9beta1", "1.9.0-beta.1"),
+            ("1.20", "1.20.0"),
+            ("1.22", "1.22.0-0"),
+            ("1.21rc", "1.21.0-rc"),
+            ("1", "1.0.0"),
+        ] {
+            assert_eq!(v(go).semver().to_string(), semver, "{go}");
+            assert_eq!(v(go).semver(), sv(semver), "{go}");
+        }
+        for (semver, go) in [
+            ("1.22.11", Some("1.22.11")),
+            ("1.27.0-rc.3", Some("1.27rc3")),
+            ("1.20.0", Some("1.20")),
+            ("1.21.0", Some("1.21.0")),
+            ("1.22.0-0", None),
+            ("1.22.1-rc.1", None),
+        ] {
+            assert_eq!(
+                sv(semver).go_version().map(|v| v.to_string()).as_deref(),
+                go,
+                "{semver}"
+            );
+        }
+    }
+
+    #[test]
+    fn semver_orders_prereleases_and_sentinels() {
+        let ordered = [
+            "0.0.0",
+            "1.21.13",
+            "1.22.0-0",
+            "1.22.0-beta.1",
+            "1.22.0-rc.1",
+            "1.22.0-rc.2",
+            "1.22.0-rc.10",
+            "1.22.0",
+            "1.22.10",
+            "1.22.12",
+            "1.27.0-0",
+            "1.27.0-rc.3",
+            "1.27.0",
+            "1.100.0",
+        ];
+        for pair in ordered.windows(2) {
+            assert!(sv(pair[0]) < sv(pair[1]), "{} < {}", pair[0], pair[1]);
+        }
+        // semver.org's own example.
+        let spec = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+        ];
+        for pair in spec.windows(2) {
+            assert!(sv(pair[0]) < sv(pair[1]), "{} < {}", pair[0], pair[1]);
+        }
+        assert_eq!(sv("v1.2.3+build.5"), sv("1.2.3"));
+        for bad in [
+            "",
+            "0",
+            "1.2",
+            "1.2.3.4",
+            "01.2.3",
+            "1.2.3-",
+            "1.2.3-01",
+            "1.2.3-a..b",
+            "1.2.3-ä",
+            "1.2.3+",
+            "1.-2.3",
+        ] {
+            assert!(Semver::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    /// Go versions as toolchains are named: `1.N`, `1.N.P`, `1.N(alpha|beta|rc)K`.
+    fn go_version_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        (
+            0u32..30,
+            proptest::option::of(0u32..15),
+            proptest::option::of((
+                proptest::sample::select(vec!["alpha", "beta", "rc"]),
+                proptest::option::of(1u32..12),
+            )),
+        )
+            .prop_map(|(minor, patch, pre)| match (patch, pre) {
+                (Some(p), _) => format!("1.{minor}.{p}"),
+                (None, Some((kind, n))) => {
+                    format!(
+                        "1.{minor}{kind}{}",
+                        n.map(|n| n.to_string()).unwrap_or_default()
+                    )
+                }
+                (None, None) => format!("1.{minor}"),
+            })
+    }
+
+    proptest::proptest! {
+        /// The semver spelling orders exactly as Go orders its own versions.
+        #[test]
+        fn semver_order_equals_go_order(a in go_version_strategy(), b in go_version_strategy()) {
+            let (a, b) = (v(&a), v(&b));
+            proptest::prop_assert_eq!(a.cmp(&b), a.semver().cmp(&b.semver()), "{} vs {}", a, b);
+        }
+
+        /// Display and parse round-trip, and the Go spelling maps back to the same semver.
+        #[test]
+        fn semver_round_trips(a in go_version_strategy()) {
+            let s = v(&a).semver();
+            proptest::prop_assert_eq!(Semver::parse(&s.to_string()), Some(s.clone()));
+            if let Some(go) = s.go_version() {
+                proptest::prop_assert_eq!(go.semver(), s);
+            }
+        }
+
+        /// `1.N.0-0` is above every version of earlier lines and at or below every version of
+        /// 1.N and later.
+        #[test]
+        fn sentinel_bounds_its_line(a in go_version_strategy(), n in 0u32..30) {
+            let x = v(&a);
+            let sentinel = sv(&format!("1.{n}.0-0"));
+            proptest::prop_assert_eq!(x.semver() >= sentinel, x.minor() >= n, "{} vs 1.{}.0-0", x, n);
+        }
+
+        /// Semver comparison is a total order on arbitrary well-formed input.
+        #[test]
+        fn semver_total_order(a in "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9](-[0-9a-z]{1,3}(\\.[0-9a-z]{1,3}){0,2})?",
+                              b in "[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9](-[0-9a-z]{1,3}(\\.[0-9a-z]{1,3}){0,2})?",
+                              c in "\\PC{0,16}") {
+            let _ = Semver::parse(&c);
+            if let (Some(x), Some(y)) = (Semver::parse(&a), Semver::parse(&b)) {
+                proptest::prop_assert_eq!(x.cmp(&y), y.cmp(&x).reverse());
+                proptest::prop_assert_eq!(x == y, x.cmp(&y) == Ordering::Equal);
+            }
+        }
     }
 
     proptest::proptest! {

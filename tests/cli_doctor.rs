@@ -297,6 +297,15 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
                 "#!/bin/sh\necho \"$2: invalid signature (code or signature have been modified)\" >&2\nexit 1\n",
             );
         }
+        "toolchain-vulnerable" => {
+            // The oldest real Go has entries in the real-entry fixture (tests/vulns.rs checks
+            // exactly which).
+            f.go(oreal, "/usr/local/go");
+            f.env(
+                "GOVULNDB",
+                &format!("file://{}/tests/data/vulndb", env!("CARGO_MANIFEST_DIR")),
+            );
+        }
         other => panic!("no layout for {other}"),
     }
     f
@@ -373,7 +382,7 @@ fn text_report_exit_codes_and_usage_errors() {
     assert!(out.lines().any(|l| l.starts_with("goroot-env-missing")));
 
     let (_, v) = f.json(&[]);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["summary"]["worst"], "error");
     assert_eq!(v["host"]["os"], "linux");
     assert!(v["installs"].as_array().is_some_and(|i| !i.is_empty()));
@@ -469,6 +478,50 @@ fn prometheus_output_and_alert_rules_pass_promtool() {
     );
     assert!(out.contains("groot_toolchain_info{"));
     assert!(out.contains("groot_doctor_last_run_timestamp_seconds "));
+    // The severity label is the catalog's for every code, whatever this run found: a label
+    // that flips (gobin-not-on-path: info or warning) would start a new series each time.
+    let list = Command::cargo_bin("groot")
+        .expect("binary")
+        .args(["doctor", "--list-checks", "--json"])
+        .output()
+        .expect("runs");
+    let checks: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    let catalog: std::collections::BTreeMap<String, String> = checks["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().expect("code").to_owned(),
+                c["severity"].as_str().expect("severity").to_owned(),
+            )
+        })
+        .collect();
+    let mut series = 0;
+    for line in out
+        .lines()
+        .filter(|l| l.starts_with("groot_findings{code="))
+    {
+        let code = line.split('"').nth(1).expect("code");
+        let sev = line.split('"').nth(3).expect("severity");
+        assert_eq!(Some(sev), catalog.get(code).map(String::as_str), "{line}");
+        series += 1;
+    }
+    assert_eq!(series, catalog.len(), "one series per code: {out}");
+    for layout_code in ["gobin-not-on-path", "goroot-env-missing"] {
+        let g = layout(layout_code, &new, &old);
+        let (_, out, _) = run(g
+            .groot()
+            .args(["--format", "prometheus", "--fail-on", "never"]));
+        for line in out
+            .lines()
+            .filter(|l| l.starts_with("groot_findings{code="))
+        {
+            let code = line.split('"').nth(1).expect("code");
+            let sev = line.split('"').nth(3).expect("severity");
+            assert_eq!(Some(sev), catalog.get(code).map(String::as_str), "{line}");
+        }
+    }
     let mut child = Command::new(&promtool)
         .args(["check", "metrics"])
         .stdin(std::process::Stdio::piped())

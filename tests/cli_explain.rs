@@ -112,7 +112,7 @@ fn explains_a_shadowed_install_in_text_and_json() {
         .args(["explain", "--json"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["go"]["path"], "/usr/local/go/bin/go");
     assert_eq!(v["goroot"], "/usr/local/go");
     assert!(v["go_version"]

@@ -65,7 +65,7 @@ fn lists_merges_and_marks_the_active_install() {
     };
     let run = |json: bool| run_with("/home/u/.goenv/shims:/usr/local/go/bin:/usr/bin", json);
     let v: serde_json::Value = serde_json::from_str(&run(true)).expect("json");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     let installs = v["installs"].as_array().expect("installs");
     let roots: Vec<&str> = installs.iter().filter_map(|i| i["root"].as_str()).collect();
     let debian = format!("/usr/lib/go-{old}");

@@ -240,7 +240,7 @@ fn which_pin_exec_and_the_current_link() {
         .output()
         .expect("which");
     let v: serde_json::Value = serde_json::from_str(&ok(&out)).expect("json");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["selection"]["source"]["kind"], "go_version_file");
     assert_eq!(v["selection"]["toolchain"]["name"], new.as_str());
     assert!(v["path"]

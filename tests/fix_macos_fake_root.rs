@@ -71,7 +71,7 @@ fn terminal_go(root: &Path) -> (Option<PathBuf>, serde_json::Value) {
         .expect("contexts")
         .iter()
         .find(|c| c["id"] == "terminal")
-        .and_then(|c| c["go"].as_str())
+        .and_then(|c| c["go"]["path"].as_str())
         .map(PathBuf::from);
     (go, v)
 }
@@ -125,7 +125,7 @@ fn path_helper_reordering_is_fixed_in_zprofile() {
         ]
         .contains(&c["id"].as_str().unwrap_or(""))
         {
-            assert_eq!(c["go"], "/opt/homebrew/bin/go", "{c:#}");
+            assert_eq!(c["go"]["path"], "/opt/homebrew/bin/go", "{c:#}");
         }
     }
     let (_, out, _) = groot(root, &["fix", "--yes", "/Users/me"]);

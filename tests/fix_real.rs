@@ -432,7 +432,7 @@ fn contexts_probe_agrees_with_the_prediction_after_the_fix() {
         .expect("terminal probed");
     assert_eq!(terminal["agrees"], true, "{terminal:#}");
     assert_eq!(
-        terminal["observed"]["go"],
+        terminal["observed"]["go"]["path"],
         h.goroot.join("bin/go").display().to_string()
     );
     assert!(v["gaps"]
@@ -482,8 +482,8 @@ fn stale_goroot_in_bashrc_and_zshrc_is_fixed_for_both_shells_in_one_run() {
         h.put(".zshenv", "export PATH=\"$HOME/sdk/go/bin:$PATH\"\n");
         h.put(".zshrc", "export GOROOT=/usr/local/go\n");
         let ssh = [("SSH_CLIENT", "127.0.0.1 50000 22")];
-        type Mode<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
-        let bash_modes: [Mode; 4] = [
+        type Start<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+        let bash_modes: [Start; 4] = [
             (&["-l"], &[]),
             (&["-i"], &[]),
             (&["-l", "-i"], &[]),

@@ -24,6 +24,8 @@ mod startup_fish;
 mod startup_sh;
 #[path = "../fuzz/checks/version.rs"]
 mod version;
+#[path = "../fuzz/checks/vulndb_osv.rs"]
+mod vulndb_osv;
 
 fn inputs(target: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -128,4 +130,9 @@ fn shrunk_binary_seeds_keep_their_build_info() {
         seen += 1;
     }
     assert!(seen >= 3, "only {seen} real binary seeds");
+}
+
+#[test]
+fn replay_vulndb_osv() {
+    replay("vulndb_osv", vulndb_osv::run);
 }

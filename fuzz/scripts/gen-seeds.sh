@@ -15,7 +15,7 @@ newest=$(echo "$versions" | tail -n 1)
 oldest=$(echo "$versions" | head -n 1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$seeds"/{version,gomod,envfile,startup_sh,startup_fish,buildinfo,release_index,extract,edit}
+mkdir -p "$seeds"/{version,gomod,envfile,startup_sh,startup_fish,buildinfo,release_index,extract,edit,vulndb_osv}
 
 # --- version: VERSION files, go lines, toolchain and runtime spellings (one per line; the
 # target compares the lines with each other).
@@ -160,5 +160,10 @@ for f in /etc/skel/.profile /etc/skel/.bashrc /etc/zsh/zshrc /usr/share/fish/con
 done
 printf '\x01a\r\nb\r\n# >>> groot >>>\r\nold\r\n# <<< groot <<<\r\nc\0new line\0' >"$seeds/edit/crlf-with-block"
 printf '\x00no final newline\xff\0x\0' >"$seeds/edit/no-eol"
+
+# --- vulndb_osv: real entries of the Go vulnerability database fixture.
+for id in GO-2024-3106 GO-2025-3373 GO-2026-4339 GO-2026-5942 GO-2020-0001; do
+  cp "$fuzz/../tests/data/vulndb/ID/$id.json" "$seeds/vulndb_osv/"
+done
 
 du -sh "$seeds"; for d in "$seeds"/*/; do printf '%-16s %3s files %s\n' "$(basename "$d")" "$(ls "$d" | wc -l)" "$(du -sh "$d" | cut -f1)"; done

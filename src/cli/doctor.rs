@@ -59,6 +59,9 @@ pub struct Args {
     /// Do not ask package tools (dpkg, rpm, pkgutil, codesign) about installs.
     #[arg(long)]
     no_packages: bool,
+    /// Ask the Go vulnerability database now, even if the cached copy is less than a day old.
+    #[arg(long)]
+    refresh: bool,
 }
 
 impl Args {
@@ -98,6 +101,8 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         packages: !args.no_packages,
         tool_timeout: timeout,
         probe: Some(ProcessProbe::current()),
+        vulndb: args.checks.is_empty() || args.checks.iter().any(|c| c == "toolchain-vulnerable"),
+        vulndb_refresh: args.refresh,
     };
     let started = std::time::Instant::now();
     let facts = doctor::gather(host, &BinaryReader, &opts);
@@ -408,25 +413,26 @@ fn label(v: &str) -> String {
         .replace('\n', r"\n")
 }
 
+/// The severity a code has in the catalog (a finding may be more or less severe in one run;
+/// a Prometheus label must not change with it, or each change starts a new series).
+fn catalog_severity(code: &str) -> Severity {
+    doctor::checks::find(code).map_or(Severity::Info, |k| k.severity)
+}
+
 /// The Prometheus text exposition format, for node_exporter's textfile collector.
 pub fn prometheus(r: &DoctorReport, elapsed: Duration) -> String {
     let mut s = String::new();
-    s.push_str("# HELP groot_findings Findings of the last groot doctor run, by check code and severity.\n");
+    s.push_str("# HELP groot_findings Findings of the last groot doctor run, by check code; severity is the check's catalog severity, constant per code (one series per code); the severity of this run's findings is in groot_findings_by_severity.\n");
     s.push_str("# TYPE groot_findings gauge\n");
-    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
-    for f in &r.findings {
-        *counts
-            .entry((f.finding.code, f.finding.severity))
-            .or_default() += 1;
-    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for c in &r.checks {
-        let any = counts.keys().any(|(code, _)| *code == c.code);
-        if !any {
-            let sev = doctor::checks::find(c.code).map_or(Severity::Info, |k| k.severity);
-            counts.insert((c.code, sev), 0);
-        }
+        counts.insert(c.code, 0);
     }
-    for ((code, sev), n) in &counts {
+    for f in &r.findings {
+        *counts.entry(f.finding.code).or_default() += 1;
+    }
+    for (code, n) in &counts {
+        let sev = catalog_severity(code);
         let _ = writeln!(
             s,
             "groot_findings{{code=\"{}\",severity=\"{}\"}} {n}",
@@ -455,6 +461,21 @@ pub fn prometheus(r: &DoctorReport, elapsed: Duration) -> String {
             label(&i.root.display().to_string()),
             i.active
         );
+    }
+    s.push_str(
+        "# HELP groot_toolchain_known_vulnerabilities Entries of the Go vulnerability database \
+         that affect each Go installation (absent when the database could not be read).\n",
+    );
+    s.push_str("# TYPE groot_toolchain_known_vulnerabilities gauge\n");
+    for i in &r.installs {
+        if let (Some(n), Some(v)) = (i.known_vulnerabilities, &i.version) {
+            let _ = writeln!(
+                s,
+                "groot_toolchain_known_vulnerabilities{{goroot=\"{}\",version=\"{}\"}} {n}",
+                label(&i.root.display().to_string()),
+                label(v),
+            );
+        }
     }
     s.push_str("# HELP groot_doctor_checks Checks run by the last groot doctor run.\n");
     s.push_str("# TYPE groot_doctor_checks gauge\n");

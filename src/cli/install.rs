@@ -226,6 +226,16 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let t = &done.toolchain;
+    if !super::output().quiet {
+        if let Some(line) = vuln_warning(host, &t.name, args.source.offline) {
+            let mut err = anstream::stderr().lock();
+            writeln!(
+                err,
+                "{} {line}",
+                super::style::paint(super::style::WARN, "warning:")
+            )?;
+        }
+    }
     let tref = ToolchainRef {
         name: t.name.clone(),
         version: t.version.as_ref().map(Version::toolchain_name),
@@ -233,6 +243,28 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         linked: false,
     };
     report_installed(&tref, done.already_installed, selected_by, args.json)
+}
+
+/// One line when the Go vulnerability database (cached, or fetched with the usual deadlines)
+/// knows entries affecting the toolchain `name` that a newer release fixes; nothing when it
+/// knows none or cannot be read.
+fn vuln_warning(host: &Host, name: &str, offline: bool) -> Option<String> {
+    let v = Version::from_toolchain(name)?;
+    let (_, loaded) = groot::vulndb::load_for_host(host, false, offline);
+    let db = loaded.ok()?.db;
+    let n = db.affecting(&v).len();
+    let groot::vulndb::FixAll::Release(fix) = db.fix_all(&v) else {
+        return None;
+    };
+    Some(format!(
+        "go{v} has {n} known {}; go{fix} fixes {} (groot list --vulns)",
+        if n == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        },
+        if n == 1 { "it" } else { "all of them" }
+    ))
 }
 
 /// Prints the outcome of an install (text or JSON).
@@ -350,7 +382,9 @@ fn project_request(host: &Host, dir: &Path) -> anyhow::Result<(Request, String)>
             .map_err(|e| super::coded("invalid-version", format!("{why}: {e}")))?;
         Ok((r, why))
     };
-    if let Some((path, line, text)) = select::find_go_version(host, dir) {
+    if let Some((path, line, text)) =
+        select::find_go_version(host, dir).map_err(super::switching::select_error)?
+    {
         return parse(&text, format!("{}:{line}", path.display()));
     }
     let gowork = host.var(groot::env_vars::GOWORK).unwrap_or("");
@@ -377,7 +411,9 @@ fn project_request(host: &Host, dir: &Path) -> anyhow::Result<(Request, String)>
             None => anyhow::bail!("{} has no usable go or toolchain line", mf.path.display()),
         };
     }
-    if let Some(tv) = select::find_tool_versions(host, dir) {
+    if let Some(tv) =
+        select::find_tool_versions(host, dir).map_err(super::switching::select_error)?
+    {
         if let Some(v) = tv.versions.first() {
             return parse(v, format!("{}:{}", tv.path.display(), tv.line));
         }
@@ -569,6 +605,10 @@ pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Version of `groot list --available --json` (2: `platform` became `goos` + `goarch`, as in
+/// every other output).
+pub const AVAILABLE_SCHEMA_VERSION: u32 = 2;
+
 /// `groot list --available`: releases in the index for this machine's platform.
 pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::Result<ExitCode> {
     let mut settings = settings(host, None)?;
@@ -597,7 +637,7 @@ pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::R
             .map(|(n, stable, inst)| serde_json::json!({"version": n, "stable": stable, "installed": inst}))
             .collect();
         super::print_json(
-            &serde_json::json!({"schema_version": 1, "platform": format!("{}/{}", settings.target.os, settings.target.arch), "available": v}),
+            &serde_json::json!({"schema_version": AVAILABLE_SCHEMA_VERSION, "goos": settings.target.os, "goarch": settings.target.arch, "available": v}),
         )?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use groot::discovery::{self, Install, SourceKind};
 use groot::host::Host;
-use groot::report::ListReport;
+use groot::report::{ListReport, ListedInstall, VulnDbSummary};
 use groot::resolve::{self, Request};
 use groot::toolchain::BinaryReader;
+use groot::vulndb::{self, VulnDbError};
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
 
@@ -27,6 +28,13 @@ pub struct Args {
     /// With --available: never use the network (the cached or built-in index).
     #[arg(long, requires = "available")]
     offline: bool,
+    /// Print each install's known vulnerabilities (from the Go vulnerability database,
+    /// GOVULNDB), not just their count.
+    #[arg(long, conflicts_with = "available")]
+    vulns: bool,
+    /// Ask the vulnerability database now, even if the cached copy is less than a day old.
+    #[arg(long, conflicts_with = "available")]
+    refresh: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -35,14 +43,50 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
     let ex = resolve::explain(host, &BinaryReader, &Request::default());
     let inventory = discovery::discover(host, &BinaryReader, Some(&ex));
-    let report = ListReport::new(inventory);
+    let (opts, loaded) = vulndb::load_for_host(host, args.refresh, false);
+    let mut notes = Vec::new();
+    match &loaded {
+        Ok(l) => notes.extend(l.notes.iter().cloned()),
+        // Asked for explicitly, a database that is not one (or not trusted) is an error; an
+        // unreachable one never is.
+        Err(
+            e @ (VulnDbError::Layout { .. } | VulnDbError::Insecure(_) | VulnDbError::BadUrl(_)),
+        ) if args.vulns || args.refresh => {
+            anyhow::bail!("{e}");
+        }
+        Err(e) => notes.push(e.to_string()),
+    }
+    let summary = VulnDbSummary::new(&opts.url, loaded.as_ref());
+    let report = ListReport::new(
+        inventory,
+        loaded.as_ref().ok().map(|l| &l.db),
+        summary,
+        notes,
+    );
     if args.json {
         super::print_json(&report)?;
     } else {
         let mut out = anstream::stdout().lock();
-        out.write_all(render(&report, super::output().verbose > 0).as_bytes())?;
+        out.write_all(render(&report, super::output().verbose > 0, args.vulns).as_bytes())?;
+        drop(out);
+        if !super::output().quiet {
+            let mut err = anstream::stderr().lock();
+            for n in &report.notes {
+                writeln!(err, "{} {n}", paint(DIM, "note:"))?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `N vulns` after an install's line.
+fn vuln_count(i: &ListedInstall) -> String {
+    match i.vulns.as_deref() {
+        None => String::new(),
+        Some([]) => format!("  {}", paint(DIM, "no known vulns")),
+        Some([_]) => format!("  {}", paint(WARN, "1 known vuln")),
+        Some(v) => format!("  {}", paint(WARN, format!("{} known vulns", v.len()))),
+    }
 }
 
 fn sources(i: &Install) -> String {
@@ -75,7 +119,7 @@ fn health(i: &Install) -> String {
 }
 
 /// One line per install: marker, version, platform, path, sources, health.
-pub fn render(r: &ListReport, verbose: bool) -> String {
+pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
     let mut s = String::new();
     if r.installs.is_empty() {
         s.push_str("no Go installation found\n");
@@ -99,7 +143,7 @@ pub fn render(r: &ListReport, verbose: bool) -> String {
         );
         let _ = writeln!(
             s,
-            "{mark} {}  {:<13} {}  {}  {}",
+            "{mark} {}  {:<13} {}  {}  {}{}",
             paint(
                 BOLD,
                 format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))
@@ -108,7 +152,29 @@ pub fn render(r: &ListReport, verbose: bool) -> String {
             i.root.display(),
             paint(DIM, format!("[{}]", sources(i))),
             health(i),
+            vuln_count(i),
         );
+        if vulns {
+            for v in i.vulns.iter().flatten() {
+                let fixed = v
+                    .fixed
+                    .as_deref()
+                    .map_or_else(|| "no fix yet".to_owned(), |f| format!("fixed in {f}"));
+                let _ = writeln!(
+                    s,
+                    "    {}  {}  {}",
+                    paint(WARN, &v.id),
+                    paint(
+                        DIM,
+                        format!("{:<14} {fixed}", v.aliases.first().map_or("", |a| a))
+                    ),
+                    v.summary
+                );
+            }
+            if let Some(f) = &i.vulns_fixed_by {
+                let _ = writeln!(s, "    {}", paint(DIM, format!("{f} fixes all of them")));
+            }
+        }
         if verbose {
             for p in i.paths.iter().filter(|p| **p != i.root) {
                 let _ = writeln!(s, "    {} {}", paint(DIM, "via"), p.display());
@@ -117,6 +183,18 @@ pub fn render(r: &ListReport, verbose: bool) -> String {
     }
     if r.installs.iter().any(|i| i.active) {
         let _ = writeln!(s, "{}", paint(DIM, "* the one go runs here"));
+    }
+    if let (Some(origin), Some(modified)) = (&r.vulndb.origin, &r.vulndb.modified) {
+        if r.installs.iter().any(|i| i.vulns.is_some()) {
+            let _ = writeln!(
+                s,
+                "{}",
+                paint(
+                    DIM,
+                    format!("vulns: {} (modified {modified}; {origin})", r.vulndb.url)
+                )
+            );
+        }
     }
     if verbose {
         if !r.rejected.is_empty() {

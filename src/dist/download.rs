@@ -7,7 +7,7 @@
 //! server sends more bytes than the index announced. The hash is compared with the expected one
 //! before the caller can use the file; on a mismatch the file is deleted.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -421,7 +421,7 @@ fn tls_config() -> ureq::tls::TlsConfig {
 
 /// What follows `scheme://` in `url`, when `url` has that scheme (in any letter case, as URL
 /// schemes are case-insensitive).
-pub(crate) fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
+pub fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
     let (s, rest) = url.split_once("://")?;
     s.eq_ignore_ascii_case(scheme).then_some(rest)
 }
@@ -556,11 +556,13 @@ fn content_range_start(v: &str) -> Option<u64> {
         .ok()
 }
 
-/// The sha256 of a file, lowercase hex, and its size.
+/// The sha256 of a file, lowercase hex, and its size. Only a regular file: a FIFO or
+/// `/dev/zero` given to `install --from-archive` is refused, not read forever.
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
+    let (file, _) = crate::fs::open_regular(path)?;
     let size = io::copy(
-        &mut io::BufReader::with_capacity(CHUNK, File::open(path)?),
+        &mut io::BufReader::with_capacity(CHUNK, file),
         &mut HashWriter(&mut hasher),
     )?;
     Ok((hex(&hasher.finalize()), size))

@@ -62,10 +62,12 @@ pub fn extract_counted(
     dest: &Path,
     progress: &dyn Fn(u64),
 ) -> Result<Manifest, ExtractError> {
-    let file = File::open(archive).map_err(|source| ExtractError::Io {
-        path: archive.to_owned(),
-        source,
-    })?;
+    let file = crate::fs::open_regular(archive)
+        .map(|(f, _)| f)
+        .map_err(|source| ExtractError::Io {
+            path: archive.to_owned(),
+            source,
+        })?;
     let corrupt = |source| ExtractError::Corrupt {
         archive: archive.to_owned(),
         source,
@@ -261,13 +263,100 @@ fn run(
     })
 }
 
+/// The longest entry name or link target an archive may carry (Go's longest are ~150 bytes;
+/// Linux's `PATH_MAX` is 4096). Checked on the size a header announces, before anything is
+/// read or allocated for it: GNU long names, PAX records and zip symlink targets used to be
+/// read whole (a 3 MB tar.gz took 16 GB).
+pub const MAX_NAME: u64 = 4096;
+/// The largest PAX extended header accepted (records for one entry: path, linkpath, times).
+pub const MAX_PAX_HEADER: u64 = 64 << 10;
+
+/// Reads the data of a metadata entry whose size was checked against its cap.
+fn read_meta(entry: &mut impl Read, size: u64) -> Result<Vec<u8>, ProduceError> {
+    let mut data = Vec::with_capacity(size as usize);
+    entry.take(size).read_to_end(&mut data)?;
+    Ok(data)
+}
+
+/// A name from a GNU long-name entry: NUL-terminated.
+fn trim_nul(mut v: Vec<u8>) -> Vec<u8> {
+    while v.last() == Some(&0) {
+        v.pop();
+    }
+    v
+}
+
 fn read_tar(reader: impl Read, sink: &mut Sink) -> Result<(), ProduceError> {
     let mut archive = tar::Archive::new(reader);
-    for entry in archive.entries()? {
+    // Raw entries: GNU long names and PAX headers come to us as entries of their own, with
+    // their size known, so they are capped here instead of read whole by the tar crate.
+    let mut long_name: Option<Vec<u8>> = None;
+    let mut long_link: Option<Vec<u8>> = None;
+    let mut pax: Option<Vec<u8>> = None;
+    for entry in archive.entries()?.raw(true) {
         let mut entry = entry?;
-        let raw = entry.path_bytes().into_owned();
-        let shown = String::from_utf8_lossy(&raw).into_owned();
         let kind = entry.header().entry_type();
+        let size = entry.header().entry_size()?;
+        match kind {
+            tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {
+                if size > MAX_NAME + 1 {
+                    return Err(refuse(
+                        "(GNU long name)",
+                        "name or link target longer than 4 KiB",
+                    ));
+                }
+                let name = trim_nul(read_meta(&mut entry, size)?);
+                if kind == tar::EntryType::GNULongName {
+                    long_name = Some(name);
+                } else {
+                    long_link = Some(name);
+                }
+                continue;
+            }
+            tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => {
+                if size > MAX_PAX_HEADER {
+                    return Err(refuse("(PAX header)", "PAX header larger than 64 KiB"));
+                }
+                let data = read_meta(&mut entry, size)?;
+                if kind == tar::EntryType::XHeader {
+                    pax = Some(data);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let mut raw = long_name
+            .take()
+            .unwrap_or_else(|| entry.header().path_bytes().into_owned());
+        let mut link = long_link
+            .take()
+            .or_else(|| entry.header().link_name_bytes().map(|l| l.into_owned()));
+        if let Some(records) = pax.take() {
+            for record in tar::PaxExtensions::new(&records) {
+                let record = record?;
+                match record.key_bytes() {
+                    b"path" => raw = record.value_bytes().to_vec(),
+                    b"linkpath" => link = Some(record.value_bytes().to_vec()),
+                    b"size"
+                        if record.value().ok().and_then(|v| v.parse::<u64>().ok())
+                            != Some(size) =>
+                    {
+                        return Err(refuse(
+                            &String::from_utf8_lossy(&raw),
+                            "PAX size record differs from the header's size",
+                        ));
+                    }
+                    k if k.starts_with(b"GNU.sparse") => {
+                        return Err(ProduceError::Refused(ExtractError::SpecialFile {
+                            entry: String::from_utf8_lossy(&raw).into_owned(),
+                            kind: "sparse file (PAX)".to_owned(),
+                        }))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let shown = String::from_utf8_lossy(&raw).into_owned();
         let Some(path) = sink.checked_path(&raw)? else {
             if kind.is_dir() {
                 continue;
@@ -284,20 +373,13 @@ fn read_tar(reader: impl Read, sink: &mut Sink) -> Result<(), ProduceError> {
             }
             tar::EntryType::Directory => sink.send(Item::Dir(path))?,
             tar::EntryType::Symlink => {
-                let target = entry
-                    .link_name_bytes()
-                    .ok_or_else(|| refuse(&shown, "symlink without a target"))?
-                    .into_owned();
+                let target = link.ok_or_else(|| refuse(&shown, "symlink without a target"))?;
                 sink.symlink(&shown, path, &target)?;
             }
             tar::EntryType::Link => {
-                let target = entry
-                    .link_name_bytes()
-                    .ok_or_else(|| refuse(&shown, "hard link without a target"))?
-                    .into_owned();
+                let target = link.ok_or_else(|| refuse(&shown, "hard link without a target"))?;
                 sink.hardlink(&shown, path, &target)?;
             }
-            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => {}
             other => {
                 return Err(ProduceError::Refused(ExtractError::SpecialFile {
                     entry: shown,
@@ -329,8 +411,16 @@ fn read_zip(reader: impl Read + io::Seek, sink: &mut Sink) -> Result<(), Produce
         const S_IFMT: u32 = 0o170_000;
         match mode.map(|m| m & S_IFMT) {
             Some(0o120_000) => {
+                // The target is the entry's data: capped on its announced size and while
+                // inflating (a deflate bomb can claim a small size).
+                if file.size() > MAX_NAME {
+                    return Err(refuse(&shown, "symlink target longer than 4 KiB"));
+                }
                 let mut target = Vec::new();
-                file.read_to_end(&mut target)?;
+                (&mut file).take(MAX_NAME + 1).read_to_end(&mut target)?;
+                if target.len() as u64 > MAX_NAME {
+                    return Err(refuse(&shown, "symlink target longer than 4 KiB"));
+                }
                 sink.symlink(&shown, path, &target)?;
             }
             _ if file.is_dir() => sink.send(Item::Dir(path))?,
@@ -351,6 +441,9 @@ fn read_zip(reader: impl Read + io::Seek, sink: &mut Sink) -> Result<(), Produce
 
 /// `go/bin/go` → `Some("bin/go")`; `go/` → `None`; anything unsafe → the reason.
 fn archive_path(raw: &[u8]) -> Result<Option<String>, &'static str> {
+    if raw.len() as u64 > MAX_NAME {
+        return Err("name longer than 4 KiB");
+    }
     let name = std::str::from_utf8(raw).map_err(|_| "name is not UTF-8")?;
     if name.chars().any(char::is_control) {
         return Err("name holds control characters");
@@ -383,6 +476,13 @@ fn archive_path(raw: &[u8]) -> Result<Option<String>, &'static str> {
     if top != Some("go") {
         return Err("outside the top-level go/ directory");
     }
+    // groot's own marks at the root of a toolchain (`.groot-complete`, `.groot-manifest`) are
+    // written by groot, never taken from an archive: one that carried them installed and then
+    // failed `groot verify`. Compared ignoring case (case-insensitive filesystems).
+    if !rel.contains('/') && rel.len() >= 7 && rel.as_bytes()[..7].eq_ignore_ascii_case(b".groot-")
+    {
+        return Err("groot's own marker name (.groot-*) at the toolchain root");
+    }
     Ok((!rel.is_empty()).then_some(rel))
 }
 
@@ -401,6 +501,9 @@ fn check_link_target(
 ) -> Result<Vec<String>, &'static str> {
     if target.is_empty() {
         return Err("symlink with an empty target");
+    }
+    if target.len() as u64 > MAX_NAME {
+        return Err("symlink target longer than 4 KiB");
     }
     if target.starts_with('/') || target.contains('\\') || target.contains(':') {
         return Err("symlink to an absolute path");

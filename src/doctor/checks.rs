@@ -230,6 +230,13 @@ pub const CHECKS: &[Check] = &[
         toolchain::go_update_available
     ),
     check!(
+        "toolchain-vulnerable",
+        Toolchain,
+        Warning,
+        "a go some context runs has known vulnerabilities (Go vulnerability database)",
+        toolchain::toolchain_vulnerable
+    ),
+    check!(
         "goenv-config-invalid",
         Settings,
         Warning,

@@ -25,6 +25,7 @@ use crate::resolve::{self, Explanation, Request, Setting, SettingSource};
 use crate::shell;
 use crate::toolchain::tree::Tree;
 use crate::toolchain::Inspect;
+use crate::vulndb;
 
 use super::hostinfo::{self, HostInfo, ProcessProbe};
 use super::packages::{self, PackageFacts, Target};
@@ -60,6 +61,10 @@ pub struct Options {
     pub tool_timeout: Duration,
     /// In-process facts about the running machine (`None` in tests).
     pub probe: Option<ProcessProbe>,
+    /// Read the Go vulnerability database (cached for a day; `GOVULNDB`).
+    pub vulndb: bool,
+    /// Ask the vulnerability database even when the cached copy is fresh.
+    pub vulndb_refresh: bool,
 }
 
 impl Default for Options {
@@ -69,6 +74,8 @@ impl Default for Options {
             packages: true,
             tool_timeout: Duration::from_secs(3),
             probe: None,
+            vulndb: true,
+            vulndb_refresh: false,
         }
     }
 }
@@ -187,6 +194,17 @@ pub struct StoreFacts {
     pub broken_links: Vec<(String, PathBuf)>,
 }
 
+/// The Go vulnerability database, as loaded for this run.
+#[derive(Clone, Debug, Default)]
+pub struct VulnFacts {
+    /// Its base URL.
+    pub url: String,
+    /// The database, when it could be read (from the cache or the server).
+    pub loaded: Option<vulndb::Loaded>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+}
+
 /// Everything the checks need.
 #[derive(Clone, Debug)]
 pub struct Facts {
@@ -218,6 +236,8 @@ pub struct Facts {
     pub releases: ReleaseList,
     pub shell: Option<ShellFacts>,
     pub store: Option<StoreFacts>,
+    /// Known vulnerabilities of Go versions.
+    pub vulns: VulnFacts,
     /// Things that could not be gathered.
     pub notes: Vec<String>,
 }
@@ -326,14 +346,33 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
     } else {
         Vec::new()
     };
-    let (packages, releases, store) = std::thread::scope(|s| {
+    let (packages, releases, store, vulns) = std::thread::scope(|s| {
         let pk = (!targets.is_empty())
             .then(|| s.spawn(|| packages::query_all(host, &targets, opts.tool_timeout)));
         let releases = release_list(host, &inventory);
         let store = store_facts(host);
+        let vulns = if opts.vulndb {
+            let (o, loaded) = vulndb::load_for_host(host, opts.vulndb_refresh, false);
+            match loaded {
+                Ok(l) => VulnFacts {
+                    url: o.url,
+                    loaded: Some(l),
+                    error: None,
+                },
+                Err(e) => VulnFacts {
+                    url: o.url,
+                    loaded: None,
+                    error: Some(e.to_string()),
+                },
+            }
+        } else {
+            VulnFacts::default()
+        };
         let packages = pk.and_then(|h| h.join().ok()).unwrap_or_default();
-        (packages, releases, store)
+        (packages, releases, store, vulns)
     });
+    notes.extend(vulns.error.iter().cloned());
+    notes.extend(vulns.loaded.iter().flat_map(|l| l.notes.iter().cloned()));
     for p in &packages {
         for n in &p.notes {
             if n.contains("did not finish") || n.contains("could not start") {
@@ -365,6 +404,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         releases,
         shell,
         store,
+        vulns,
         notes,
     }
 }

@@ -12,7 +12,7 @@ use crate::doctor::{Facts, Finding, Severity};
 use crate::resolve::GoError;
 
 /// Version of the `groot doctor --json` contract.
-pub const DOCTOR_SCHEMA_VERSION: u32 = 1;
+pub const DOCTOR_SCHEMA_VERSION: u32 = 2;
 
 /// The whole diagnosis.
 #[derive(Clone, Debug, Serialize)]
@@ -32,6 +32,8 @@ pub struct DoctorReport {
     /// Which go each launch context gets (empty when the shell analysis did not run).
     pub contexts: Vec<ContextSummary>,
     pub releases: ReleaseSummary,
+    /// The Go vulnerability database used for `known_vulnerabilities`.
+    pub vulndb: crate::report::VulnDbSummary,
     /// The checks that ran, in order, with how many findings each produced.
     pub checks: Vec<CheckRun>,
     pub findings: Vec<FindingReport>,
@@ -56,6 +58,7 @@ pub struct InstallSummary {
     pub goarch: Option<String>,
     /// How it was first found (`path`, `official`, `homebrew`, …).
     pub source: String,
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     pub active: bool,
     /// Parts missing and problems, by code.
@@ -64,12 +67,16 @@ pub struct InstallSummary {
     pub package: Option<String>,
     pub integrity: Option<Integrity>,
     pub signature: Option<Signature>,
+    /// How many entries of the Go vulnerability database affect this version (null when the
+    /// database or the version is unknown).
+    pub known_vulnerabilities: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ContextSummary {
     pub context: &'static str,
     pub title: &'static str,
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     pub goroot: Option<String>,
 }
@@ -157,6 +164,7 @@ impl DoctorReport {
                                 .map(|p| p.integrity.clone())
                                 .filter(|i| *i != Integrity::Unchecked),
                             signature: pkg.and_then(|p| p.signature.clone()),
+                            known_vulnerabilities: known_vulnerabilities(facts, i),
                         }
                     })
                     .collect()
@@ -212,6 +220,14 @@ impl DoctorReport {
                 origin: facts.releases.origin.clone(),
                 newest: facts.releases.releases.first().map(|v| format!("go{v}")),
             },
+            vulndb: match (&facts.vulns.loaded, &facts.vulns.error) {
+                (Some(l), _) => crate::report::VulnDbSummary::new(&facts.vulns.url, Ok(l)),
+                (None, error) => crate::report::VulnDbSummary {
+                    url: facts.vulns.url.clone(),
+                    error: error.clone(),
+                    ..Default::default()
+                },
+            },
             checks,
             findings: findings
                 .into_iter()
@@ -224,4 +240,14 @@ impl DoctorReport {
             notes: facts.notes.clone(),
         }
     }
+}
+
+/// The number of known vulnerabilities of an install's version.
+fn known_vulnerabilities(facts: &Facts, i: &crate::discovery::Install) -> Option<usize> {
+    let db = &facts.vulns.loaded.as_ref()?.db;
+    let v = crate::version::RuntimeVersion::parse(i.version.as_deref()?);
+    if v.devel {
+        return None;
+    }
+    Some(db.affecting(v.release.as_ref()?).len())
 }

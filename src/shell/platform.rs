@@ -214,7 +214,7 @@ impl RootedFs {
 
 impl StartupFs for RootedFs {
     fn read(&self, logical: &Path) -> io::Result<Vec<u8>> {
-        std::fs::read(self.physical(logical))
+        crate::fs::read_regular(&self.physical(logical), crate::fs::cap::TEXT)
     }
 
     fn is_file(&self, logical: &Path) -> bool {

@@ -366,7 +366,7 @@ impl BlockFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(libc::O_NONBLOCK);
+            options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
         }
         let file = options.open(path).map_err(io_err)?;
         let meta = file.metadata().map_err(io_err)?;

@@ -126,16 +126,17 @@ pub fn inspect_tree(
         .map(|n| root.join("bin").join(n))
         .find(|p| fs.is_file(p));
     let has_src = fs.is_dir(&root.join("src"));
-    let (version_file, version_error) = match fs.read(&root.join("VERSION")) {
-        Ok(data) => match VersionFile::parse(&String::from_utf8_lossy(&data)) {
-            Some(v) => (Some(v), None),
-            None => (None, Some("VERSION is empty".to_owned())),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
-        Err(e) => (None, Some(format!("cannot read VERSION: {e}"))),
-    };
+    let (version_file, version_error) =
+        match fs.read_capped(&root.join("VERSION"), crate::fs::cap::VERSION_FILE) {
+            Ok(data) => match VersionFile::parse(&String::from_utf8_lossy(&data)) {
+                Some(v) => (Some(v), None),
+                None => (None, Some("VERSION is empty".to_owned())),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+            Err(e) => (None, Some(format!("cannot read VERSION: {e}"))),
+        };
     let go_env = fs
-        .read(&root.join("go.env"))
+        .read_capped(&root.join("go.env"), crate::fs::cap::ENV_FILE)
         .ok()
         .map(|d| EnvFile::parse(&d));
     let mut missing = Vec::new();

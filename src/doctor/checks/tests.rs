@@ -79,6 +79,8 @@ impl Lab {
             &self.inspect,
             &Options {
                 packages: false,
+                // The vulnerability database is tested with its fixture in tests/vulns.rs.
+                vulndb: false,
                 ..Options::default()
             },
         )

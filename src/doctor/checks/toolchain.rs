@@ -1,11 +1,17 @@
-//! The toolchain: switching, go.mod needing a newer Go, architecture, support status.
+//! The toolchain: switching, go.mod needing a newer Go, architecture, support status, known
+//! vulnerabilities.
 
+use std::path::{Path, PathBuf};
+
+use crate::discovery::{Install, SourceKind};
 use crate::doctor::facts::Facts;
 use crate::doctor::finding::{Finding, Severity};
 use crate::doctor::support::Status;
 use crate::resolve::SwitchTarget;
+use crate::version::{RuntimeVersion, Version};
+use crate::vulndb::FixAll;
 
-use super::running_version;
+use super::{install_at, running_version};
 
 pub fn toolchain_switch(f: &Facts) -> Vec<Finding> {
     let ex = &f.explanation;
@@ -275,4 +281,147 @@ pub fn go_update_available(f: &Facts) -> Vec<Finding> {
     .consequence("patch releases carry security and bug fixes")
     .fix(format!("upgrade to go{latest}"))
     .command(format!("groot install go{latest}"))]
+}
+
+/// How many of the newest entries a `toolchain-vulnerable` finding names.
+const NEWEST_SHOWN: usize = 3;
+
+pub fn toolchain_vulnerable(f: &Facts) -> Vec<Finding> {
+    let Some(loaded) = &f.vulns.loaded else {
+        return Vec::new();
+    };
+    // Every go a context runs: (where, its install, version, which contexts).
+    let mut gos: Vec<(PathBuf, Option<&Install>, Version, Vec<&str>)> = Vec::new();
+    fn add<'f>(
+        gos: &mut Vec<(PathBuf, Option<&'f Install>, Version, Vec<&'f str>)>,
+        go: &Path,
+        install: Option<&'f Install>,
+        v: Version,
+        who: &'f str,
+    ) {
+        let key = install.map_or(go, |i| i.root.as_path());
+        let same = |(g, i, x, _): &&mut (PathBuf, Option<&Install>, Version, Vec<&str>)| {
+            i.map_or(g.as_path(), |i| i.root.as_path()) == key && *x == v
+        };
+        match gos.iter_mut().find(same) {
+            Some((_, _, _, w)) if !w.contains(&who) => w.push(who),
+            Some(_) => {}
+            None => gos.push((go.to_path_buf(), install, v, vec![who])),
+        }
+    }
+    // `running_version` follows a toolchain switch; a devel build has no release to match.
+    if let (Some(go), Some(v)) = (&f.explanation.go, running_version(f)) {
+        let devel = f
+            .explanation
+            .binary
+            .as_ref()
+            .is_some_and(|b| b.version.devel);
+        if !devel && !v.is_lang() {
+            add(&mut gos, go, install_at(f, go), v, "here");
+        }
+    }
+    if let Some(sh) = &f.shell {
+        for p in &sh.predictions {
+            let Some(go) = &p.which_go.found else {
+                continue;
+            };
+            let install = install_at(f, go);
+            let v = install
+                .and_then(|i| i.version.as_deref())
+                .map(RuntimeVersion::parse)
+                .filter(|r| !r.devel)
+                .and_then(|r| r.release);
+            if let Some(v) = v {
+                add(&mut gos, go, install, v, p.context.title);
+            }
+        }
+    }
+    let db = &loaded.db;
+    let mut out = Vec::new();
+    for (go, install, v, who) in gos {
+        let vulns = db.affecting(&v);
+        if vulns.is_empty() {
+            continue;
+        }
+        let n = vulns.len();
+        let place = install.map_or(go.as_path(), |i| i.root.as_path());
+        let mut x = Finding::new(
+            "toolchain-vulnerable",
+            Severity::Warning,
+            format!(
+                "go{v} ({}) has {n} known {}",
+                place.display(),
+                if n == 1 {
+                    "vulnerability"
+                } else {
+                    "vulnerabilities"
+                }
+            ),
+        )
+        .evidence(
+            "go",
+            format!("{} (go{v})", go.display()),
+            Some(format!("run by: {}", who.join(", "))),
+        );
+        for e in vulns.iter().take(NEWEST_SHOWN) {
+            let alias = e
+                .aliases
+                .first()
+                .map(|a| format!(" ({a})"))
+                .unwrap_or_default();
+            x = x.evidence("known", format!("{}{alias}: {}", e.id, e.summary), None);
+        }
+        if n > NEWEST_SHOWN {
+            x = x.evidence(
+                "and",
+                format!("{} more (groot list --vulns)", n - NEWEST_SHOWN),
+                None,
+            );
+        }
+        x = x.evidence(
+            "database",
+            format!("{} (modified {})", db.url, db.modified),
+            Some(loaded.origin.to_string()),
+        );
+        let packaged = install.and_then(|i| {
+            let pkg = f.packages.iter().find(|p| p.root == i.root)?;
+            Some((pkg.manager.clone()?, pkg.package.clone()?))
+        });
+        let homebrew = install.is_some_and(|i| {
+            i.sources
+                .first()
+                .is_some_and(|s| s.kind == SourceKind::Homebrew)
+        });
+        x = x.consequence(
+            "programs built with it carry the vulnerable standard library, and the go command \
+             itself may be affected",
+        );
+        match db.fix_all(&v) {
+            FixAll::Release(fix) => {
+                let fix_name = fix.to_string();
+                x = x
+                    .evidence("fixed by", format!("go{fix_name} fixes all {n}"), None)
+                    .fix(format!("upgrade to go{fix_name} (or newer)"));
+                x = match (&packaged, homebrew) {
+                    (Some((manager, pkg)), _) if manager == "dpkg" => {
+                        x.command(format!("sudo apt-get install --only-upgrade {pkg}"))
+                    }
+                    (Some((manager, pkg)), _) if manager == "rpm" => {
+                        x.command(format!("sudo dnf upgrade {pkg}"))
+                    }
+                    (_, true) => x.command("brew upgrade go"),
+                    _ => x.command(format!("groot install {fix_name} && groot use {fix_name}")),
+                };
+            }
+            FixAll::NoFix => {
+                x = x.fix(
+                    "no release fixes all of them yet: upgrade to the newest release and watch \
+                     the advisories (groot list --vulns)",
+                );
+            }
+            FixAll::Clean => {}
+        }
+        out.push(x);
+    }
+    out
 }

@@ -55,6 +55,7 @@ exec /usr/bin/env -0
 pub struct Observed {
     pub path: Vec<String>,
     /// `command -v go`.
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     /// What `go env GOROOT` printed (when it succeeded).
     pub goroot: Option<String>,

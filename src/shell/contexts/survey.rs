@@ -107,6 +107,7 @@ pub struct ContextView {
     /// The final PATH (unresolved entries shown as source text).
     pub path: Vec<String>,
     /// The first `go` on that PATH.
+    #[serde(serialize_with = "crate::fs::lossy::opt_go")]
     pub go: Option<PathBuf>,
     /// Unresolved PATH entries before it: one could hold another go.
     pub unresolved_before: Vec<String>,

@@ -1,0 +1,409 @@
+//! Regression tests for the second security review (issue 12): hostile files, hostile
+//! archives, slow servers and weak messages, each tried as an attacker would, against the real
+//! groot binary. Every run is bounded (`ulimit -v`, a kill timeout), so a regression fails the
+//! test instead of eating the machine. See SECURITY.md ("Second review").
+#![cfg(unix)]
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+/// Address-space limit for each groot run, KiB (1 GiB: groot needs a few tens of MB).
+const MEMORY_KIB: u64 = 1 << 20;
+/// Each groot run is killed after this long.
+const TIMEOUT_S: u64 = 30;
+/// Marks `/usr/bin/time`'s line on stderr.
+const RSS_TAG: &str = "hostile-inputs-max-rss-kib=";
+
+struct World {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    groot: PathBuf,
+}
+
+impl World {
+    fn new() -> World {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        std::fs::create_dir_all(dir.join("gh")).unwrap();
+        std::fs::create_dir_all(dir.join("p")).unwrap();
+        let groot = Command::cargo_bin("groot").unwrap().get_program().into();
+        World {
+            _tmp: tmp,
+            dir,
+            groot,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    fn groot(&self, args: &[&str]) -> Run {
+        self.groot_with(&[], args)
+    }
+
+    /// Runs groot in `p/` with a scrubbed environment plus `env`, under the memory limit and
+    /// the timeout.
+    fn groot_with(&self, env: &[(&str, &Path)], args: &[&str]) -> Run {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!(
+                "ulimit -v {MEMORY_KIB}; exec /usr/bin/time -f '{RSS_TAG}%M' \
+                 timeout -s KILL {TIMEOUT_S} \"$0\" \"$@\""
+            ))
+            .arg(&self.groot)
+            .args(args)
+            .env_clear()
+            .env("HOME", self.path("home"))
+            .env("GROOT_HOME", self.path("gh"))
+            .env("PATH", "/usr/bin:/bin")
+            .env("GOPROXY", "off")
+            .env("GROOT_INDEX_URL", "file:///nonexistent/index.json")
+            .current_dir(self.path("p"));
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let start = Instant::now();
+        let mut out = c.output().unwrap();
+        let took = start.elapsed();
+        // Take /usr/bin/time's lines off stderr: the peak RSS, and its note on the status.
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let mut max_rss_kib = u64::MAX;
+        let mut kept = String::new();
+        for line in err.lines() {
+            if let Some(k) = line.strip_prefix(RSS_TAG) {
+                max_rss_kib = k.trim().parse().unwrap_or(u64::MAX);
+            } else if !line.starts_with("Command exited with non-zero status")
+                && !line.starts_with("Command terminated by signal")
+            {
+                kept.push_str(line);
+                kept.push('\n');
+            }
+        }
+        out.stderr = kept.into_bytes();
+        Run {
+            out,
+            took,
+            what: args.join(" "),
+            max_rss_kib,
+        }
+    }
+}
+
+struct Run {
+    out: Output,
+    took: Duration,
+    what: String,
+    /// Peak resident memory of the run, KiB (`/usr/bin/time`'s `%M`).
+    max_rss_kib: u64,
+}
+
+impl Run {
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+
+    /// Finished on its own (not killed by the timeout, not aborted by the memory limit) in
+    /// a few seconds.
+    fn finished(&self) -> &Run {
+        let code = self.out.status.code();
+        assert!(
+            code.is_some() && code != Some(137) && code != Some(134) && code != Some(124),
+            "groot {} did not finish on its own (status {:?}, {:?})\nstderr: {}",
+            self.what,
+            self.out.status,
+            self.took,
+            self.stderr()
+        );
+        assert!(
+            self.took < Duration::from_secs(10),
+            "groot {} took {:?}",
+            self.what,
+            self.took
+        );
+        self
+    }
+
+    fn fails_saying(&self, words: &[&str]) -> &Run {
+        self.finished();
+        assert!(
+            !self.out.status.success(),
+            "groot {} should fail\nstdout: {}",
+            self.what,
+            self.stdout()
+        );
+        let err = self.stderr();
+        for w in words {
+            assert!(
+                err.contains(w),
+                "groot {}: stderr lacks {w:?}:\n{err}",
+                self.what
+            );
+        }
+        self
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 1: files are read only when they are regular files, and only up to a cap per kind.
+
+/// A `.go-version` FIFO used to hang every `go` (and `groot which`) in and below its directory.
+#[test]
+fn a_go_version_fifo_is_refused_not_waited_on() {
+    let w = World::new();
+    mkfifo(&w.path("p/.go-version"));
+    w.groot(&["which"])
+        .fails_saying(&[".go-version", "not a regular file (a FIFO)"]);
+}
+
+/// A `.go-version` linked to /dev/zero used to make every `go` eat memory until the OOM killer.
+#[test]
+fn a_go_version_linked_to_dev_zero_is_refused() {
+    let w = World::new();
+    symlink("/dev/zero", w.path("p/.go-version")).unwrap();
+    w.groot(&["which"])
+        .fails_saying(&[".go-version", "a character device"]);
+}
+
+/// A huge `.go-version` or go.mod is refused by size, before it is read.
+#[test]
+fn oversized_version_and_module_files_are_refused() {
+    let w = World::new();
+    std::fs::write(w.path("p/.go-version"), "1.22.10\n".repeat(1000)).unwrap();
+    w.groot(&["which"])
+        .fails_saying(&[".go-version", "larger than 4 KiB"]);
+    std::fs::remove_file(w.path("p/.go-version")).unwrap();
+    let mut gomod = b"module m\n\ngo 1.22\n".to_vec();
+    gomod.resize(5 << 20, b'\n');
+    std::fs::write(w.path("p/go.mod"), gomod).unwrap();
+    w.groot(&["which"])
+        .fails_saying(&["go.mod", "larger than 4 MiB"]);
+    std::fs::remove_file(w.path("p/go.mod")).unwrap();
+    mkfifo(&w.path("p/.tool-versions"));
+    w.groot(&["which"])
+        .fails_saying(&[".tool-versions", "a FIFO"]);
+}
+
+/// A directory named `.go-version` is still skipped, as before (what was fine stays fine).
+#[test]
+fn a_go_version_directory_is_still_skipped() {
+    let w = World::new();
+    std::fs::create_dir(w.path("p/.go-version")).unwrap();
+    let r = w.groot(&["which"]);
+    r.finished();
+    assert!(!r.stderr().contains("refusing"), "{}", r.stderr());
+}
+
+/// `GOENV=/dev/zero` took 24 GB in explain, doctor and list; a FIFO hung them.
+#[test]
+fn goenv_dev_zero_or_fifo_is_refused_by_explain_doctor_and_list() {
+    let Some((_, goroot)) = support::real_gos(1).into_iter().next() else {
+        return;
+    };
+    // A real go on PATH, so that explain and doctor read its env files.
+    let path = PathBuf::from(format!("{}:/usr/bin:/bin", goroot.join("bin").display()));
+    let w = World::new();
+    mkfifo(&w.path("fifo"));
+    for goenv in [PathBuf::from("/dev/zero"), w.path("fifo")] {
+        for args in [&["explain"][..], &["doctor"], &["list"]] {
+            let r = w.groot_with(&[("GOENV", &goenv), ("PATH", &path)], args);
+            r.finished();
+            if args == ["explain"] || args == ["doctor"] {
+                let all = format!("{}{}", r.stdout(), r.stderr());
+                assert!(
+                    all.contains("not a regular file"),
+                    "groot {args:?} with GOENV={}: does not say why it was refused:\n{all}",
+                    goenv.display()
+                );
+            }
+        }
+    }
+}
+
+/// `explain --go FIFO` hung opening the FIFO.
+#[test]
+fn explain_go_of_a_fifo_does_not_hang() {
+    let w = World::new();
+    mkfifo(&w.path("p/go"));
+    let fifo = w.path("p/go");
+    let r = w.groot(&["explain", "--go", fifo.to_str().unwrap()]);
+    r.finished();
+}
+
+/// `install --from-archive` of a FIFO hung, of /dev/zero hashed forever.
+#[test]
+fn install_from_a_fifo_or_dev_zero_is_refused() {
+    let w = World::new();
+    let fifo = w.path("p/go1.22.10.linux-amd64.tar.gz");
+    mkfifo(&fifo);
+    let zero = w.path("p/go1.22.11.linux-amd64.tar.gz");
+    symlink("/dev/zero", &zero).unwrap();
+    let sha = "0".repeat(64);
+    w.groot(&[
+        "install",
+        "--from-archive",
+        fifo.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ])
+    .fails_saying(&["a FIFO"]);
+    w.groot(&[
+        "install",
+        "--from-archive",
+        zero.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ])
+    .fails_saying(&["a character device"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 2: archive metadata (GNU long names, PAX headers, zip symlink targets) is capped on the
+// size its header announces, before anything is allocated.
+
+/// A tar header of `kind` for `name` announcing `size` bytes of data.
+fn tar_header(name: &str, kind: u8, size: u64) -> Vec<u8> {
+    let mut h = support::raw_tar(&[support::RawEntry::special(name, kind)]);
+    h.truncate(512);
+    let s = format!("{size:011o}\0");
+    h[124..136].copy_from_slice(s.as_bytes());
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+/// Writes a tar.gz whose first entry is a `kind` metadata entry announcing `size` bytes of
+/// zeros (streamed: the archive is a few hundred KB).
+fn metadata_bomb(path: &Path, kind: u8, size: u64) {
+    use std::io::Write as _;
+    let file = std::fs::File::create(path).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::best());
+    gz.write_all(&tar_header("././@LongLink", kind, size))
+        .unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = size.div_ceil(512) * 512;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        gz.write_all(&zeros[..n]).unwrap();
+        left -= n as u64;
+    }
+    gz.write_all(&[0u8; 1024]).unwrap();
+    gz.finish().unwrap();
+}
+
+/// A zip whose `go/bomb` entry is a symlink (Unix mode 0120777) with `size` bytes of zeros as
+/// its target, deflated.
+fn zip_symlink_bomb(path: &Path, size: usize) {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o777);
+    w.start_file("go/bomb", opts).unwrap();
+    let zeros = vec![b'a'; 1 << 20];
+    for _ in 0..size.div_ceil(zeros.len()) {
+        w.write_all(&zeros).unwrap();
+    }
+    let mut bytes = w.finish().unwrap().into_inner();
+    // Make the one entry a symlink: external attributes of the central directory entry.
+    let cd = bytes
+        .windows(4)
+        .rposition(|x| x == b"PK\x01\x02")
+        .expect("central directory");
+    bytes[cd + 38..cd + 42].copy_from_slice(&(0o120_777u32 << 16).to_le_bytes());
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Runs `groot install --from-archive` of `archive` (its own hash vouching for it).
+fn install_archive(w: &World, archive: &Path) -> Run {
+    let sha = support::sha256_of(archive);
+    w.groot(&[
+        "install",
+        "--from-archive",
+        archive.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ])
+}
+
+#[test]
+fn tar_gnu_long_names_and_pax_headers_are_capped_before_reading() {
+    let w = World::new();
+    for (kind, what) in [(b'L', "longer than 4 KiB"), (b'x', "larger than 64 KiB")] {
+        let archive = w.path(&format!("p/go1.22.10.linux-amd64-{}.tar.gz", kind as char));
+        metadata_bomb(&archive, kind, 256 << 20);
+        let r = install_archive(&w, &archive);
+        r.fails_saying(&[what]);
+        let kib = r.max_rss_kib;
+        assert!(
+            kib < 100 << 10,
+            "a 256 MiB {} entry took {kib} KiB",
+            kind as char
+        );
+    }
+}
+
+#[test]
+fn zip_symlink_targets_are_capped_before_reading() {
+    let w = World::new();
+    let archive = w.path("p/go1.22.10.windows-amd64.zip");
+    zip_symlink_bomb(&archive, 256 << 20);
+    let r = install_archive(&w, &archive);
+    r.fails_saying(&["symlink target longer than 4 KiB"]);
+    let kib = r.max_rss_kib;
+    assert!(
+        kib < 100 << 10,
+        "a 256 MiB zip symlink target took {kib} KiB"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Item 10: groot's own marker names are refused in archives.
+
+/// An archive carrying `go/.groot-complete` or `go/.groot-manifest` installed, and then failed
+/// `groot verify` (the archive's file replaced groot's own).
+#[test]
+fn archives_carrying_groots_marker_names_are_refused() {
+    let w = World::new();
+    for (i, name) in [
+        "go/.groot-complete",
+        "go/.groot-manifest",
+        "go/.GROOT-Complete",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut entries = support::minimal_go("1.22.10");
+        entries.push(support::RawEntry::file(name, b"{}"));
+        let archive = w.path(&format!("p/go1.22.10.linux-amd64-{i}.tar.gz"));
+        std::fs::write(&archive, support::gzip(&support::raw_tar(&entries))).unwrap();
+        install_archive(&w, &archive).fails_saying(&["groot's own marker name"]);
+        support::assert_nothing_installed(&w.path("gh"));
+    }
+    // Deeper in the tree the name is an ordinary file.
+    let mut entries = support::minimal_go("1.22.10");
+    entries.push(support::RawEntry::file("go/src/.groot-complete", b"x"));
+    let archive = w.path("p/go1.22.10.linux-amd64.tar.gz");
+    std::fs::write(&archive, support::gzip(&support::raw_tar(&entries))).unwrap();
+    let r = install_archive(&w, &archive);
+    r.finished();
+    assert!(r.out.status.success(), "{}", r.stderr());
+}

@@ -208,6 +208,17 @@ impl Fs {
     /// Resolves every symlink in an absolute logical path, component by component (Go's
     /// `filepath.EvalSymlinks`; Linux's `realpath`). `..` applies to the path resolved so far.
     pub fn canonicalize(&self, path: &Path) -> Result<Resolved, ResolveError> {
+        self.canonicalize_within(path, MAX_LINKS)
+    }
+
+    /// [`Fs::canonicalize`] following at most `max_links` symlinks in all, as the kernel does
+    /// when it opens or executes a path ([`crate::host::Os::max_symlinks`]): one more is
+    /// [`ResolveError::Loop`], "too many levels of symbolic links".
+    pub fn canonicalize_within(
+        &self,
+        path: &Path,
+        max_links: usize,
+    ) -> Result<Resolved, ResolveError> {
         let mut hops = Vec::new();
         let mut resolved = PathBuf::new();
         let mut queue: std::collections::VecDeque<OsString> = std::collections::VecDeque::new();
@@ -259,7 +270,7 @@ impl Fs {
                 resolved = candidate;
                 continue;
             }
-            if hops.len() >= MAX_LINKS {
+            if hops.len() >= max_links {
                 return Err(ResolveError::Loop {
                     path: path.to_path_buf(),
                     hops,

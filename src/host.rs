@@ -97,6 +97,17 @@ impl Os {
     pub fn is_unix(self) -> bool {
         self != Os::Windows
     }
+
+    /// How many symlinks the kernel follows in one path lookup before `exec` fails with
+    /// ELOOP, "too many levels of symbolic links": Linux's `MAXSYMLINKS` is 40, the BSDs' and
+    /// macOS's 32; Windows stops after 63 reparse points.
+    pub fn max_symlinks(self) -> usize {
+        match self {
+            Os::Linux | Os::Other => 40,
+            Os::MacOs | Os::FreeBsd | Os::OpenBsd | Os::NetBsd => 32,
+            Os::Windows => 63,
+        }
+    }
 }
 
 impl fmt::Display for Os {

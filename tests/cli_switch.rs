@@ -445,12 +445,16 @@ fn init_install_edits_the_startup_file_once() {
         "# mine\nalias ll='ls -l'\n",
         "a dry run writes nothing"
     );
-    ok(&w.groot(&["init", "bash", "--install"]));
+    ok(&w.groot(&["init", "bash", "--install", "--yes"]));
+    // At the top of ~/.bashrc (so `ssh host cmd` gets past an interactive guard), and in the
+    // profile login bash reads.
     let rc = std::fs::read_to_string(w.path("home/.bashrc")).expect("rc");
-    assert!(rc.starts_with("# mine\nalias ll='ls -l'\n"), "{rc}");
+    assert!(rc.ends_with("# mine\nalias ll='ls -l'\n"), "{rc}");
     assert!(rc.contains("init bash"), "{rc}");
+    let profile = std::fs::read_to_string(w.path("home/.profile")).expect("profile");
+    assert!(profile.contains("init bash"), "{profile}");
     let again = ok(&w.groot(&["init", "bash", "--install"]));
-    assert!(again.contains("already activates groot"), "{again}");
+    assert!(again.contains("already activate groot"), "{again}");
     assert!(
         std::fs::read_dir(w.path("gh/backups"))
             .expect("backups")
@@ -461,6 +465,13 @@ fn init_install_edits_the_startup_file_once() {
     let out = w
         .cmd("bash")
         .args(["--noprofile", "-i", "-c", "go version"])
+        .output()
+        .expect("bash");
+    assert!(ok(&out).contains(&format!("{old} ")));
+    // So does a login bash, which reads ~/.profile and not ~/.bashrc.
+    let out = w
+        .cmd("bash")
+        .args(["-l", "-c", "go version"])
         .output()
         .expect("bash");
     assert!(ok(&out).contains(&format!("{old} ")));

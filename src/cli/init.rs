@@ -1,7 +1,7 @@
 //! `groot init <shell>`: print the activation script, or install it in a startup file (and
 //! the shell's completion file); `groot self uninstall`: take all of that away again.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -56,9 +56,13 @@ pub struct Args {
     /// With --install: show the change without writing it.
     #[arg(long, requires = "install")]
     dry_run: bool,
-    /// With --install: remove groot's block from the startup file instead.
+    /// With --install: remove groot's block from the startup files instead.
     #[arg(long, requires = "install")]
     uninstall: bool,
+    /// With --install: apply without asking (in a terminal, groot asks first; otherwise it
+    /// applies).
+    #[arg(long, short = 'y', requires = "install")]
+    yes: bool,
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
@@ -93,9 +97,19 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode> {
-    let file = activate::startup_file(host, kind)
-        .context("cannot find the home directory for the startup file")?;
-    let real = host.fs().to_real(&file);
+    // Every file a context of this shell reads first; on uninstall also the single file older
+    // groot versions wrote.
+    let mut files = activate::install_targets(host, kind);
+    if files.is_empty() {
+        anyhow::bail!("cannot find the home directory for the startup file");
+    }
+    if args.uninstall {
+        if let Some(f) = activate::startup_file(host, kind) {
+            if !files.iter().any(|(g, _)| *g == f) {
+                files.push((f, edit::Placement::End));
+            }
+        }
+    }
     let block = if args.uninstall {
         String::new()
     } else {
@@ -114,34 +128,57 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         }
         activate::startup_block(kind, &exe, &extra)
     };
-    if let Some(parent) = real.parent() {
-        if !args.dry_run {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+    let mut plans = Vec::new();
+    for (file, placement) in &files {
+        let real = host.fs().to_real(file);
+        if args.uninstall && !real.exists() {
+            continue;
         }
+        plans.push((
+            file.clone(),
+            edit::plan_file_edit_at(&real, &block, &[], *placement)?,
+        ));
     }
-    let plan = edit::plan_file_edit(&real, &block, &[])?;
     let mut out = anstream::stdout().lock();
-    if !plan.changed && !args.dry_run {
+    if plans.iter().all(|(_, p)| !p.changed) && !args.dry_run {
         drop(out);
         completion_file(host, kind, args.uninstall);
         let mut out = anstream::stdout().lock();
+        let names: Vec<String> = files.iter().map(|(f, _)| f.display().to_string()).collect();
         writeln!(
             out,
             "{} already {}",
-            file.display(),
+            names.join(", "),
             if args.uninstall {
-                "has no groot block"
+                "have no groot block"
             } else {
-                "activates groot"
+                "activate groot"
             }
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    out.write_all(plan.diff.as_bytes())?;
+    for (_, plan) in &plans {
+        out.write_all(plan.diff.as_bytes())?;
+    }
     if args.dry_run {
-        writeln!(out, "(dry run: {} not changed)", file.display())?;
+        writeln!(out, "(dry run: nothing changed)")?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        write!(out, "Apply these changes? [y/N] ")?;
+        out.flush()?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            writeln!(out, "nothing changed")?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    for (file, _) in &plans {
+        if let Some(parent) = host.fs().to_real(file).parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
     }
     let home =
         groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
@@ -150,10 +187,17 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let journal = edit::apply(&[plan], &backups, &edit::stamp_from_unix(secs))?;
-    writeln!(out, "updated {}", file.display())?;
+    let plans: Vec<edit::EditPlan> = plans.into_iter().map(|(_, p)| p).collect();
+    let journal = edit::apply(&plans, &backups, &edit::stamp_from_unix(secs))?;
+    for e in &journal.entries {
+        writeln!(out, "updated {}", e.path.display())?;
+    }
     if let Some(dir) = journal.dir {
-        writeln!(out, "backup in {}", dir.display())?;
+        writeln!(
+            out,
+            "backup in {}; undo with `groot fix --undo`",
+            dir.display()
+        )?;
     }
     drop(out);
     completion_file(host, kind, args.uninstall);
@@ -240,7 +284,10 @@ fn activation_files(host: &Host) -> Vec<PathBuf> {
         ShellKind::PowerShell,
         ShellKind::Sh,
     ] {
-        if let Some(f) = activate::startup_file(host, kind) {
+        let targets = activate::install_targets(host, kind)
+            .into_iter()
+            .map(|(f, _)| f);
+        for f in targets.chain(activate::startup_file(host, kind)) {
             if !files.contains(&f) {
                 files.push(f);
             }

@@ -660,9 +660,11 @@ struct Progress {
 
 impl Progress {
     fn new(draw: bool) -> Progress {
+        // indicatif draws only on a terminal; a dumb one cannot redraw a line either.
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
         Progress {
             bar: RefCell::new(None),
-            draw,
+            draw: draw && !dumb,
             what: RefCell::new(String::new()),
         }
     }

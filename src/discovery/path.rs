@@ -43,6 +43,14 @@ pub(super) fn search(s: &mut Search<'_>) {
             }
             Verdict::Absent => continue,
             Verdict::Dangling => What::Reject(RejectKind::DanglingLink, dangling(c)),
+            Verdict::SymlinkLoop => What::Reject(
+                RejectKind::SymlinkLoop,
+                format!(
+                    "{}: too many levels of symbolic links ({} followed)",
+                    c.path.display(),
+                    c.hops.len()
+                ),
+            ),
             Verdict::Directory => What::Reject(
                 RejectKind::NotAFile,
                 format!("{} is a directory", c.absolute.display()),

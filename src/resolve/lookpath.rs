@@ -30,6 +30,9 @@ pub enum Verdict {
     NotExecutable,
     /// Found through a relative or empty entry, which Go's `LookPath` refuses.
     RelativeEntry,
+    /// More symlinks in a row than the OS follows ([`Os::max_symlinks`]): `exec` fails with
+    /// ELOOP, so a shell goes on to the next entry.
+    SymlinkLoop,
 }
 
 impl Verdict {
@@ -41,6 +44,7 @@ impl Verdict {
             Verdict::Directory => "a directory, skipped",
             Verdict::NotExecutable => "not executable, skipped",
             Verdict::RelativeEntry => "in a relative PATH entry, which Go refuses",
+            Verdict::SymlinkLoop => "too many levels of symbolic links, skipped",
         }
     }
 }
@@ -173,7 +177,11 @@ fn examine(host: &Host, path: &Path) -> (Verdict, Vec<Hop>, Option<PathBuf>) {
     if fs.symlink_metadata(path).is_err() {
         return (Verdict::Absent, Vec::new(), None);
     }
-    match fs.canonicalize(path) {
+    // The kernel's limit, not Go's EvalSymlinks's 255: what exec can really run.
+    match fs.canonicalize_within(path, host.os().max_symlinks()) {
+        Err(e @ crate::fs::ResolveError::Loop { .. }) => {
+            (Verdict::SymlinkLoop, e.hops().to_vec(), None)
+        }
         Err(e) => (Verdict::Dangling, e.hops().to_vec(), None),
         Ok(r) => {
             let verdict = match fs.metadata(&r.path) {
@@ -242,6 +250,53 @@ mod tests {
             g.chosen().map(|c| c.absolute.clone()),
             Some(PathBuf::from("/d/go"))
         );
+    }
+
+    /// A chain of `hops` relative symlinks `dir/go -> l1 -> ... -> real`.
+    fn chain(dir: &Path, hops: usize) {
+        exe(&dir.join("real"));
+        for i in 0..hops {
+            let from = if i == 0 {
+                "go".to_owned()
+            } else {
+                format!("l{i}")
+            };
+            let to = if i + 1 == hops {
+                "real".to_owned()
+            } else {
+                format!("l{}", i + 1)
+            };
+            symlink(&to, dir.join(from)).expect("link");
+        }
+    }
+
+    #[test]
+    fn symlink_chains_longer_than_the_kernel_follows_are_skipped() {
+        // Item 12 of issue 12: exec fails with ELOOP after 40 hops on Linux (32 on macOS), so
+        // a 46-hop chain is not "the go that runs" even though EvalSymlinks would resolve it.
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        chain(&r.join("long"), 46);
+        chain(&r.join("mid"), 35);
+        chain(&r.join("ok"), 40);
+        let verdict = |os, path: &str| {
+            let host = Host::fake(r, os).with_var("PATH", path);
+            let l = lookup(&host, "go", Style::Shell, None);
+            l.candidates[0].verdict.clone()
+        };
+        assert_eq!(verdict(Os::Linux, "/long"), Verdict::SymlinkLoop);
+        assert_eq!(verdict(Os::Linux, "/ok"), Verdict::Executable);
+        assert_eq!(verdict(Os::Linux, "/mid"), Verdict::Executable);
+        assert_eq!(verdict(Os::MacOs, "/mid"), Verdict::SymlinkLoop);
+        let host = Host::fake(r, Os::Linux).with_var("PATH", "/long:/ok");
+        let l = lookup(&host, "go", Style::Shell, None);
+        assert_eq!(
+            l.chosen().map(|c| c.absolute.clone()),
+            Some(PathBuf::from("/ok/go"))
+        );
+        assert!(Verdict::SymlinkLoop
+            .describe()
+            .contains("too many levels of symbolic links"));
     }
 
     #[test]

@@ -17,7 +17,10 @@ use std::path::{Path, PathBuf};
 
 use crate::env_vars;
 use crate::host::Host;
-use crate::shell::ShellKind;
+use crate::shell::contexts::{self, survey, Inputs};
+use crate::shell::gaps::{self, GapInputs};
+use crate::shell::write::edit::Placement;
+use crate::shell::{Platform, ShellKind};
 
 /// What activation does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +200,55 @@ pub fn startup_file(host: &Host, kind: ShellKind) -> Option<PathBuf> {
             .join("powershell")
             .join("Microsoft.PowerShell_profile.ps1"),
     })
+}
+
+/// Where `groot init <shell> --install` writes, so that every context starting that shell
+/// (a terminal, login shells, `ssh host cmd`, editors' terminals) runs the activation: for each
+/// such context, the file `groot fix` would write to reach it ([`gaps::target_for`]: zsh's
+/// `.zshenv` on Linux, `.zprofile` and `.zshrc` on macOS; bash's login profile and `.bashrc`,
+/// at its top when `ssh host cmd` must get past an interactive guard), merged per file. fish,
+/// sh and PowerShell have one file each ([`startup_file`]).
+pub fn install_targets(host: &Host, kind: ShellKind) -> Vec<(PathBuf, Placement)> {
+    let single = || {
+        startup_file(host, kind)
+            .map(|f| vec![(f, Placement::End)])
+            .unwrap_or_default()
+    };
+    if !matches!(kind, ShellKind::Bash | ShellKind::Zsh) {
+        return single();
+    }
+    let platform = Platform::from_host(host);
+    let mut session = survey::session_env(host);
+    session.insert("SHELL".into(), format!("/bin/{}", kind.name()));
+    let predictions = contexts::predict_all(Inputs {
+        fs: host.fs(),
+        platform: &platform,
+        session: &session,
+    });
+    let inputs = GapInputs {
+        fs: host.fs(),
+        platform: &platform,
+        session: &session,
+        predictions: &predictions,
+    };
+    let mut out: Vec<(PathBuf, Placement)> = Vec::new();
+    for p in &predictions {
+        if p.simulation().map(|s| s.invocation.shell) != Some(kind) {
+            continue;
+        }
+        let Some(t) = gaps::target_for(&inputs, p) else {
+            continue;
+        };
+        match out.iter_mut().find(|(f, _)| *f == t.file) {
+            Some(e) if t.placement == Placement::Top => e.1 = Placement::Top,
+            Some(_) => {}
+            None => out.push((t.file, t.placement)),
+        }
+    }
+    if out.is_empty() {
+        return single();
+    }
+    out
 }
 
 /// Where `go install` puts binaries for every version: `GOBIN` (environment, then the go env

@@ -49,6 +49,7 @@ use crate::toolchain::tree::{inspect_tree, is_goroot, Tree, VersionFile};
 use crate::toolchain::{GoBinary, Inspect, InspectError, Stamped};
 use crate::version::Version;
 
+pub use managers::shim_dirs;
 pub use modcache::module_cache;
 
 /// The family a source belongs to.

@@ -15,6 +15,8 @@
 //! * [`select`]: which Go groot selects for a directory (`GROOT_GO_VERSION`, `.go-version`,
 //!   go.work / go.mod, `.tool-versions`, the global default), shared by every command.
 //! * [`shim`]: the `go` / `gofmt` shims (the groot binary dispatched on `argv[0]`).
+//! * [`version_links`]: `go1.X.Y` links in the shims directory, so Go's own toolchain switch
+//!   finds groot's installs on PATH.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
 //!   `groot fix`.
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
@@ -37,4 +39,5 @@ pub mod shim;
 pub mod toolchain;
 pub mod verify;
 pub mod version;
+pub mod version_links;
 pub mod vulndb;

@@ -189,6 +189,11 @@ pub enum SwitchTarget {
         toolchain: String,
         dir: PathBuf,
         proxy: String,
+        /// The module version fetched (`golang.org/toolchain@v0.0.1-go1.X.Y.goos-goarch`).
+        module: String,
+        /// The checksum database the download must be verified against (GOSUMDB, default
+        /// `sum.golang.org`); `None` when go makes an exception (a lone `file://` GOPROXY).
+        sumdb: Option<String>,
     },
 }
 
@@ -1772,12 +1777,66 @@ fn select(
         sel.decision = fatal(ctx, "toolchain-unavailable", message);
         return sel;
     }
+    // modfetch's useSumDB: a toolchain cannot be listed in go.sum, so its download is always
+    // checked against the checksum database, whatever GONOSUMDB or GOPRIVATE say; GOSUMDB=off
+    // makes that check fail. Only a lone `file://` GOPROXY (testing a distpack) is exempt.
+    let module = format!("golang.org/toolchain@{version}");
+    let file_proxy = proxy.starts_with("file://") && !proxy.contains([',', '|']);
+    let gosumdb = getenv(env_vars::GOSUMDB);
+    let sumdb = match gosumdb.as_ref().map(|g| g.value.as_str()) {
+        _ if file_proxy => None,
+        None | Some("") => Some("sum.golang.org".to_owned()),
+        Some(v) => Some(v.to_owned()),
+    };
+    if sumdb.as_deref() == Some("off") {
+        let source = gosumdb
+            .as_ref()
+            .map(|g| g.source.to_string())
+            .unwrap_or_default();
+        ctx.step(
+            Stage::Switch,
+            "checksum-database",
+            Some(format!("GOSUMDB=off ({source})")),
+            Outcome::Failed,
+            "a downloaded toolchain must be verified against the checksum database, even with \
+             GONOSUMDB or GOPRIVATE; GOSUMDB=off refuses it once the zip is downloaded",
+        );
+        let mut d = fatal(
+            ctx,
+            "toolchain-sumdb-off",
+            format!(
+                "download {target}: {module}: verifying module: checksum database disabled by GOSUMDB=off"
+            ),
+        );
+        // The text needs the proxy to deliver the zip first; unreachable, go fails earlier.
+        if let Decision::Fatal(e) = &mut d {
+            e.exact = false;
+        }
+        sel.decision = d;
+        return sel;
+    }
     sel.decision = Decision::Exec(SwitchTarget::Download {
         toolchain: target,
         dir,
         proxy,
+        module,
+        sumdb,
     });
     sel
+}
+
+/// What go prints when the first proxy of GOPROXY cannot be reached while it downloads a
+/// toolchain (`download_failure(…) + "dial tcp …: connect: connection refused"`, or a DNS
+/// error), for an `http(s)://` proxy; `None` for `direct` and other kinds.
+pub fn unreachable_proxy_prefix(toolchain: &str, module: &str, proxy: &str) -> Option<String> {
+    let first = proxy.split([',', '|']).next()?.trim_end_matches('/');
+    if !(first.starts_with("http://") || first.starts_with("https://")) {
+        return None;
+    }
+    let (path, version) = module.split_once('@')?;
+    Some(format!(
+        "go: download {toolchain}: {module}: Get \"{first}/{path}/@v/{version}.zip\": "
+    ))
 }
 
 /// go.work (as GOWORK says), else go.mod: the file cmd/go consults for the directory.
@@ -1856,8 +1915,30 @@ fn exec_target(
             toolchain,
             dir,
             proxy,
+            module,
+            sumdb,
         } => {
-            ctx.step(Stage::Switch, "download", Some(proxy.clone()), Outcome::Info, format!("go prints \"go: downloading {toolchain} ({}/{})\" and fetches golang.org/toolchain; if that succeeds GOROOT is {}", parent.goos.as_deref().unwrap_or("?"), parent.goarch.as_deref().unwrap_or("?"), dir.display()));
+            ctx.step(Stage::Switch, "download", Some(proxy.clone()), Outcome::Info, format!("go prints \"go: downloading {toolchain} ({}/{})\" and fetches {module}; if that succeeds GOROOT is {}", parent.goos.as_deref().unwrap_or("?"), parent.goarch.as_deref().unwrap_or("?"), dir.display()));
+            let check = match sumdb {
+                Some(db) => format!("the zip is verified against the checksum database {db} (toolchains always are, whatever GONOSUMDB or GOPRIVATE say)"),
+                None => "a lone file:// GOPROXY is exempt from the checksum database".to_owned(),
+            };
+            ctx.step(
+                Stage::Switch,
+                "checksum-database",
+                sumdb.clone(),
+                Outcome::Info,
+                check,
+            );
+            if let Some(p) = unreachable_proxy_prefix(toolchain, module, proxy) {
+                ctx.step(
+                    Stage::Switch,
+                    "offline",
+                    None,
+                    Outcome::Info,
+                    format!("if the proxy cannot be reached, go fails with \"{p}…\""),
+                );
+            }
             return ChildRun {
                 binary: None,
                 goroot: Some(dir.display().to_string()),

@@ -910,7 +910,10 @@ pub fn annotate(
         env_vars::GROOT_LOCAL_TOOLCHAIN
     );
     let wanted = sw.wanted.clone().unwrap_or_default();
+    // Installed already: go finds it as `<shims>/go1.X.Y` (see crate::version_links).
+    let have = installed(host).iter().any(|i| i.name == wanted);
     let install = Version::from_toolchain(&wanted)
+        .filter(|_| !have)
         .map(|v| format!("`groot install {v}`, or "))
         .unwrap_or_default();
     use crate::resolve::SwitchTarget;

@@ -183,9 +183,16 @@ pub fn render(r: &ExplainReport) -> String {
                 );
             }
             SwitchTarget::Download {
-                toolchain, proxy, ..
+                toolchain,
+                proxy,
+                sumdb,
+                ..
             } => {
-                let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}");
+                let check = sumdb
+                    .as_deref()
+                    .map(|db| format!(", checked against {db}"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "switches to {toolchain}, downloaded from {proxy}{check}");
             }
         }
         if let Some(t) = &sw.trigger {

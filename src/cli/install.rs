@@ -212,6 +212,7 @@ pub fn install(host: &Host, args: InstallArgs) -> anyhow::Result<ExitCode> {
         }
     };
     reporter.clear();
+    super::use_pin::sync_version_links(host);
     let done = match done {
         Ok(d) => d,
         Err(e) => {
@@ -492,6 +493,7 @@ pub fn uninstall(host: &Host, args: UninstallArgs) -> anyhow::Result<ExitCode> {
         .is_some_and(|t| t.name == name);
     let reporter = Progress::new(false);
     let removed = store.uninstall(&name, &reporter)?;
+    super::use_pin::sync_version_links(host);
     if was_default {
         select::apply_default(host, None).context("cannot clear the global default")?;
     }
@@ -584,6 +586,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
 pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
     let store = settings(host, None)?.store();
     let t = store.link(&args.name, &host.absolute(&args.path))?;
+    super::use_pin::sync_version_links(host);
     if args.json {
         super::print_json(&LinkReport {
             schema_version: LINK_SCHEMA_VERSION,

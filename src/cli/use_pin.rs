@@ -141,6 +141,16 @@ pub fn ensure_shims(host: &Host) {
     if let Err(e) = groot::shim::ensure_shims(host, &exe) {
         note(format!("could not create groot's shims: {e}"));
     }
+    sync_version_links(host);
+}
+
+/// Keeps `<shims>/go1.X.Y` in step with the store; a failure is only a warning.
+pub fn sync_version_links(host: &Host) {
+    if let Err(e) = groot::version_links::sync(host) {
+        note(format!(
+            "could not update the go1.X.Y links in groot's shims directory: {e}"
+        ));
+    }
 }
 
 #[derive(Debug, clap::Args)]

@@ -11,13 +11,18 @@
 //! | mise | `$MISE_DATA_DIR/installs/go` (default `$XDG_DATA_HOME/mise`, `~/.local/share/mise`; `%LocalAppData%\mise` on Windows) | `<v>`, or `<v>/go` for older installs |
 //! | groot | [`groot_toolchains`] | `<toolchain>` |
 //!
-//! A golang.org/dl directory is complete only once its `.unpacked-success` marker exists; its
-//! name is a toolchain name, which the binary must match.
+//! golang.org/dl writes its `.unpacked-success` marker after unpacking, and leaves the archive
+//! it downloaded (`go1.X.Y.<goos>-<goarch>.tar.gz`, `.zip` on Windows) beside the tree. A
+//! directory without the marker is an interrupted download only when there is evidence of one:
+//! that archive is there (the download or the unpacking stopped), or the tree lacks `bin/go` or
+//! `pkg/tool` (reported through the tree's health). A complete tree without marker or archive
+//! is a release tarball unpacked by hand into `~/sdk`, which is fine. The directory's name is a
+//! toolchain name, which the binary must match.
 
 use std::path::{Path, PathBuf};
 
 use crate::env_vars;
-use crate::host::Os;
+use crate::host::{Host, Os};
 use crate::toolchain::tree::is_goroot;
 
 use super::{groot_toolchains, Expect, Problem, Search, SearchStatus, SourceKind, What};
@@ -80,22 +85,44 @@ fn sdk(s: &mut Search<'_>, home: Option<&Path>) {
         // marker; a hand-made `~/sdk/go` is not expected to have one.
         let expects_marker =
             crate::version::Version::from_toolchain(&name).is_some() || name == "gotip";
-        let complete =
-            !expects_marker || s.host.fs().symlink_metadata(&root.join(SDK_MARKER)).is_ok();
+        let archive = if expects_marker
+            && s.host
+                .fs()
+                .symlink_metadata(&root.join(SDK_MARKER))
+                .is_err()
+        {
+            dl_archive(s, &root, &name)
+        } else {
+            None
+        };
         let c = &mut s.candidates[i];
         c.expect = Expect {
             toolchain: Some(name.clone()),
             ..Expect::default()
         };
-        if !complete {
+        if let Some(archive) = archive {
             c.problems.push(Problem {
                 code: "incomplete_download",
                 message: format!(
-                    "{SDK_MARKER} is missing: `{name} download` did not finish unpacking"
+                    "{SDK_MARKER} is missing and the archive {archive} is still there: \
+                     `{name} download` did not finish"
                 ),
             });
         }
     }
+}
+
+/// The archive golang.org/dl downloads into the version's directory (`<name>.<goos>-<goarch>`
+/// + `.tar.gz` or `.zip`), when one is there.
+fn dl_archive(s: &Search<'_>, root: &Path, name: &str) -> Option<String> {
+    let prefix = format!("{name}.");
+    s.host
+        .fs()
+        .read_dir(root)
+        .ok()?
+        .into_iter()
+        .map(|e| e.name.to_string_lossy().into_owned())
+        .find(|n| n.starts_with(&prefix) && (n.ends_with(".tar.gz") || n.ends_with(".zip")))
 }
 
 fn goenv(s: &mut Search<'_>, home: Option<&Path>) {
@@ -152,26 +179,7 @@ fn asdf(s: &mut Search<'_>, home: Option<&Path>) {
 }
 
 fn mise(s: &mut Search<'_>, home: Option<&Path>) {
-    let data = s
-        .host
-        .var_os(env_vars::MISE_DATA_DIR)
-        .filter(|v| !v.is_empty())
-        .map(|v| s.host.absolute(Path::new(v)))
-        .or_else(|| {
-            if s.host.os() == Os::Windows {
-                return s
-                    .host
-                    .var_os(env_vars::LOCALAPPDATA)
-                    .filter(|v| !v.is_empty())
-                    .map(|d| PathBuf::from(d).join("mise"));
-            }
-            s.host
-                .var_os(env_vars::XDG_DATA_HOME)
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .or_else(|| home.map(|h| h.join(".local").join("share")))
-                .map(|d| d.join("mise"))
-        });
+    let data = mise_data(s.host, home);
     let Some(data) = data else {
         return no_home(s, SourceKind::Mise, "~/.local/share/mise/installs/go/*");
     };
@@ -196,6 +204,55 @@ fn mise(s: &mut Search<'_>, home: Option<&Path>) {
             }
         },
     );
+}
+
+/// mise's data directory: `$MISE_DATA_DIR`, else `$XDG_DATA_HOME/mise` (absolute only), else
+/// `~/.local/share/mise` (`%LocalAppData%\mise` on Windows).
+fn mise_data(host: &Host, home: Option<&Path>) -> Option<PathBuf> {
+    host.var_os(env_vars::MISE_DATA_DIR)
+        .filter(|v| !v.is_empty())
+        .map(|v| host.absolute(Path::new(v)))
+        .or_else(|| {
+            if host.os() == Os::Windows {
+                return host
+                    .var_os(env_vars::LOCALAPPDATA)
+                    .filter(|v| !v.is_empty())
+                    .map(|d| PathBuf::from(d).join("mise"));
+            }
+            host.var_os(env_vars::XDG_DATA_HOME)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .or_else(|| home.map(|h| h.join(".local").join("share")))
+                .map(|d| d.join("mise"))
+        })
+}
+
+/// The shims directories of the version managers that keep one (goenv, asdf, mise, groot),
+/// whether or not they exist: a `go` there is the manager's own launcher, which runs one of
+/// the manager's installs.
+pub fn shim_dirs(host: &Host) -> Vec<(SourceKind, PathBuf)> {
+    let home = host.home();
+    let home = home.as_deref();
+    let var_or_home = |var: &str, default: &str| {
+        host.var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(|v| host.absolute(Path::new(v)))
+            .or_else(|| home.map(|h| h.join(default)))
+    };
+    let mut out = Vec::new();
+    if let Some(r) = var_or_home(env_vars::GOENV_ROOT, ".goenv") {
+        out.push((SourceKind::Goenv, r.join("shims")));
+    }
+    if let Some(r) = var_or_home(env_vars::ASDF_DATA_DIR, ".asdf") {
+        out.push((SourceKind::Asdf, r.join("shims")));
+    }
+    if let Some(r) = mise_data(host, home) {
+        out.push((SourceKind::Mise, r.join("shims")));
+    }
+    if let Some(h) = super::groot_home(host) {
+        out.push((SourceKind::Groot, h.join("shims")));
+    }
+    out
 }
 
 fn groot(s: &mut Search<'_>) {

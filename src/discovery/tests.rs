@@ -455,6 +455,12 @@ fn version_managers_and_groot() {
     w.tree("/home/u/sdk/go1.22.0", amd("go1.22.0"));
     w.write("/home/u/sdk/go1.22.0/.unpacked-success", "");
     w.tree("/home/u/sdk/go1.21.0", amd("go1.21.0"));
+    w.write(
+        "/home/u/sdk/go1.21.0/go1.21.0.linux-amd64.tar.gz",
+        "partial",
+    );
+    // A release tarball unpacked by hand: no marker, no archive, a complete tree.
+    w.tree("/home/u/sdk/go1.26.6", amd("go1.26.6"));
     w.tree("/home/u/.goenv/versions/1.20.1", amd("go1.20.1"));
     w.tree("/home/u/.g/versions/1.19.3", amd("go1.19.3"));
     w.link("/home/u/.g/versions/1.19.3", "/home/u/.g/go");
@@ -479,6 +485,7 @@ fn version_managers_and_groot() {
     let expect = [
         ("/home/u/sdk/go1.21.0", SourceKind::Sdk),
         ("/home/u/sdk/go1.22.0", SourceKind::Sdk),
+        ("/home/u/sdk/go1.26.6", SourceKind::Sdk),
         ("/home/u/.goenv/versions/1.20.1", SourceKind::Goenv),
         ("/home/u/.g/versions/1.19.3", SourceKind::G),
         ("/home/u/.gvm/gos/go1.18", SourceKind::Gvm),
@@ -511,6 +518,7 @@ fn version_managers_and_groot() {
         ["incomplete_download"]
     );
     assert!(install(&inv, "/home/u/sdk/go1.22.0").health.is_ok());
+    assert!(install(&inv, "/home/u/sdk/go1.26.6").health.is_ok());
     // g's current link and mise's alias are more routes, not more installs.
     assert_eq!(
         kinds(install(&inv, "/home/u/.g/versions/1.19.3")),

@@ -236,6 +236,8 @@ pub struct Facts {
     pub releases: ReleaseList,
     pub shell: Option<ShellFacts>,
     pub store: Option<StoreFacts>,
+    /// Version managers' shims directories (goenv, asdf, mise, groot).
+    pub manager_shims: Vec<(crate::discovery::SourceKind, PathBuf)>,
     /// Known vulnerabilities of Go versions.
     pub vulns: VulnFacts,
     /// Things that could not be gathered.
@@ -404,6 +406,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         releases,
         shell,
         store,
+        manager_shims: discovery::shim_dirs(host),
         vulns,
         notes,
     }

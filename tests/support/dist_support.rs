@@ -61,7 +61,8 @@ pub fn real_archive(version: &str, subset: Subset) -> Option<PathBuf> {
         .map(|p| p.join("archives"))
         .unwrap_or_else(|| go_cache().join("archives"));
     let kind = match subset {
-        Subset::Trimmed => "trimmed",
+        // v2: 1.27 trees have no pack or buildid, so preprofile keeps their pkg/tool.
+        Subset::Trimmed => "trimmed-v2",
         Subset::Full => "full",
     };
     let out = dir
@@ -109,6 +110,7 @@ fn keep(rel: &str, subset: Subset) -> bool {
                 // go finds its GOROOT through pkg/tool.
                 "pkg/tool/linux_amd64/pack",
                 "pkg/tool/linux_amd64/buildid",
+                "pkg/tool/linux_amd64/preprofile",
                 "src/errors/",
                 "src/sort/",
                 "src/unicode/utf8/",

@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
+use crate::discovery::SourceKind;
 use crate::doctor::facts::Facts;
 use crate::doctor::finding::{Edit, Finding, Severity};
 use crate::fs::clean;
 
-use super::{at, install_at, path_line, shell_lines, startup_file};
+use super::{at, install_at, path_line, shell_lines, startup_file, user_shell};
 
 fn version_of(f: &Facts, p: &Path) -> String {
     install_at(f, p)
@@ -43,6 +44,33 @@ pub fn go_not_on_path(f: &Facts) -> Vec<Finding> {
             v(a).cmp(&v(b))
         })
         .or(installs.first());
+    // groot keeps toolchains: its activation (the shims on PATH) is the fix, not a PATH line
+    // to one of its trees.
+    let groot_has = installs
+        .iter()
+        .any(|i| i.sources.iter().any(|s| s.kind == SourceKind::Groot));
+    if groot_has {
+        for i in &installs {
+            x = x.evidence(
+                "installed",
+                format!(
+                    "{} ({})",
+                    i.root.display(),
+                    i.version.as_deref().unwrap_or("?")
+                ),
+                None,
+            );
+        }
+        let shell = match user_shell(f) {
+            s @ ("bash" | "zsh" | "fish") => s,
+            _ => "bash",
+        };
+        return vec![x
+            .fix(format!(
+                "activate groot in {shell}: its shims then run the selected toolchain"
+            ))
+            .command(format!("groot init {shell} --install"))];
+    }
     match best {
         Some(i) => {
             for i in &installs {
@@ -72,6 +100,43 @@ pub fn go_not_on_path(f: &Facts) -> Vec<Finding> {
     vec![x]
 }
 
+/// The version manager a `go` on PATH belongs to: a `go` in its shims directory, or one of
+/// its installs.
+fn manager_of(f: &Facts, p: &Path) -> Option<(SourceKind, bool)> {
+    let dir = crate::fs::dir(p);
+    if let Some((k, _)) = f.manager_shims.iter().find(|(_, d)| clean(d) == dir) {
+        return Some((*k, true));
+    }
+    install_at(f, p)?
+        .sources
+        .iter()
+        .map(|s| s.kind)
+        .find(|k| {
+            matches!(
+                k,
+                SourceKind::Goenv
+                    | SourceKind::Asdf
+                    | SourceKind::Mise
+                    | SourceKind::Groot
+                    | SourceKind::G
+                    | SourceKind::Gvm
+            )
+        })
+        .map(|k| (k, false))
+}
+
+/// Whether a later `go` on PATH is worth a word: not when the same manager owns both (mise's
+/// install ahead of mise's shims, groot's shim ahead of a groot toolchain), and not when the
+/// first is a manager's shim: the manager picks the version, and its `system` choice runs
+/// the next go on PATH on purpose.
+fn shadow_matters(f: &Facts, chosen: Option<(SourceKind, bool)>, other: &Path) -> bool {
+    match (chosen, manager_of(f, other)) {
+        (Some((a, _)), Some((b, _))) if a == b => false,
+        (Some((_, true)), None) => false,
+        _ => true,
+    }
+}
+
 pub fn path_shadowed_go(f: &Facts) -> Vec<Finding> {
     let ex = &f.explanation;
     let Some(chosen) = ex.lookup.chosen() else {
@@ -79,12 +144,13 @@ pub fn path_shadowed_go(f: &Facts) -> Vec<Finding> {
     };
     let first_root = install_at(f, &chosen.absolute).map(|i| i.root.clone());
     let first_version = version_of(f, &chosen.absolute);
+    let first_manager = manager_of(f, &chosen.absolute);
     let others: Vec<_> = ex
         .lookup
         .shadowed()
         .filter(|c| {
             let root = install_at(f, &c.absolute).map(|i| i.root.clone());
-            root.is_none() || root != first_root
+            (root.is_none() || root != first_root) && shadow_matters(f, first_manager, &c.absolute)
         })
         .collect();
     if others.is_empty() {

@@ -177,6 +177,47 @@ fn shadowed_go_names_both_versions() {
 }
 
 #[test]
+fn a_managers_own_shims_and_installs_do_not_shadow() {
+    // `mise activate`: mise's install first, mise's shims later.
+    let mut lab = Lab::new(Os::Linux);
+    let mise = "/home/u/.local/share/mise";
+    lab.tree(&format!("{mise}/installs/go/1.22.10"), "go1.22.10");
+    lab.exec(&format!("{mise}/shims/go"));
+    lab.var(
+        "PATH",
+        &format!("{mise}/installs/go/1.22.10/bin:{mise}/shims:/usr/bin"),
+    );
+    assert!(run(&lab.facts(), "path-shadowed-go").is_empty());
+    // A manager's shims first: the manager decides, and its `system` runs the go behind it.
+    let mut lab = Lab::new(Os::Linux);
+    lab.exec("/home/u/.asdf/shims/go");
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/home/u/.asdf/shims:/usr/local/go/bin");
+    assert!(run(&lab.facts(), "path-shadowed-go").is_empty());
+    // A stale tree ahead of a manager's shims is still reported.
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.22.10");
+    lab.exec("/home/u/.goenv/shims/go");
+    lab.var("PATH", "/usr/local/go/bin:/home/u/.goenv/shims");
+    let x = one(&lab.facts(), "path-shadowed-go");
+    assert!(
+        x.evidence
+            .iter()
+            .any(|e| e.value.contains(".goenv/shims/go")),
+        "{x:#?}"
+    );
+}
+
+#[test]
+fn no_go_on_path_with_groot_toolchains_suggests_activation() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/home/u/.local/share/groot/toolchains/go1.27.3", "go1.27.3");
+    lab.var("SHELL", "/usr/bin/zsh");
+    let x = one(&lab.facts(), "go-not-on-path");
+    assert_eq!(x.fix.commands, ["groot init zsh --install"], "{x:#?}");
+}
+
+#[test]
 fn unsafe_path_entries() {
     let mut lab = Lab::new(Os::Linux);
     lab.tree("/usr/local/go", "go1.27.3");
@@ -344,6 +385,44 @@ fn switch_and_too_old() {
     let t = one(&f, "toolchain-too-old");
     assert!(t.consequence.contains("requires go >= 1.99.0"), "{t:#?}");
     assert_eq!(t.fix.commands, ["groot install 1.99.0"]);
+}
+
+#[test]
+fn toolchain_download_needs_the_checksum_database() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.22.10");
+    lab.file("/home/u/proj/go.mod", "module m\n\ngo 1.99.0\n");
+    lab.var("PATH", "/usr/local/go/bin");
+    lab.host = lab.host.clone().with_cwd("/home/u/proj");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert!(x.consequence.contains("sum.golang.org"), "{x:#?}");
+    assert!(
+        x.consequence.contains(
+            "Get \"https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go1.99.0.linux-amd64.zip\""
+        ),
+        "{x:#?}"
+    );
+    // GOSUMDB=off: go downloads it, then refuses it.
+    lab.var("GOSUMDB", "off");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert_eq!(x.severity, Severity::Error);
+    assert!(
+        x.consequence
+            .contains("verifying module: checksum database disabled by GOSUMDB=off"),
+        "{x:#?}"
+    );
+    assert!(x.evidence.iter().any(|e| e.label == "GOSUMDB"), "{x:#?}");
+    assert_eq!(x.fix.commands[0], "groot install go1.99.0");
+    // A lone file:// proxy is go's one exception.
+    lab.var("GOPROXY", "file:///srv/proxy");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert_eq!(x.severity, Severity::Warning, "{x:#?}");
+    // groot has it: its shims (with go1.99.0) on PATH are the fix, not a download.
+    lab.tree("/home/u/.local/share/groot/toolchains/go1.99.0", "go1.99.0");
+    lab.var("GOSUMDB", "sum.golang.org");
+    lab.var("GOPROXY", "https://proxy.golang.org");
+    let x = one(&lab.facts(), "toolchain-switch");
+    assert!(x.fix.commands[0].starts_with("groot init "), "{x:#?}");
 }
 
 #[test]

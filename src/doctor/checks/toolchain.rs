@@ -59,18 +59,28 @@ pub fn toolchain_switch(f: &Facts) -> Vec<Finding> {
         ),
         (
             SwitchTarget::Download {
-                toolchain, proxy, ..
+                toolchain,
+                proxy,
+                module,
+                sumdb,
+                ..
             },
             _,
             _,
-        ) => (
-            Severity::Warning,
-            format!("go will download {toolchain} before running anything here"),
-            format!(
-                "the first go command downloads {toolchain} from {proxy}; offline it fails with \
-                 \"go: download {toolchain} …: toolchain not available\""
-            ),
-        ),
+        ) => {
+            let check = sumdb
+                .as_deref()
+                .map(|db| format!(" and checks it against the checksum database {db}"))
+                .unwrap_or_default();
+            let offline = crate::resolve::unreachable_proxy_prefix(toolchain, module, proxy)
+                .map(|p| format!("; offline it fails with \"{p}…\""))
+                .unwrap_or_default();
+            (
+                Severity::Warning,
+                format!("go will download {toolchain} before running anything here"),
+                format!("the first go command downloads {toolchain} from {proxy}{check}{offline}"),
+            )
+        }
     };
     let mut x = Finding::new("toolchain-switch", severity, title)
         .evidence("installed go", local.clone(), None)
@@ -98,6 +108,43 @@ pub fn toolchain_switch(f: &Facts) -> Vec<Finding> {
         x = x.evidence("GOTOOLCHAIN", g, Some(src));
     }
     let wanted = sw.wanted.clone().unwrap_or_default();
+    let sumdb_off = failed.is_some_and(|e| e.code == "toolchain-sumdb-off");
+    if sumdb_off {
+        if let Some(s) = f.setting("GOSUMDB") {
+            x = x.evidence("GOSUMDB", s.value.clone(), Some(s.source.to_string()));
+        }
+    }
+    // groot's shims directory names each installed toolchain `go1.X.Y`: with the shims on PATH,
+    // go's switch runs groot's install and downloads nothing.
+    let in_groot = !wanted.is_empty() && groot_has(f, &wanted);
+    if in_groot {
+        x = x.evidence(
+            "groot",
+            format!("{wanted} is installed; go uses it from PATH once groot's shims are there"),
+            None,
+        );
+        let shell = match super::user_shell(f) {
+            s @ ("bash" | "zsh" | "fish") => s,
+            _ => "bash",
+        };
+        return vec![x
+            .fix(format!(
+                "put groot's shims on PATH: its {wanted} is then found there, with no download"
+            ))
+            .command(format!("groot init {shell} --install"))];
+    }
+    if sumdb_off {
+        return vec![x
+            .fix(format!(
+                "a downloaded toolchain must be checked against the checksum database, so \
+                 GOSUMDB=off refuses it: install {wanted} where go finds it on PATH, or let \
+                 go check it (GOSUMDB=sum.golang.org)"
+            ))
+            .command(format!("groot install {wanted}"))
+            .command(format!(
+                "GOSUMDB=sum.golang.org GOTOOLCHAIN={wanted} go version"
+            ))];
+    }
     x = x.fix(if wanted.is_empty() {
         "nothing to fix if this is intended; to stay on the installed go set GOTOOLCHAIN=local"
             .to_owned()
@@ -111,6 +158,18 @@ pub fn toolchain_switch(f: &Facts) -> Vec<Finding> {
         x = x.command(format!("groot install {wanted}"));
     }
     vec![x]
+}
+
+/// Whether groot's store holds the toolchain `name` (`go1.X.Y`).
+fn groot_has(f: &Facts, name: &str) -> bool {
+    f.inventory.as_ref().is_some_and(|inv| {
+        inv.installs.iter().any(|i| {
+            i.version.as_deref() == Some(name)
+                && i.sources
+                    .iter()
+                    .any(|s| s.kind == crate::discovery::SourceKind::Groot)
+        })
+    })
 }
 
 pub fn toolchain_too_old(f: &Facts) -> Vec<Finding> {

@@ -40,7 +40,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::env_vars;
 use crate::envfile::{self, UserEnv};
 use crate::fs::{dir, ResolveError};
 use crate::host::{Host, Os};
@@ -330,86 +329,6 @@ impl Inventory {
     pub fn find(&self, root: &Path) -> Option<&Install> {
         self.installs.iter().find(|i| i.root == root)
     }
-}
-
-/// groot's own data directory: `$GROOT_HOME` when set (made absolute against the working
-/// directory), else per OS `$XDG_DATA_HOME/groot` (when absolute) or `~/.local/share/groot` on
-/// Linux and other Unix systems, `~/Library/Application Support/groot` on macOS and
-/// `%LocalAppData%\groot` (or `%USERPROFILE%\AppData\Local\groot`) on Windows. `None` when no
-/// base directory is known. The installer uses the same rule ([`default_home`]), so installing,
-/// listing and selecting always agree on where toolchains live.
-pub fn groot_home(host: &Host) -> Option<PathBuf> {
-    let get = |name: &str| {
-        host.var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    default_home(&HomeFacts {
-        os: match host.os() {
-            Os::MacOs => "macos",
-            Os::Windows => "windows",
-            _ => "linux",
-        },
-        groot_home: get(env_vars::GROOT_HOME).map(|p| host.absolute(&p)),
-        xdg_data_home: get(env_vars::XDG_DATA_HOME),
-        home: host.home(),
-        local_app_data: get(env_vars::LOCALAPPDATA),
-        user_profile: get(env_vars::USERPROFILE),
-    })
-}
-
-/// The facts that decide groot's data directory.
-#[derive(Clone, Debug, Default)]
-pub struct HomeFacts<'a> {
-    /// Rust's OS name (`std::env::consts::OS`).
-    pub os: &'a str,
-    /// `$GROOT_HOME`.
-    pub groot_home: Option<PathBuf>,
-    /// `$XDG_DATA_HOME`.
-    pub xdg_data_home: Option<PathBuf>,
-    /// `$HOME`.
-    pub home: Option<PathBuf>,
-    /// `%LOCALAPPDATA%`.
-    pub local_app_data: Option<PathBuf>,
-    /// `%USERPROFILE%`.
-    pub user_profile: Option<PathBuf>,
-}
-
-/// groot's data directory: `$GROOT_HOME`, else the platform's per-user data directory
-/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot`; `~/Library/Application Support/groot` on
-/// macOS; `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec
-/// says.
-pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
-    if let Some(home) = &facts.groot_home {
-        return Some(home.clone());
-    }
-    match facts.os {
-        "windows" => facts
-            .local_app_data
-            .clone()
-            .or_else(|| {
-                facts
-                    .user_profile
-                    .as_ref()
-                    .map(|p| p.join("AppData").join("Local"))
-            })
-            .map(|p| p.join("groot")),
-        "macos" | "ios" => facts
-            .home
-            .as_ref()
-            .map(|h| h.join("Library").join("Application Support").join("groot")),
-        _ => facts
-            .xdg_data_home
-            .clone()
-            .filter(|p| p.is_absolute())
-            .or_else(|| facts.home.as_ref().map(|h| h.join(".local").join("share")))
-            .map(|p| p.join("groot")),
-    }
-}
-
-/// Where groot installs toolchains: [`groot_home`]`/toolchains`, one directory per toolchain.
-pub fn groot_toolchains(host: &Host) -> Option<PathBuf> {
-    groot_home(host).map(|h| h.join("toolchains"))
 }
 
 /// What a candidate's name promises about it (module-cache and `~/sdk` names are exact).

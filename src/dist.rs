@@ -105,7 +105,7 @@ pub struct Settings {
     pub no_proxy: Vec<String>,
 }
 
-pub use crate::discovery::{default_home, HomeFacts};
+pub use crate::home::{default_home, HomeFacts};
 
 impl Settings {
     /// Settings with the official index and download location, for `native` as the target.
@@ -129,7 +129,7 @@ impl Settings {
 
     /// Settings for the machine a [`Host`](crate::host::Host) describes: its environment
     /// (the names in [`mod@env`]), this machine's native platform, and groot's data directory
-    /// as [`crate::discovery::groot_home`] finds it, so that installing, listing and selecting
+    /// as [`crate::home::groot_home`] finds it, so that installing, listing and selecting
     /// always agree on where toolchains live.
     pub fn from_host(host: &crate::host::Host) -> Result<Settings, SettingsError> {
         let os = match host.os() {
@@ -138,7 +138,7 @@ impl Settings {
         };
         let mut settings =
             Settings::from_env(|k| host.var_os(k).map(OsString::from), os, detect_native())?;
-        if let Some(home) = crate::discovery::groot_home(host) {
+        if let Some(home) = crate::home::groot_home(host) {
             settings.cache_dir = home.join("cache");
             settings.home = home;
         }

@@ -5,6 +5,7 @@
 //!
 //! * [`host`], [`fs`], [`env_vars`]: the injected view of the machine (env, cwd, OS, arch, a
 //!   filesystem root prefix and a command runner). Nothing above reads the process environment.
+//! * [`home`]: groot's own directory layout and the one test of an installed toolchain.
 //! * [`version`]: Go version strings in every form Go uses.
 //! * [`toolchain`], [`envfile`], [`project`]: a Go tree and its binary's build info, Go's env
 //!   files, go.mod / go.work.
@@ -15,6 +16,8 @@
 //! * [`select`]: which Go groot selects for a directory (`GROOT_GO_VERSION`, `.go-version`,
 //!   go.work / go.mod, `.tool-versions`, the global default), shared by every command.
 //! * [`shim`]: the `go` / `gofmt` shims (the groot binary dispatched on `argv[0]`).
+//! * [`launch`]: what the `go` on PATH really is (groot's shim, goenv, asdf, mise,
+//!   golang.org/dl, a wrapper script) and the binary it ends in, above [`resolve`].
 //! * [`version_links`]: `go1.X.Y` links in the shims directory, so Go's own toolchain switch
 //!   finds groot's installs on PATH.
 //! * [`shell`]: shell startup rules, startup-file analysis and the safe editor behind
@@ -29,7 +32,9 @@ pub mod doctor;
 pub mod env_vars;
 pub mod envfile;
 pub mod fs;
+pub mod home;
 pub mod host;
+pub mod launch;
 pub mod project;
 pub mod report;
 pub mod resolve;

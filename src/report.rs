@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::resolve::{Explanation, GoError, Lookup, Step, Switch};
+use crate::launch::Explained;
+use crate::resolve::{GoError, Lookup, Step, Switch};
 use crate::toolchain::tree::Tree;
 use crate::toolchain::GoBinary;
 
@@ -47,6 +48,9 @@ pub struct ExplainReport {
     /// Present when the `go` on PATH is groot's shim: what it selected and why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selection: Option<crate::select::Selection>,
+    /// The launchers in front of go (groot's shim, goenv, asdf, mise, golang.org/dl, wrapper
+    /// scripts), in the order they run; empty when PATH's go is a go binary.
+    pub launchers: Vec<crate::launch::Launcher>,
     /// Present with `--verify`: what the real go said.
     pub verify: Option<Verification>,
 }
@@ -82,7 +86,10 @@ pub struct VerifiedField {
 }
 
 impl ExplainReport {
-    pub fn new(ex: Explanation, resolved: Option<PathBuf>) -> ExplainReport {
+    pub fn new(explained: Explained, resolved: Option<PathBuf>) -> ExplainReport {
+        let selection = explained.selection().cloned();
+        let launchers = explained.launchers;
+        let ex = explained.explanation;
         ExplainReport {
             schema_version: EXPLAIN_SCHEMA_VERSION,
             dir: ex.dir,
@@ -98,7 +105,8 @@ impl ExplainReport {
             tree: ex.tree,
             lookup: ex.lookup,
             steps: ex.steps,
-            selection: ex.selection,
+            selection,
+            launchers,
             verify: None,
         }
     }

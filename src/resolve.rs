@@ -66,6 +66,9 @@ pub enum Stage {
     Switch,
     /// The checks cmd/go makes before running a command.
     Check,
+    /// A launcher in front of go (a version manager's shim, a wrapper script) and what it
+    /// runs ([`crate::launch`]).
+    Launcher,
 }
 
 impl fmt::Display for Stage {
@@ -77,6 +80,7 @@ impl fmt::Display for Stage {
             Stage::Goroot => "goroot",
             Stage::Settings => "settings",
             Stage::Switch => "switch",
+            Stage::Launcher => "launcher",
             Stage::Check => "check",
         })
     }
@@ -241,9 +245,6 @@ pub struct Explanation {
     /// What module commands (`go build`, `go list`) fail with even though `go env` works.
     pub module_error: Option<String>,
     pub steps: Vec<Step>,
-    /// When the `go` on PATH is groot's shim: what it selected (and `go` is the selected
-    /// toolchain's binary).
-    pub selection: Option<crate::select::Selection>,
 }
 
 /// The environment a go process sees: the host's, with changes (a switched-to toolchain gets
@@ -338,96 +339,29 @@ impl<'a> Ctx<'a> {
 }
 
 /// Explains which go runs for `request` on `host` and what GOROOT, version or error it ends
-/// with. When the `go` PATH finds is one of groot's shims, the explanation follows the shim:
-/// it records the selection ([`crate::select`]) and explains the selected go, in the
-/// environment the shim gives it.
+/// with, as cmd/go does it. This is the model of cmd/go only: a launcher in front of go
+/// (groot's shim, a version manager's shim, a wrapper script) is [`crate::launch`]'s business,
+/// which calls this for the binary the launcher ends in.
 pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explanation {
-    if request.go.is_some() {
-        return explain_with(host, inspect, request, None);
-    }
-    let lookup = lookpath::lookup(host, "go", Style::Shell, None);
-    match lookup.chosen() {
-        Some(c) if crate::shim::is_shim(host, &c.absolute) => {
-            explain_shim(host, inspect, request, lookup)
-        }
-        _ => explain_with(host, inspect, request, Some(lookup)),
-    }
+    explain_with(host, inspect, request, None)
 }
 
-/// The explanation through a groot shim.
-fn explain_shim(
+/// Explains `request` with a PATH lookup already made (`lookup`), as [`explain`] would make
+/// it.
+pub fn explain_looked_up(
     host: &Host,
     inspect: &dyn Inspect,
     request: &Request,
     lookup: Lookup,
 ) -> Explanation {
-    let mut ctx = Ctx::new(host, inspect, request);
-    let dir = ctx.dir.clone();
-    record_lookup(&mut ctx, &lookup);
-    let shim = lookup.chosen().map(|c| c.absolute.clone());
-    let options = crate::select::Options {
-        dir: Some(dir.clone()),
-        request: None,
-    };
-    let selected = crate::select::select(host, &options)
-        .map_err(crate::shim::ShimError::from)
-        .and_then(|sel| {
-            let (go, child) = match &sel.toolchain {
-                Some(t) => (t.bin(host, "go"), crate::shim::child_host(host, t)),
-                None => (crate::shim::next_on_path(host, "go", None)?, host.clone()),
-            };
-            Ok((sel, go, child))
-        });
-    let (sel, go, child) = match selected {
-        Ok(x) => x,
-        Err(e) => {
-            ctx.step(
-                Stage::Lookup,
-                "groot-shim",
-                shim.as_ref().map(|s| s.display().to_string()),
-                Outcome::Failed,
-                format!("groot's shim cannot run go: {e}"),
-            );
-            let mut ex = explain_with(host, inspect, request, Some(Lookup::default()));
-            ex.lookup = lookup;
-            ex.go = shim;
-            ex.error = Some(GoError {
-                code: "shim-selection",
-                message: format!("groot (go shim): {e}"),
-                exit_code: i32::from(e.exit_code()),
-                exact: true,
-            });
-            ex.steps = ctx.steps;
-            return ex;
-        }
-    };
-    ctx.step(
-        Stage::Lookup,
-        "groot-shim",
-        Some(go.display().to_string()),
-        Outcome::Chosen,
-        format!("groot's shim runs {}", sel.summary()),
-    );
-    let mut ex = explain_with(
-        &child,
-        inspect,
-        &Request {
-            dir: Some(dir),
-            go: Some(go),
-        },
-        None,
-    );
-    // Replace the `explicit` step with the PATH lookup and the shim's choice.
-    let rest: Vec<Step> = ex
-        .steps
-        .drain(..)
-        .skip_while(|s| s.stage == Stage::Lookup)
-        .collect();
-    ctx.steps.extend(rest);
-    ex.steps = ctx.steps;
-    ex.lookup = lookup;
-    ex.selection = Some(sel);
-    ex
+    explain_with(host, inspect, request, Some(lookup))
+}
+
+/// The steps [`explain`] records for a PATH lookup.
+pub fn lookup_steps(host: &Host, inspect: &dyn Inspect, lookup: &Lookup) -> Vec<Step> {
+    let mut ctx = Ctx::new(host, inspect, &Request::default());
+    record_lookup(&mut ctx, lookup);
+    ctx.steps
 }
 
 fn explain_with(
@@ -455,7 +389,6 @@ fn explain_with(
         error: None,
         module_error: None,
         steps: Vec::new(),
-        selection: None,
     };
 
     // 1. Which go runs.

@@ -22,8 +22,8 @@
 //! GOROOT with `bin/go`.
 //!
 //! [`select`] is the shim's hot path: std, a handful of `stat`s and small reads, no process,
-//! no network. [`annotate`] adds what only reports need: the GOTOOLCHAIN switch that `go`
-//! would still make, computed with [`crate::resolve`]'s model.
+//! no network. What only reports need (the GOTOOLCHAIN switch `go` would still make) is added
+//! a layer up, by [`crate::launch::groot::annotate`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -31,35 +31,25 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::discovery::groot_home;
 use crate::env_vars;
 use crate::fs::{cap, clean, dir as parent_dir};
+use crate::home::{self, Layout};
 use crate::host::Host;
 use crate::project::{self, ModKind, WorkSetting};
 use crate::version::Version;
 
-/// The store's completion marker at the root of a managed toolchain (branch `dist`'s
-/// `dist::store::MARKER`): a directory without it is an interrupted install.
-pub const COMPLETE_MARKER: &str = ".groot-complete";
-/// The suffix of a `groot link` record in `toolchains/`: one line, the adopted GOROOT.
-pub const LINK_SUFFIX: &str = ".link";
 /// The per-directory version file.
 pub const GO_VERSION_FILE: &str = ".go-version";
 /// asdf's (and mise's) per-directory tool list.
 pub const TOOL_VERSIONS_FILE: &str = ".tool-versions";
-/// The global default's file name in groot's home.
-pub const DEFAULT_FILE: &str = "default";
-/// The zero-cost global link in groot's home: `current -> toolchains/<default>`.
-pub const CURRENT_LINK: &str = "current";
-
 /// `<groot_home>/toolchains`.
 pub fn toolchains_dir(host: &Host) -> Option<PathBuf> {
-    groot_home(host).map(|h| h.join("toolchains"))
+    Layout::of(host).map(|l| l.toolchains())
 }
 
 /// `<groot_home>/default`.
 pub fn default_file(host: &Host) -> Option<PathBuf> {
-    groot_home(host).map(|h| h.join(DEFAULT_FILE))
+    Layout::of(host).map(|l| l.default_file())
 }
 
 /// What a user asked for.
@@ -659,7 +649,7 @@ fn find_module(host: &Host, dir: &Path) -> Result<Option<Module>, SelectError> {
 /// groot's toolchain store, read lazily.
 struct Store<'h> {
     host: &'h Host,
-    dir: PathBuf,
+    layout: Layout,
     listed: std::cell::OnceCell<Vec<Installed>>,
 }
 
@@ -667,7 +657,7 @@ impl<'h> Store<'h> {
     fn new(host: &'h Host) -> Result<Store<'h>, SelectError> {
         Ok(Store {
             host,
-            dir: toolchains_dir(host).ok_or(SelectError::NoHome)?,
+            layout: Layout::of(host).ok_or(SelectError::NoHome)?,
             listed: std::cell::OnceCell::new(),
         })
     }
@@ -715,16 +705,11 @@ impl<'h> Store<'h> {
             return None;
         }
         let fs = self.host.fs();
-        let link = self.dir.join(format!("{name}{LINK_SUFFIX}"));
-        if let Ok(data) = fs.read_capped(&link, cap::VERSION_FILE) {
-            let text = String::from_utf8_lossy(&data);
-            let root = PathBuf::from(text.trim_end_matches(['\n', '\r']));
-            let bin = root
-                .join("bin")
-                .join(format!("go{}", self.host.os().exe_suffix()));
-            if !root.is_absolute() || !fs.is_file(&bin) {
-                return None;
-            }
+        let os = self.host.os();
+        let layout = &self.layout;
+        let link = layout.link_record(name);
+        if fs.symlink_metadata(&link).is_ok() {
+            let root = home::link_target(fs, &link, os)?;
             let version = read_version_file(self.host, &root);
             return Some(Installed {
                 name: name.to_owned(),
@@ -733,19 +718,16 @@ impl<'h> Store<'h> {
                 linked: true,
             });
         }
-        let root = self.dir.join(name);
+        let root = layout.toolchain(name);
+        if !home::is_runnable(fs, &root, os) {
+            return None;
+        }
         let t = Installed {
             name: name.to_owned(),
             version: Version::from_toolchain(name),
             linked: false,
             root,
         };
-        let complete = fs.is_file(&t.root.join(COMPLETE_MARKER))
-            && fs.is_file(&t.bin(self.host, "go"))
-            && fs.is_dir(&t.root.join("pkg").join("tool"));
-        if !complete {
-            return None;
-        }
         if t.version.is_none() {
             return Some(Installed {
                 version: read_version_file(self.host, &t.root),
@@ -815,15 +797,14 @@ impl<'h> Store<'h> {
 }
 
 fn list_in(store: &Store<'_>) -> Vec<Installed> {
-    let Ok(entries) = store.host.fs().read_dir(&store.dir) else {
+    let Ok(entries) = store.host.fs().read_dir(&store.layout.toolchains()) else {
         return Vec::new();
     };
     let mut out: Vec<Installed> = entries
         .iter()
         .filter_map(|e| {
             let name = e.name.to_str()?;
-            let name = name.strip_suffix(LINK_SUFFIX).unwrap_or(name);
-            store.by_name(name)
+            store.by_name(home::Entry::parse(name)?.name())
         })
         .collect();
     out.sort_by(newest_first);
@@ -861,105 +842,6 @@ fn read_version_file(host: &Host, root: &Path) -> Option<Version> {
     Version::from_toolchain(text.lines().next()?.trim())
 }
 
-/// Adds what reports need to a selection: whether `go` would switch away from the selected
-/// toolchain because of GOTOOLCHAIN and go.mod (using [`crate::resolve`]), and environment
-/// values the shim replaces. `env` is the environment the shim gives the selected go.
-pub fn annotate(
-    host: &Host,
-    inspect: &dyn crate::toolchain::Inspect,
-    options: &Options,
-    sel: &mut Selection,
-) {
-    let Some(t) = sel.toolchain.clone() else {
-        return;
-    };
-    let child = crate::shim::child_host(host, &t);
-    if let Some(g) = host.var_nonempty(env_vars::GOROOT) {
-        if !host.fs().same_file(Path::new(g), &t.root) {
-            sel.notes.push(Note {
-                code: "goroot-replaced",
-                message: format!(
-                    "GOROOT={g} in the environment does not match the selected Go; the shim runs it with GOROOT={}",
-                    t.root.display()
-                ),
-                hint: Some("remove the GOROOT export from your shell startup files (`groot doctor` finds it)".to_owned()),
-            });
-        }
-    }
-    let request = crate::resolve::Request {
-        dir: options.dir.clone(),
-        go: Some(t.bin(host, "go")),
-    };
-    let ex = crate::resolve::explain(&child, inspect, &request);
-    let Some(sw) = &ex.switch else {
-        return;
-    };
-    let gt = sw
-        .gotoolchain
-        .as_ref()
-        .map(|g| format!("GOTOOLCHAIN={} (from {})", g.value, g.source))
-        .unwrap_or_else(|| "GOTOOLCHAIN".to_owned());
-    let because = sw
-        .trigger
-        .as_ref()
-        .map(|t| format!(" because of the {t}"))
-        .unwrap_or_default();
-    let keep = format!(
-        "to run {} anyway, set {}=1 (or run `groot init <shell> --local-toolchain`); go then refuses modules that need a newer Go",
-        t.name,
-        env_vars::GROOT_LOCAL_TOOLCHAIN
-    );
-    let wanted = sw.wanted.clone().unwrap_or_default();
-    // Installed already: go finds it as `<shims>/go1.X.Y` (see crate::version_links).
-    let have = installed(host).iter().any(|i| i.name == wanted);
-    let install = Version::from_toolchain(&wanted)
-        .filter(|_| !have)
-        .map(|v| format!("`groot install {v}`, or "))
-        .unwrap_or_default();
-    use crate::resolve::SwitchTarget;
-    let message = match &sw.target {
-        SwitchTarget::Local => match (&sw.wanted, &ex.error) {
-            (Some(w), Some(e)) => Some(format!(
-                "go wants {w}{because} but cannot get it: {}",
-                e.message
-            )),
-            _ => None,
-        },
-        SwitchTarget::Path { toolchain, path } => Some(format!(
-            "{gt} makes go switch from {} to {toolchain} ({}){because}",
-            t.name,
-            path.display()
-        )),
-        SwitchTarget::ModuleCache { toolchain, dir } => Some(format!(
-            "{gt} makes go switch from {} to {toolchain} in the module cache ({}){because}",
-            t.name,
-            dir.display()
-        )),
-        SwitchTarget::Download { toolchain, .. } => Some(format!(
-            "{gt} makes go switch from {} to {toolchain}, downloading it{because}",
-            t.name
-        )),
-    };
-    if let Some(message) = message {
-        // This says what `go` does about an unmet minimum; the plain note is redundant.
-        sel.notes.retain(|n| n.code != "mod-minimum-unmet");
-        sel.notes.push(Note {
-            code: "gotoolchain-switch",
-            message,
-            hint: Some(format!("{install}{keep}")),
-        });
-    } else if let Some(m) = &ex.module_error {
-        sel.notes.push(Note {
-            code: "module-needs-newer-go",
-            message: m.clone(),
-            hint: Some(format!(
-                "{install}select a newer Go, or unset {}",
-                env_vars::GROOT_LOCAL_TOOLCHAIN
-            )),
-        });
-    }
-}
-
 /// Makes `toolchain` the global default: writes `<groot_home>/default` (its name) and points
 /// `<groot_home>/current` at its root, both atomically (a temp file or link, then rename).
 /// `None` removes both (the default becomes "the next go on PATH"). Returns a warning when
@@ -969,13 +851,14 @@ pub fn apply_default(
     host: &Host,
     toolchain: Option<&Installed>,
 ) -> std::io::Result<Option<String>> {
-    let home = groot_home(host).ok_or_else(|| {
+    let home = home::groot_home(host).ok_or_else(|| {
         std::io::Error::new(std::io::ErrorKind::NotFound, "groot has no home directory")
     })?;
     let real_home = host.fs().to_real(&home);
     std::fs::create_dir_all(&real_home)?;
-    let default = real_home.join(DEFAULT_FILE);
-    let current = real_home.join(CURRENT_LINK);
+    let layout = Layout::new(&real_home);
+    let default = layout.default_file();
+    let current = layout.current();
     let Some(t) = toolchain else {
         for p in [&default, &current] {
             match std::fs::remove_file(p) {
@@ -992,7 +875,7 @@ pub fn apply_default(
     let target = if t.linked {
         host.fs().to_real(&t.root)
     } else {
-        PathBuf::from("toolchains").join(&t.name)
+        PathBuf::from(home::TOOLCHAINS_DIR).join(&t.name)
     };
     let tmp = real_home.join(format!(".current.tmp{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);

@@ -24,7 +24,6 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::discovery::groot_home;
 use crate::env_vars;
 use crate::host::Host;
 use crate::resolve::lookpath::{self, Style, Verdict};
@@ -74,7 +73,7 @@ pub fn tool_of_argv0(arg0: &OsStr) -> Option<&'static str> {
 
 /// `<groot_home>/shims`.
 pub fn shim_dir(host: &Host) -> Option<PathBuf> {
-    groot_home(host).map(|h| h.join("shims"))
+    crate::home::Layout::of(host).map(|l| l.shims())
 }
 
 /// The shim file of one tool.

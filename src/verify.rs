@@ -25,13 +25,16 @@ pub enum VerifyError {
     Run(#[from] RunError),
 }
 
-/// Runs the go the explanation found and compares.
+/// Runs the go the explanation found and compares: the `go` PATH finds (a launcher in front
+/// of go runs as itself, so its choice is verified too), or the `--go` binary.
 pub fn verify(host: &Host, ex: &Explanation) -> Result<Verification, VerifyError> {
     if let Some(root) = host.fs().root() {
         return Err(VerifyError::Simulated(root.display().to_string()));
     }
-    let go = ex.go.as_ref().ok_or(VerifyError::NoGo)?;
-    let program = host.absolute(go);
+    let program = match ex.lookup.chosen() {
+        Some(c) => c.absolute.clone(),
+        None => host.absolute(ex.go.as_ref().ok_or(VerifyError::NoGo)?),
+    };
     let run = |args: &[&str]| -> Result<CommandOutput, RunError> {
         let spec = CommandSpec::new(&program)
             .args(args.iter().copied())

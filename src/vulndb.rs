@@ -84,8 +84,7 @@ impl Options {
         let url = host
             .var_nonempty(crate::env_vars::GOVULNDB)
             .unwrap_or(DEFAULT_URL);
-        let cache_dir =
-            crate::discovery::groot_home(host).map(|home| host.fs().to_real(&home.join("cache")));
+        let cache_dir = crate::home::Layout::of(host).map(|l| host.fs().to_real(&l.cache()));
         let mut o = Options::new(url, cache_dir);
         o.offline = host
             .var_nonempty(crate::dist::env::GROOT_OFFLINE)

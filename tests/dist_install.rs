@@ -98,7 +98,7 @@ fn installs_a_real_go_from_loopback_and_it_runs() {
     assert_eq!(events.list(), ["start", "verified", "extract"]);
     let root = home.path().join("toolchains/go1.22.10");
     assert_eq!(done.toolchain.root, root);
-    let ToolchainKind::Managed(marker) = &done.toolchain.kind else {
+    let ToolchainKind::Managed(Some(marker)) = &done.toolchain.kind else {
         panic!("not managed")
     };
     assert!(marker.verified);
@@ -195,7 +195,7 @@ fn a_dropped_connection_resumes_with_range() {
         events.list(),
         ["start", "retry", "resume", "verified", "extract"]
     );
-    let ToolchainKind::Managed(marker) = &done.toolchain.kind else {
+    let ToolchainKind::Managed(Some(marker)) = &done.toolchain.kind else {
         panic!()
     };
     assert_eq!(
@@ -341,7 +341,7 @@ fn a_missing_hash_refuses_unless_told_loudly() {
     };
     let done = install::install(&settings, &index, &request(), &options, &events).unwrap();
     assert!(events.list().contains(&"UNVERIFIED".to_owned()));
-    let ToolchainKind::Managed(marker) = &done.toolchain.kind else {
+    let ToolchainKind::Managed(Some(marker)) = &done.toolchain.kind else {
         panic!()
     };
     assert!(!marker.verified);

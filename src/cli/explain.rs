@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use groot::host::Host;
 use groot::report::ExplainReport;
-use groot::resolve::{self, Outcome, Request, Stage, SwitchTarget};
+use groot::resolve::{Outcome, Request, Stage, SwitchTarget};
 use groot::toolchain::{BinaryReader, Stamped};
 
 use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
@@ -41,7 +41,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         dir: args.dir.clone(),
         go: args.go.clone(),
     };
-    let ex = resolve::explain(host, &BinaryReader, &request);
+    let ex = groot::launch::explain(host, &BinaryReader, &request);
     let resolved = ex
         .go
         .as_ref()

@@ -70,10 +70,9 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.install {
         return install(host, kind, &args);
     }
-    let home =
-        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
     let first = if args.current {
-        home.join(groot::select::CURRENT_LINK).join("bin")
+        home.join(groot::home::CURRENT_LINK).join("bin")
     } else {
         super::use_pin::ensure_shims(host);
         groot::shim::shim_dir(host).context("cannot tell where groot keeps its data")?
@@ -180,8 +179,7 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
     }
-    let home =
-        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
     let backups = host.fs().to_real(&home.join("backups"));
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -301,8 +299,7 @@ fn activation_files(host: &Host) -> Vec<PathBuf> {
 /// shims; with `--all` the data directory and the cache too. The groot executable itself is
 /// left for the package manager or the user (its path is printed).
 pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<ExitCode> {
-    let home =
-        groot::discovery::groot_home(host).context("cannot tell where groot keeps its data")?;
+    let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
     let mut plans = Vec::new();
     let mut changed = Vec::new();
     for file in activation_files(host) {

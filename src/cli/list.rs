@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use groot::discovery::{self, Install, SourceKind};
 use groot::host::Host;
 use groot::report::{ListReport, ListedInstall, VulnDbSummary};
-use groot::resolve::{self, Request};
+use groot::resolve::Request;
 use groot::toolchain::BinaryReader;
 use groot::vulndb::{self, VulnDbError};
 
@@ -41,7 +41,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.available {
         return super::install::available(host, args.all, args.offline, args.json);
     }
-    let ex = resolve::explain(host, &BinaryReader, &Request::default());
+    let ex = groot::launch::explain(host, &BinaryReader, &Request::default());
     let inventory = discovery::discover(host, &BinaryReader, Some(&ex));
     let (opts, loaded) = vulndb::load_for_host(host, args.refresh, false);
     let mut notes = Vec::new();

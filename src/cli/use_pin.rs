@@ -279,7 +279,7 @@ pub fn run_pin(host: &Host, args: PinArgs) -> anyhow::Result<ExitCode> {
     };
     let mut notes = Vec::new();
     if let Ok(mut sel) = select::select(host, &options) {
-        select::annotate(host, &BinaryReader, &options, &mut sel);
+        groot::launch::groot::annotate(host, &BinaryReader, &options, &mut sel);
         notes = sel.notes;
     }
     if args.json {

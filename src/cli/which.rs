@@ -39,7 +39,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         request: None,
     };
     let mut sel = select::select(host, &options).map_err(select_error)?;
-    select::annotate(host, &BinaryReader, &options, &mut sel);
+    groot::launch::groot::annotate(host, &BinaryReader, &options, &mut sel);
     let me = std::env::current_exe().ok();
     let path = match &sel.toolchain {
         Some(t) => {

@@ -9,7 +9,7 @@
 //! | gvm | `$GVM_ROOT/gos` (default `~/.gvm`) | `go1.X.Y` |
 //! | asdf | `$ASDF_DATA_DIR/installs/golang` (default `~/.asdf`) | `<v>/go` |
 //! | mise | `$MISE_DATA_DIR/installs/go` (default `$XDG_DATA_HOME/mise`, `~/.local/share/mise`; `%LocalAppData%\mise` on Windows) | `<v>`, or `<v>/go` for older installs |
-//! | groot | [`groot_toolchains`] | `<toolchain>` |
+//! | groot | [`crate::home::Layout::toolchains`] | `<toolchain>`, `<name>.link` |
 //!
 //! golang.org/dl writes its `.unpacked-success` marker after unpacking, and leaves the archive
 //! it downloaded (`go1.X.Y.<goos>-<goarch>.tar.gz`, `.zip` on Windows) beside the tree. A
@@ -25,7 +25,7 @@ use crate::env_vars;
 use crate::host::{Host, Os};
 use crate::toolchain::tree::is_goroot;
 
-use super::{groot_toolchains, Expect, Problem, Search, SearchStatus, SourceKind, What};
+use super::{Expect, Problem, Search, SearchStatus, SourceKind, What};
 
 /// The sentinel golang.org/dl writes after unpacking a toolchain.
 const SDK_MARKER: &str = ".unpacked-success";
@@ -249,22 +249,59 @@ pub fn shim_dirs(host: &Host) -> Vec<(SourceKind, PathBuf)> {
     if let Some(r) = mise_data(host, home) {
         out.push((SourceKind::Mise, r.join("shims")));
     }
-    if let Some(h) = super::groot_home(host) {
+    if let Some(h) = crate::home::groot_home(host) {
         out.push((SourceKind::Groot, h.join("shims")));
     }
     out
 }
 
 fn groot(s: &mut Search<'_>) {
-    let Some(dir) = groot_toolchains(s.host) else {
+    let Some(layout) = crate::home::Layout::of(s.host) else {
         return no_home(s, SourceKind::Groot, "groot toolchains");
     };
+    let dir = layout.toolchains();
     let pattern = format!("{}/*", dir.display());
-    s.scan(
+    let range = s.scan(
         SourceKind::Groot,
         &dir,
         &pattern,
         |_| true,
         Path::to_path_buf,
     );
+    for i in range {
+        let What::Dir(root) = s.candidates[i].what.clone() else {
+            continue;
+        };
+        if !crate::home::is_complete(s.host.fs(), &root) {
+            s.candidates[i].problems.push(Problem {
+                code: "incomplete_download",
+                message: format!(
+                    "{} is missing: an install of {} did not finish",
+                    crate::home::COMPLETE_MARKER,
+                    root.display()
+                ),
+            });
+        }
+    }
+    // Link records (`groot link`): the adopted GOROOT is one of groot's toolchains too.
+    let Ok(entries) = s.host.fs().read_dir(&dir) else {
+        return;
+    };
+    for e in entries {
+        let name = e.name.to_string_lossy();
+        if !matches!(
+            crate::home::Entry::parse(&name),
+            Some(crate::home::Entry::Link(_))
+        ) {
+            continue;
+        }
+        if let Some(root) = crate::home::read_link_record(s.host.fs(), &e.path) {
+            if root.is_absolute() {
+                s.push(
+                    What::Dir(root),
+                    super::Source::new(SourceKind::Groot, e.path.clone(), &pattern),
+                );
+            }
+        }
+    }
 }

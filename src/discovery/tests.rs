@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::fs::Fs;
+use crate::home::groot_home;
 use crate::resolve::{explain, Request};
 use crate::toolchain::{fake_official, FakeInspector, GoBinary, Stamped};
 
@@ -577,7 +578,7 @@ fn groot_home_per_os() {
         Some(PathBuf::from("/AppData/Local/groot"))
     );
     assert_eq!(
-        groot_toolchains(&win),
+        crate::home::Layout::of(&win).map(|l| l.toolchains()),
         Some(PathBuf::from("/AppData/Local/groot/toolchains"))
     );
     // Without LocalAppData, the profile's AppData\Local: where the installer puts toolchains

@@ -1,5 +1,5 @@
-//! groot's own toolchain directory: its layout, and listing, uninstalling, verifying and
-//! linking toolchains in it.
+//! groot's own toolchain directory: listing, uninstalling, verifying and linking toolchains in
+//! it. The layout itself (and what "complete" means) is [`crate::home`]'s:
 //!
 //! ```text
 //! <home>/toolchains/go1.22.10/            a normal GOROOT (bin/go, pkg/tool/…, src/, VERSION)
@@ -26,14 +26,14 @@ use serde::{Deserialize, Serialize};
 use super::download::hash_file;
 use super::lock::{Lock, LockError};
 use super::{Event, Reporter};
+use crate::home::{self, Layout};
 use crate::version::Version;
 
 /// The completion marker's file name, at the root of a managed toolchain.
-pub const MARKER: &str = ".groot-complete";
+pub const MARKER: &str = home::COMPLETE_MARKER;
 /// The manifest's file name, at the root of a managed toolchain.
-pub const MANIFEST: &str = ".groot-manifest";
-/// The suffix of a link record in `toolchains/`.
-const LINK_SUFFIX: &str = ".link";
+pub const MANIFEST: &str = home::MANIFEST;
+use home::LINK_SUFFIX;
 const MANIFEST_HEADER: &str = "# groot manifest v1";
 
 /// groot's data directory.
@@ -82,8 +82,9 @@ pub struct Toolchain {
 /// How a toolchain came into the store.
 #[derive(Clone, Debug)]
 pub enum ToolchainKind {
-    /// Installed by groot, with a marker and a manifest.
-    Managed(Marker),
+    /// Installed by groot, with a marker and a manifest; `None` when the marker is there but
+    /// does not parse (the tree is complete, its record damaged: `groot verify` tells more).
+    Managed(Option<Marker>),
     /// Adopted with `groot link`; groot never modifies or deletes the tree.
     Linked {
         /// Whether the linked GOROOT still has `bin/go`.
@@ -298,37 +299,38 @@ impl Store {
         &self.home
     }
 
+    /// The layout below the home.
+    pub fn layout(&self) -> Layout {
+        Layout::new(&self.home)
+    }
+
     /// `<home>/toolchains`.
     pub fn toolchains_dir(&self) -> PathBuf {
-        self.home.join("toolchains")
+        self.layout().toolchains()
     }
 
     /// `<home>/tmp`, on the same filesystem as `toolchains/`.
     pub fn tmp_dir(&self) -> PathBuf {
-        self.home.join("tmp")
+        self.layout().tmp()
     }
 
     /// The lock file for a toolchain name.
     pub fn lock_path(&self, name: &str) -> PathBuf {
-        self.home.join("locks").join(format!("{name}.lock"))
+        self.layout().lock(name)
     }
 
     /// The directory a managed toolchain of this name lives in.
     pub fn toolchain_dir(&self, name: &str) -> PathBuf {
-        self.toolchains_dir().join(name)
+        self.layout().toolchain(name)
     }
 
     fn link_path(&self, name: &str) -> PathBuf {
-        self.toolchains_dir().join(format!("{name}{LINK_SUFFIX}"))
+        self.layout().link_record(name)
     }
 
     /// Creates `toolchains/`, `tmp/` and `locks/`.
     pub fn ensure_layout(&self) -> Result<(), StoreError> {
-        for dir in [
-            self.toolchains_dir(),
-            self.tmp_dir(),
-            self.home.join("locks"),
-        ] {
+        for dir in [self.toolchains_dir(), self.tmp_dir(), self.layout().locks()] {
             super::create_dirs(&dir).map_err(|source| StoreError::Io { path: dir, source })?;
         }
         Ok(())
@@ -354,8 +356,11 @@ impl Store {
             let Some(file_name) = entry.file_name().to_str().map(str::to_owned) else {
                 continue;
             };
-            let name = file_name.strip_suffix(LINK_SUFFIX).unwrap_or(&file_name);
-            if file_name.starts_with('.') || validate_name(name).is_err() {
+            let Some(entry) = home::Entry::parse(&file_name) else {
+                continue;
+            };
+            let name = entry.name();
+            if validate_name(name).is_err() {
                 continue;
             }
             if let Some(t) = self.get(name)? {
@@ -370,8 +375,7 @@ impl Store {
     pub fn get(&self, name: &str) -> Result<Option<Toolchain>, StoreError> {
         validate_name(name)?;
         let link = self.link_path(name);
-        if let Ok(text) = fs::read_to_string(&link) {
-            let root = PathBuf::from(text.trim_end_matches(['\n', '\r']));
+        if let Some(root) = home::read_link_record(&crate::fs::Fs::real(), &link) {
             return Ok(Some(Toolchain {
                 name: name.to_owned(),
                 version: read_version_file(&root),
@@ -382,14 +386,11 @@ impl Store {
             }));
         }
         let root = self.toolchain_dir(name);
+        if !home::is_complete(&crate::fs::Fs::real(), &root) {
+            return Ok(None);
+        }
         let marker = match fs::read(root.join(MARKER)) {
-            Ok(bytes) => bytes,
-            Err(e)
-                if e.kind() == io::ErrorKind::NotFound
-                    || e.kind() == io::ErrorKind::NotADirectory =>
-            {
-                return Ok(None)
-            }
+            Ok(bytes) => serde_json::from_slice::<Marker>(&bytes).ok(),
             Err(source) => {
                 return Err(StoreError::Io {
                     path: root.join(MARKER),
@@ -397,13 +398,13 @@ impl Store {
                 })
             }
         };
-        // A marker that does not parse was not written by a finished install.
-        let Ok(marker) = serde_json::from_slice::<Marker>(&marker) else {
-            return Ok(None);
-        };
+        let version = marker
+            .as_ref()
+            .and_then(|m| Version::from_toolchain(&m.version))
+            .or_else(|| read_version_file(&root));
         Ok(Some(Toolchain {
             name: name.to_owned(),
-            version: Version::from_toolchain(&marker.version),
+            version,
             kind: ToolchainKind::Managed(marker),
             root,
         }))
@@ -416,8 +417,9 @@ impl Store {
         if let Ok(entries) = fs::read_dir(self.toolchains_dir()) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                let is_link = name.ends_with(LINK_SUFFIX);
-                if !is_link && !e.path().join(MARKER).is_file() {
+                let is_link = matches!(home::Entry::parse(&name), Some(home::Entry::Link(_)));
+                let complete = home::is_complete(&crate::fs::Fs::real(), &e.path());
+                if !is_link && !complete {
                     out.push(e.path());
                 }
             }
@@ -447,7 +449,7 @@ impl Store {
         if !root.is_dir() {
             return Err(StoreError::NotInstalled(name.to_owned()));
         }
-        let complete = root.join(MARKER).is_file();
+        let complete = home::is_complete(&crate::fs::Fs::real(), &root);
         self.discard(&root)?;
         Ok(if complete {
             Removed::Managed(root)
@@ -621,12 +623,14 @@ impl Store {
         if self.link_path(name).exists() || self.toolchain_dir(name).exists() {
             return Err(StoreError::Exists(name.to_owned()));
         }
-        super::write_atomic(&self.link_path(name), format!("{text}\n").as_bytes()).map_err(
-            |source| StoreError::Io {
-                path: self.link_path(name),
-                source,
-            },
-        )?;
+        super::write_atomic(
+            &self.link_path(name),
+            home::link_record_text(Path::new(&text)).as_bytes(),
+        )
+        .map_err(|source| StoreError::Io {
+            path: self.link_path(name),
+            source,
+        })?;
         self.get(name)?
             .ok_or_else(|| StoreError::NotInstalled(name.to_owned()))
     }
@@ -651,8 +655,7 @@ pub fn validate_name(name: &str) -> Result<(), StoreError> {
 
 /// `bin/go` (`bin\go.exe` on Windows) under `root`.
 pub fn go_binary(root: &Path) -> PathBuf {
-    root.join("bin")
-        .join(if cfg!(windows) { "go.exe" } else { "go" })
+    home::go_binary(root, crate::host::Os::current())
 }
 
 /// The first line of `<root>/VERSION` as a version (`go1.22.10` → `1.22.10`).

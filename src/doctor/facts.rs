@@ -1,7 +1,7 @@
 //! Everything the checks look at, gathered once.
 //!
 //! [`gather`] reads the machine through the [`Host`]: the host report, PATH and the state of
-//! each entry, the explanation of the go that runs in the directory ([`resolve::explain`]), the
+//! each entry, the explanation of the go that runs in the directory ([`crate::launch::explain`]: launchers, then cmd/go's model), the
 //! effective Go settings with their sources (environment > user go env file > `$GOROOT/go.env`),
 //! the module and build caches, the C compiler, every Go installation ([`discovery`]), what the
 //! package tools say about each, the release list, the shell startup analysis of every launch
@@ -216,7 +216,7 @@ pub struct Facts {
     /// Every environment variable, as text.
     pub env: BTreeMap<String, String>,
     pub path: Vec<PathDir>,
-    pub explanation: Explanation,
+    pub explanation: crate::launch::Explained,
     /// GOROOT as set by the environment and the go env file.
     pub goroot_sources: Vec<GorootSource>,
     /// Effective values of [`SETTINGS`] that are set, with their source.
@@ -288,7 +288,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
     };
     // The shell analysis (every launch context) is independent of the rest: run it alongside.
     let shell = gather_shell(host);
-    let explanation = resolve::explain(host, inspect, &request);
+    let explanation = crate::launch::explain(host, inspect, &request);
     let inventory = discovery::discover(host, inspect, Some(&explanation));
     let shell = shell.map(|mut sh| {
         annotate_paths_d(&mut sh, &inventory);
@@ -854,7 +854,7 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
 }
 
 fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
-    let cached = discovery::groot_home(host).and_then(|home| {
+    let cached = crate::home::groot_home(host).and_then(|home| {
         let url = host
             .var_nonempty(dist::env::GROOT_INDEX_URL)
             .unwrap_or(dist::OFFICIAL_INDEX_URL);
@@ -874,7 +874,7 @@ fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
 }
 
 fn store_facts(host: &Host) -> Option<StoreFacts> {
-    let home = discovery::groot_home(host)?;
+    let home = crate::home::groot_home(host)?;
     let real = host.fs().to_real(&home);
     if !real.is_dir() {
         return None;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::home::COMPLETE_MARKER;
 use crate::host::Os;
 
 const HOME: &str = "/home/u";

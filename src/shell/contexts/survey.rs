@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::host::Host;
-use crate::resolve::{self, Request};
+use crate::resolve::Request;
 use crate::shell::contexts::{self, ContextId, Inputs, Prediction};
 use crate::shell::kind::ShellKind;
 use crate::shell::platform::{Distro, Env, Os, Platform};
@@ -334,7 +334,7 @@ pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> C
         .map(Path::to_path_buf)
         .collect();
     let chost = host_with_env(host, &p.env);
-    let ex = resolve::explain(
+    let ex = crate::launch::explain(
         &chost,
         inspect,
         &Request {

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::discovery;
 use crate::envfile;
 use crate::fs::Fs;
 use crate::host::Host;
@@ -374,7 +373,7 @@ pub fn plan_fix(
 
 /// Where backups and journals go: `<groot data dir>/backups` (a logical path).
 pub fn backup_root(host: &Host) -> Option<PathBuf> {
-    discovery::groot_home(host).map(|h| h.join("backups"))
+    crate::home::Layout::of(host).map(|l| l.backups())
 }
 
 /// Applies a plan: backs every changed file up under [`backup_root`]`/<stamp>/`, writes the

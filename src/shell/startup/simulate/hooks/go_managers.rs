@@ -191,7 +191,7 @@ impl Sim<'_> {
                 .filter(|v| !v.is_empty() && is_resolved(v))
                 .map(PathBuf::from)
         };
-        let facts = crate::discovery::HomeFacts {
+        let facts = crate::home::HomeFacts {
             os: match self.platform.os {
                 Os::MacOs => "macos",
                 Os::Windows => "windows",
@@ -203,7 +203,7 @@ impl Sim<'_> {
             local_app_data: var("LOCALAPPDATA"),
             user_profile: var("USERPROFILE"),
         };
-        let Some(groot_home) = crate::discovery::default_home(&facts) else {
+        let Some(groot_home) = crate::home::default_home(&facts) else {
             self.unknown(
                 line,
                 "groot's activation: no home directory to find groot's data",
@@ -211,9 +211,9 @@ impl Sim<'_> {
             return;
         };
         let first = if current {
-            groot_home.join(crate::select::CURRENT_LINK).join("bin")
+            groot_home.join(crate::home::CURRENT_LINK).join("bin")
         } else {
-            groot_home.join("shims")
+            groot_home.join(crate::home::SHIMS_DIR)
         };
         let first = first.display().to_string();
         let mut list = self.path_list();

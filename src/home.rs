@@ -1,0 +1,341 @@
+//! groot's own directory ("home") and its layout, written down once. Every module that reads or
+//! writes groot's data — [`crate::select`], [`crate::shim`], [`crate::dist`],
+//! [`crate::discovery`], the CLI — asks this module where things are and whether a toolchain is
+//! installed, so they can never disagree.
+//!
+//! ```text
+//! <home>/toolchains/go1.22.10/                  a GOROOT installed by groot
+//! <home>/toolchains/go1.22.10/.groot-complete   the completion marker, written last
+//! <home>/toolchains/go1.22.10/.groot-manifest   every file with its hash (dist)
+//! <home>/toolchains/mygo.link                   `groot link mygo PATH`: the adopted GOROOT
+//! <home>/shims/{go,gofmt}                       links to the groot binary
+//! <home>/default                                the global default's name (`groot use`)
+//! <home>/current -> toolchains/<default>        the zero-cost link to the default's root
+//! <home>/tmp/                                   staging, partial downloads, trash
+//! <home>/locks/<name>.lock                      one lock per toolchain name
+//! ```
+//!
+//! "Installed" has one meaning, [`is_complete`]: a directory in `toolchains/` is a toolchain
+//! only when its completion marker is a regular file (an install writes it last, after every
+//! file and the manifest). What the shims can *run* adds one more test, [`is_runnable`]: `bin/go`
+//! for the OS and `pkg/tool/` (a toolchain for another OS is installed, not runnable here). A
+//! link record counts when it names an absolute GOROOT whose `bin/go` is a file
+//! ([`link_target`]). All are a few `stat`s (and one small read for a link), cheap enough for
+//! the shim.
+//!
+//! This module sits at the bottom of the crate with [`crate::fs`] and [`crate::host`]: it knows
+//! paths, never policy.
+
+use std::path::{Path, PathBuf};
+
+use crate::env_vars;
+use crate::fs::Fs;
+use crate::host::{Host, Os};
+
+/// `toolchains/`: one directory (or link record) per toolchain.
+pub const TOOLCHAINS_DIR: &str = "toolchains";
+/// `shims/`: `go` and `gofmt`, links to the groot binary.
+pub const SHIMS_DIR: &str = "shims";
+/// `tmp/`: staging directories, partial downloads and trash, on the same filesystem as
+/// `toolchains/` so a finished install is one rename.
+pub const TMP_DIR: &str = "tmp";
+/// `locks/`: one lock file per toolchain name.
+pub const LOCKS_DIR: &str = "locks";
+/// `cache/`: downloaded index and archives.
+pub const CACHE_DIR: &str = "cache";
+/// `backups/`: copies of startup files `groot fix` edited.
+pub const BACKUPS_DIR: &str = "backups";
+/// The global default's file: one line, a toolchain name or request.
+pub const DEFAULT_FILE: &str = "default";
+/// The link `current -> toolchains/<default>` (absolute for a linked GOROOT).
+pub const CURRENT_LINK: &str = "current";
+/// The completion marker at the root of a managed toolchain, written last by an install.
+pub const COMPLETE_MARKER: &str = ".groot-complete";
+/// The manifest at the root of a managed toolchain.
+pub const MANIFEST: &str = ".groot-manifest";
+/// The suffix of a link record in `toolchains/`.
+pub const LINK_SUFFIX: &str = ".link";
+
+/// The facts that decide groot's data directory.
+#[derive(Clone, Debug, Default)]
+pub struct HomeFacts<'a> {
+    /// Rust's OS name (`std::env::consts::OS`).
+    pub os: &'a str,
+    /// `$GROOT_HOME`.
+    pub groot_home: Option<PathBuf>,
+    /// `$XDG_DATA_HOME`.
+    pub xdg_data_home: Option<PathBuf>,
+    /// `$HOME`.
+    pub home: Option<PathBuf>,
+    /// `%LOCALAPPDATA%`.
+    pub local_app_data: Option<PathBuf>,
+    /// `%USERPROFILE%`.
+    pub user_profile: Option<PathBuf>,
+}
+
+/// groot's data directory: `$GROOT_HOME`, else the platform's per-user data directory
+/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot`; `~/Library/Application Support/groot` on
+/// macOS; `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec
+/// says.
+pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
+    if let Some(home) = &facts.groot_home {
+        return Some(home.clone());
+    }
+    match facts.os {
+        "windows" => facts
+            .local_app_data
+            .clone()
+            .or_else(|| {
+                facts
+                    .user_profile
+                    .as_ref()
+                    .map(|p| p.join("AppData").join("Local"))
+            })
+            .map(|p| p.join("groot")),
+        "macos" | "ios" => facts
+            .home
+            .as_ref()
+            .map(|h| h.join("Library").join("Application Support").join("groot")),
+        _ => facts
+            .xdg_data_home
+            .clone()
+            .filter(|p| p.is_absolute())
+            .or_else(|| facts.home.as_ref().map(|h| h.join(".local").join("share")))
+            .map(|p| p.join("groot")),
+    }
+}
+
+/// groot's data directory on `host`: `$GROOT_HOME` when set (made absolute against the working
+/// directory), else [`default_home`] for the host's OS. `None` when no base directory is known.
+pub fn groot_home(host: &Host) -> Option<PathBuf> {
+    let get = |name: &str| {
+        host.var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    default_home(&HomeFacts {
+        os: match host.os() {
+            Os::MacOs => "macos",
+            Os::Windows => "windows",
+            _ => "linux",
+        },
+        groot_home: get(env_vars::GROOT_HOME).map(|p| host.absolute(&p)),
+        xdg_data_home: get(env_vars::XDG_DATA_HOME),
+        home: host.home(),
+        local_app_data: get(env_vars::LOCALAPPDATA),
+        user_profile: get(env_vars::USERPROFILE),
+    })
+}
+
+/// The layout below one home directory. Paths are as given (logical for a [`Host`], real for
+/// the installer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    /// The layout below `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Layout {
+        Layout { root: root.into() }
+    }
+
+    /// The layout of `host`'s groot home ([`groot_home`]).
+    pub fn of(host: &Host) -> Option<Layout> {
+        groot_home(host).map(Layout::new)
+    }
+
+    /// The home directory itself.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `<home>/toolchains`.
+    pub fn toolchains(&self) -> PathBuf {
+        self.root.join(TOOLCHAINS_DIR)
+    }
+
+    /// `<home>/toolchains/<name>`: where a managed toolchain of this name lives.
+    pub fn toolchain(&self, name: &str) -> PathBuf {
+        self.toolchains().join(name)
+    }
+
+    /// `<home>/toolchains/<name>.link`: the link record of this name.
+    pub fn link_record(&self, name: &str) -> PathBuf {
+        self.toolchains().join(format!("{name}{LINK_SUFFIX}"))
+    }
+
+    /// `<home>/shims`.
+    pub fn shims(&self) -> PathBuf {
+        self.root.join(SHIMS_DIR)
+    }
+
+    /// `<home>/default`.
+    pub fn default_file(&self) -> PathBuf {
+        self.root.join(DEFAULT_FILE)
+    }
+
+    /// `<home>/current`.
+    pub fn current(&self) -> PathBuf {
+        self.root.join(CURRENT_LINK)
+    }
+
+    /// `<home>/tmp`.
+    pub fn tmp(&self) -> PathBuf {
+        self.root.join(TMP_DIR)
+    }
+
+    /// `<home>/locks`.
+    pub fn locks(&self) -> PathBuf {
+        self.root.join(LOCKS_DIR)
+    }
+
+    /// `<home>/locks/<name>.lock`.
+    pub fn lock(&self, name: &str) -> PathBuf {
+        self.locks().join(format!("{name}.lock"))
+    }
+
+    /// `<home>/cache`.
+    pub fn cache(&self) -> PathBuf {
+        self.root.join(CACHE_DIR)
+    }
+
+    /// `<home>/backups`.
+    pub fn backups(&self) -> PathBuf {
+        self.root.join(BACKUPS_DIR)
+    }
+}
+
+/// An entry of `toolchains/` by file name: a managed directory or a link record, with its
+/// toolchain name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry<'a> {
+    /// `toolchains/<name>/`.
+    Managed(&'a str),
+    /// `toolchains/<name>.link`.
+    Link(&'a str),
+}
+
+impl<'a> Entry<'a> {
+    /// What the file name `file_name` in `toolchains/` stands for; `None` for hidden names.
+    pub fn parse(file_name: &'a str) -> Option<Entry<'a>> {
+        if file_name.starts_with('.') {
+            return None;
+        }
+        Some(match file_name.strip_suffix(LINK_SUFFIX) {
+            Some(name) => Entry::Link(name),
+            None => Entry::Managed(file_name),
+        })
+    }
+
+    /// The toolchain name.
+    pub fn name(self) -> &'a str {
+        match self {
+            Entry::Managed(n) | Entry::Link(n) => n,
+        }
+    }
+}
+
+/// `bin/go` (with the OS's executable suffix) below a GOROOT.
+pub fn go_binary(root: &Path, os: Os) -> PathBuf {
+    root.join("bin").join(format!("go{}", os.exe_suffix()))
+}
+
+/// **The** test of an installed managed toolchain: `root` carries the completion marker as a
+/// regular file (an install writes it last). A directory failing it is what an interrupted
+/// install (or a hand-made copy) left.
+pub fn is_complete(fs: &Fs, root: &Path) -> bool {
+    fs.symlink_metadata(&root.join(COMPLETE_MARKER))
+        .is_ok_and(|m| m.is_file())
+}
+
+/// An installed toolchain the shims can run on `os`: [`is_complete`], with `bin/go` for that
+/// OS and `pkg/tool/`.
+pub fn is_runnable(fs: &Fs, root: &Path, os: Os) -> bool {
+    is_complete(fs, root)
+        && fs.is_file(&go_binary(root, os))
+        && fs.is_dir(&root.join("pkg").join("tool"))
+}
+
+/// The GOROOT a link record names, as written (`None` when it cannot be read).
+pub fn read_link_record(fs: &Fs, record: &Path) -> Option<PathBuf> {
+    let data = fs.read_capped(record, crate::fs::cap::VERSION_FILE).ok()?;
+    let text = String::from_utf8_lossy(&data);
+    Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
+}
+
+/// The text a link record to `root` holds.
+pub fn link_record_text(root: &Path) -> String {
+    format!("{}\n", root.display())
+}
+
+/// The GOROOT a link record names when the link is usable: absolute, with `bin/go` a file.
+pub fn link_target(fs: &Fs, record: &Path, os: Os) -> Option<PathBuf> {
+    let root = read_link_record(fs, record)?;
+    (root.is_absolute() && fs.is_file(&go_binary(&root, os))).then_some(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(p: &Path) {
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, "x").expect("write");
+    }
+
+    #[test]
+    fn layout_names_every_place() {
+        let l = Layout::new("/h");
+        assert_eq!(l.toolchains(), Path::new("/h/toolchains"));
+        assert_eq!(l.toolchain("go1.22.1"), Path::new("/h/toolchains/go1.22.1"));
+        assert_eq!(l.link_record("my"), Path::new("/h/toolchains/my.link"));
+        assert_eq!(l.shims(), Path::new("/h/shims"));
+        assert_eq!(l.default_file(), Path::new("/h/default"));
+        assert_eq!(l.current(), Path::new("/h/current"));
+        assert_eq!(l.tmp(), Path::new("/h/tmp"));
+        assert_eq!(l.lock("go1.22.1"), Path::new("/h/locks/go1.22.1.lock"));
+    }
+
+    #[test]
+    fn entries() {
+        assert_eq!(Entry::parse("go1.2"), Some(Entry::Managed("go1.2")));
+        assert_eq!(Entry::parse("my.link"), Some(Entry::Link("my")));
+        assert_eq!(Entry::parse(".x"), None);
+    }
+
+    #[test]
+    fn complete_needs_marker_go_and_tools() {
+        let t = tempfile::tempdir().expect("tmp");
+        let root = t.path().join("go1.22.1");
+        let fs = Fs::real();
+        touch(&go_binary(&root, Os::Linux));
+        std::fs::create_dir_all(root.join("pkg/tool")).expect("mkdir");
+        assert!(!is_complete(&fs, &root), "no marker");
+        std::fs::create_dir(root.join(COMPLETE_MARKER)).expect("mkdir");
+        assert!(!is_complete(&fs, &root), "a directory is no marker");
+        std::fs::remove_dir(root.join(COMPLETE_MARKER)).expect("rm");
+        touch(&root.join(COMPLETE_MARKER));
+        assert!(is_complete(&fs, &root));
+        assert!(is_runnable(&fs, &root, Os::Linux));
+        assert!(!is_runnable(&fs, &root, Os::Windows), "no go.exe");
+        std::fs::remove_dir(root.join("pkg/tool")).expect("rm");
+        assert!(is_complete(&fs, &root));
+        assert!(!is_runnable(&fs, &root, Os::Linux), "no pkg/tool");
+    }
+
+    #[test]
+    fn link_records() {
+        let t = tempfile::tempdir().expect("tmp");
+        let fs = Fs::real();
+        let goroot = t.path().join("goroot");
+        let rec = t.path().join("my.link");
+        std::fs::write(&rec, link_record_text(&goroot)).expect("write");
+        assert_eq!(read_link_record(&fs, &rec), Some(goroot.clone()));
+        assert_eq!(link_target(&fs, &rec, Os::Linux), None, "no bin/go");
+        touch(&go_binary(&goroot, Os::Linux));
+        assert_eq!(link_target(&fs, &rec, Os::Linux), Some(goroot));
+        std::fs::write(&rec, "relative/go\n").expect("write");
+        assert_eq!(link_target(&fs, &rec, Os::Linux), None, "relative");
+    }
+}

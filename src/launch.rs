@@ -1,0 +1,255 @@
+//! What the `go` PATH finds really is, and what it ends in. Most Go users do not run a `go`
+//! binary directly: they run a launcher — groot's own shim, a version manager's shim (goenv,
+//! asdf, mise), a golang.org/dl wrapper, a wrapper script — that picks a Go and `exec`s it with
+//! some environment changes. This layer recognises the launcher, says which binary it will
+//! exec, with which environment, and why (the version file or variable, with `file:line`), as
+//! [`Stage::Launcher`] steps of the same trace; then [`crate::resolve`] explains that binary in
+//! that environment as cmd/go would. `resolve` never learns launchers exist.
+//!
+//! Launchers can chain (a wrapper script that execs goenv's shim); the chain is followed up to
+//! [`MAX_HOPS`]. A launcher groot cannot follow is said so, naming the file; `--verify` still
+//! runs the real thing.
+
+pub mod groot;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::host::Host;
+use crate::resolve::lookpath::{self, Style};
+use crate::resolve::{self, Explanation, GoError, Lookup, Outcome, Request, Stage, Step};
+use crate::select::Selection;
+use crate::toolchain::Inspect;
+
+/// How many launchers in a row are followed before groot calls it a loop.
+pub const MAX_HOPS: usize = 8;
+
+/// The kinds of launcher groot recognises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// groot's own shim.
+    Groot,
+}
+
+impl Kind {
+    /// The name shown in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Groot => "groot shim",
+        }
+    }
+}
+
+/// One environment change a launcher makes for the go it runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EnvChange {
+    pub name: String,
+    /// The new value; `None` removes the variable.
+    pub value: Option<String>,
+}
+
+/// A launcher found in front of go and what it does.
+#[derive(Clone, Debug, Serialize)]
+pub struct Launcher {
+    pub kind: Kind,
+    /// The launcher file (as found: on PATH, or the previous launcher's target).
+    #[serde(serialize_with = "crate::fs::lossy::path")]
+    pub path: PathBuf,
+    /// What it chose (`1.22.10`, a toolchain name), when it chooses.
+    pub version: Option<String>,
+    /// Why: the version file with its line, or the variable.
+    pub source: Option<String>,
+    /// The binary it execs (`None` when it cannot run one).
+    #[serde(serialize_with = "crate::fs::lossy::opt_path")]
+    pub runs: Option<PathBuf>,
+    /// Environment changes for that binary.
+    pub env: Vec<EnvChange>,
+    /// groot's shim: the full selection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selection: Option<Selection>,
+}
+
+/// An explanation of go as cmd/go models it, with the launchers in front of it.
+#[derive(Clone, Debug)]
+pub struct Explained {
+    pub explanation: Explanation,
+    /// Launchers in the order they run; empty when PATH's go is a go binary.
+    pub launchers: Vec<Launcher>,
+}
+
+impl std::ops::Deref for Explained {
+    type Target = Explanation;
+    fn deref(&self) -> &Explanation {
+        &self.explanation
+    }
+}
+
+impl std::ops::DerefMut for Explained {
+    fn deref_mut(&mut self) -> &mut Explanation {
+        &mut self.explanation
+    }
+}
+
+impl Explained {
+    /// groot's selection, when groot's shim is one of the launchers.
+    pub fn selection(&self) -> Option<&Selection> {
+        self.launchers.iter().find_map(|l| l.selection.as_ref())
+    }
+
+    /// The explanation without the launchers.
+    pub fn into_explanation(self) -> Explanation {
+        self.explanation
+    }
+}
+
+/// What following one launcher gave.
+pub(crate) struct Followed {
+    pub launcher: Launcher,
+    /// Steps recording the launcher's decision.
+    pub steps: Vec<Step>,
+    /// The next program and the host it runs in, or why it cannot run.
+    pub next: Result<(PathBuf, Host), GoError>,
+}
+
+/// Recognises the launcher at `path` (an absolute, logical path), if it is one.
+fn recognise(host: &Host, dir: &Path, path: &Path) -> Option<Followed> {
+    if crate::shim::is_shim(host, path) {
+        return Some(groot::follow(host, dir, path));
+    }
+    None
+}
+
+/// Explains which go runs for `request` on `host`: the launchers in front of it (when PATH's
+/// `go` is one), then cmd/go's own resolution of the binary they end in. With `--go` (a
+/// `request.go`) the binary is explained as given.
+pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explained {
+    if request.go.is_some() {
+        return Explained {
+            explanation: resolve::explain(host, inspect, request),
+            launchers: Vec::new(),
+        };
+    }
+    let dir = request
+        .dir
+        .as_ref()
+        .map(|d| host.absolute(d))
+        .unwrap_or_else(|| host.cwd().to_path_buf());
+    let lookup = lookpath::lookup(host, "go", Style::Shell, None);
+    let Some(first) = lookup.chosen().map(|c| c.absolute.clone()) else {
+        return Explained {
+            explanation: resolve::explain_looked_up(host, inspect, request, lookup),
+            launchers: Vec::new(),
+        };
+    };
+    let mut steps = Vec::new();
+    let mut launchers = Vec::new();
+    let mut current = first;
+    let mut current_host = host.clone();
+    while let Some(f) = recognise(&current_host, &dir, &current) {
+        if launchers.is_empty() {
+            steps = resolve::lookup_steps(host, inspect, &lookup);
+        }
+        steps.extend(f.steps);
+        launchers.push(f.launcher);
+        match f.next {
+            Ok((next, next_host)) => {
+                current = next;
+                current_host = next_host;
+            }
+            Err(error) => return failed(host, inspect, request, lookup, steps, launchers, error),
+        }
+        if launchers.len() >= MAX_HOPS {
+            let error = GoError {
+                code: "launcher-loop",
+                message: format!(
+                    "groot stopped after {MAX_HOPS} launchers in a row ({}): a loop?",
+                    current.display()
+                ),
+                exit_code: 1,
+                exact: false,
+            };
+            return failed(host, inspect, request, lookup, steps, launchers, error);
+        }
+    }
+    if launchers.is_empty() {
+        return Explained {
+            explanation: resolve::explain_looked_up(host, inspect, request, lookup),
+            launchers,
+        };
+    }
+    let mut ex = resolve::explain(
+        &current_host,
+        inspect,
+        &Request {
+            dir: Some(dir),
+            go: Some(current),
+        },
+    );
+    // Replace the `explicit` step with the PATH lookup and the launchers' choices.
+    steps.extend(ex.steps.drain(..).skip_while(|s| s.stage == Stage::Lookup));
+    ex.steps = steps;
+    ex.lookup = lookup;
+    Explained {
+        explanation: ex,
+        launchers,
+    }
+}
+
+/// The explanation when a launcher cannot run go: the lookup, the launchers, the error.
+fn failed(
+    host: &Host,
+    inspect: &dyn Inspect,
+    request: &Request,
+    lookup: Lookup,
+    steps: Vec<Step>,
+    launchers: Vec<Launcher>,
+    error: GoError,
+) -> Explained {
+    let mut ex = resolve::explain_looked_up(host, inspect, request, Lookup::default());
+    ex.lookup = lookup;
+    ex.go = launchers.last().map(|l| l.path.clone());
+    ex.binary = None;
+    ex.binary_error = None;
+    ex.goroot = None;
+    ex.go_version = None;
+    ex.tree = None;
+    ex.error = Some(error);
+    ex.steps = steps;
+    Explained {
+        explanation: ex,
+        launchers,
+    }
+}
+
+/// A launcher step.
+pub(crate) fn step(
+    rule: &'static str,
+    candidate: Option<String>,
+    outcome: Outcome,
+    reason: impl Into<String>,
+    source: Option<String>,
+) -> Step {
+    Step {
+        stage: Stage::Launcher,
+        rule,
+        candidate,
+        outcome,
+        reason: reason.into(),
+        source,
+        toolchain: None,
+    }
+}
+
+/// `host` with `env` applied.
+pub(crate) fn with_env(host: &Host, env: &[EnvChange]) -> Host {
+    let mut h = host.clone();
+    for c in env {
+        h = match &c.value {
+            Some(v) => h.with_var(c.name.clone(), v.clone()),
+            None => h.without_var(&c.name),
+        };
+    }
+    h
+}

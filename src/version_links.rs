@@ -135,7 +135,7 @@ mod tests {
         std::fs::create_dir_all(root.join("pkg/tool/linux_amd64")).expect("mkdir");
         std::fs::write(root.join("bin/go"), "\x7fELF").expect("write");
         std::fs::write(root.join("VERSION"), format!("{version}\n")).expect("write");
-        std::fs::write(root.join(crate::select::COMPLETE_MARKER), "").expect("write");
+        std::fs::write(root.join(crate::home::COMPLETE_MARKER), "").expect("write");
     }
 
     #[test]

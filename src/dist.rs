@@ -72,6 +72,28 @@ pub mod env {
     ];
     /// Hosts that bypass the proxy, comma-separated.
     pub const NO_PROXY: &[&str] = &["NO_PROXY", "no_proxy"];
+    /// The transfer-rate floor, bytes per second (default 1024), as curl's `--speed-limit`.
+    pub const GROOT_SPEED_LIMIT: &str = crate::env_vars::GROOT_SPEED_LIMIT;
+    /// Seconds a transfer may stay under the floor before it is abandoned (default 30), as
+    /// curl's `--speed-time`.
+    pub const GROOT_SPEED_TIME: &str = crate::env_vars::GROOT_SPEED_TIME;
+}
+
+/// The transfer-rate floor: fewer than `bytes_per_sec × window` bytes in any `window` of a
+/// transfer abandons it (curl's `--speed-limit` / `--speed-time`). Default 1 KiB/s for 30 s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpeedFloor {
+    pub bytes_per_sec: u64,
+    pub window: Duration,
+}
+
+impl Default for SpeedFloor {
+    fn default() -> SpeedFloor {
+        SpeedFloor {
+            bytes_per_sec: 1024,
+            window: Duration::from_secs(30),
+        }
+    }
 }
 
 /// Everything the dist layer needs to know about its surroundings, decided by the caller.
@@ -99,6 +121,10 @@ pub struct Settings {
     pub retry_backoff: Duration,
     /// A download that receives nothing for this long is abandoned (and retried).
     pub stall_timeout: Duration,
+    /// A transfer (index or archive) slower than `min_rate` for a whole `min_rate_window` is
+    /// abandoned, not retried: a server trickling a byte every 20 s never stalls, and would
+    /// otherwise hold the install lock forever.
+    pub min_rate: SpeedFloor,
     /// HTTP(S) proxy URL, if any. Loopback hosts and [`Settings::no_proxy`] bypass it.
     pub proxy: Option<String>,
     /// Hosts that bypass the proxy (`NO_PROXY` syntax: `example.com`, `.example.com`, `*`).
@@ -122,6 +148,7 @@ impl Settings {
             retries: 3,
             retry_backoff: Duration::from_millis(500),
             stall_timeout: Duration::from_secs(30),
+            min_rate: SpeedFloor::default(),
             proxy: None,
             no_proxy: Vec::new(),
         }
@@ -190,6 +217,20 @@ impl Settings {
                     .collect()
             })
             .unwrap_or_default();
+        if let Some(v) = get(env::GROOT_SPEED_LIMIT) {
+            settings.min_rate.bytes_per_sec = v
+                .to_str()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or(SettingsError::NotANumber(env::GROOT_SPEED_LIMIT))?;
+        }
+        if let Some(v) = get(env::GROOT_SPEED_TIME) {
+            let secs: f64 = v
+                .to_str()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s < 1e9)
+                .ok_or(SettingsError::NotANumber(env::GROOT_SPEED_TIME))?;
+            settings.min_rate.window = Duration::from_secs_f64(secs);
+        }
         settings.offline = get(env::GROOT_OFFLINE)
             .is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "yes")));
         Ok(settings)
@@ -220,6 +261,9 @@ pub enum SettingsError {
     /// A URL variable holds bytes that are not UTF-8.
     #[error("{0} is not valid unicode")]
     NotUnicode(&'static str),
+    /// A numeric variable holds something else (or a value out of range).
+    #[error("{0} is not a positive number")]
+    NotANumber(&'static str),
 }
 
 /// What the dist layer tells its caller while it works. The CLI draws these (a progress bar on

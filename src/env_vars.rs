@@ -82,6 +82,12 @@ pub const GROOT_UID: &str = "GROOT_UID";
 /// Time limit in milliseconds of each external tool `groot doctor` runs (dpkg, rpm, pkgutil,
 /// codesign); default 3000.
 pub const GROOT_TOOL_TIMEOUT_MS: &str = "GROOT_TOOL_TIMEOUT_MS";
+/// The download-rate floor in bytes per second (default 1024), as curl's `--speed-limit`: a
+/// transfer slower than this for [`GROOT_SPEED_TIME`] seconds is abandoned.
+pub const GROOT_SPEED_LIMIT: &str = "GROOT_SPEED_LIMIT";
+/// Seconds a download may stay under [`GROOT_SPEED_LIMIT`] before it is abandoned (default
+/// 30), as curl's `--speed-time`.
+pub const GROOT_SPEED_TIME: &str = "GROOT_SPEED_TIME";
 
 /// Variables whose value changes what cmd/go does and which `groot explain` reports.
 pub const GO_SETTINGS: &[&str] = &[

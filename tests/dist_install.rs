@@ -725,3 +725,78 @@ fn from_source_runs_make_bash_with_the_bootstrap_and_experiments() {
     assert_eq!(std::fs::read_to_string(log).unwrap(), "boom\n");
     assert_nothing_installed(home2.path());
 }
+
+/// Item 11 of issue 12: a server dripping a byte every 50 ms never stalls, so only the rate
+/// floor (curl's `--speed-limit` / `--speed-time`) stops it; it is not retried.
+#[test]
+fn a_dripping_archive_download_is_abandoned_under_the_rate_floor() {
+    let Some((server, _)) = serve_real(Fault::Drip {
+        every: Duration::from_millis(50),
+    }) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let mut settings = settings(home.path(), &server.url("index.json"), Some(&server.base()));
+    settings.min_rate = groot::dist::SpeedFloor {
+        bytes_per_sec: 1024,
+        window: Duration::from_secs(1),
+    };
+    let index = load(&settings);
+    let started = Instant::now();
+    let err = install::install(
+        &settings,
+        &index,
+        &request(),
+        &InstallOptions::default(),
+        &Silent,
+    )
+    .unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(10),
+        "{took:?}"
+    );
+    let InstallError::Download(DownloadError::TooSlow { url, .. }) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(url.ends_with(FILE), "{url}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("too slow") && msg.contains("--mirror"),
+        "{msg}"
+    );
+    assert!(msg.contains(FILE), "{msg}");
+    assert_eq!(server.requests_for(FILE).len(), 1, "not retried");
+    assert_nothing_installed(home.path());
+}
+
+#[test]
+fn a_dripping_index_is_abandoned_under_the_rate_floor() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", "")]),
+        Fault::Drip {
+            every: Duration::from_millis(50),
+        },
+    );
+    let home = tempfile::tempdir().unwrap();
+    let mut settings = settings(home.path(), &server.url("index.json"), Some(&server.base()));
+    settings.min_rate = groot::dist::SpeedFloor {
+        bytes_per_sec: 1024,
+        window: Duration::from_secs(1),
+    };
+    let client = groot::dist::download::Client::new(&settings);
+    let started = Instant::now();
+    let err = index::load(&settings, &client, &Silent).unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("too slow") && msg.contains("index.json") && msg.contains("--mirror"),
+        "{msg}"
+    );
+}

@@ -10,11 +10,11 @@
 use std::fs::OpenOptions;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::{Event, Reporter, Settings};
+use super::{Event, Reporter, Settings, SpeedFloor};
 
 /// Read and write buffer size for streaming.
 const CHUNK: usize = 256 * 1024;
@@ -29,6 +29,7 @@ pub struct Client {
     retries: u32,
     backoff: Duration,
     stall: Duration,
+    min_rate: SpeedFloor,
 }
 
 /// A small document's body, or "unchanged" for a conditional request.
@@ -93,6 +94,7 @@ impl Client {
             retries: settings.retries,
             backoff: settings.retry_backoff,
             stall: settings.stall_timeout,
+            min_rate: settings.min_rate,
         }
     }
 
@@ -174,11 +176,19 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let mut bytes = Vec::new();
-        resp.into_body()
-            .into_reader()
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| self.read_error(url, e))?;
+        let mut floor = RateFloor::new(self.min_rate);
+        let mut body = resp.into_body().into_reader().take(limit + 1);
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = match body.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.read_error(url, e)),
+            };
+            bytes.extend_from_slice(&buf[..n]);
+            floor.check(url, n as u64)?;
+        }
         if bytes.len() as u64 > limit {
             return Err(DownloadError::TooLarge {
                 url: url.to_owned(),
@@ -321,6 +331,7 @@ impl Client {
         let mut buf = vec![0u8; CHUNK];
         let mut size = have;
         let mut last_report = have;
+        let mut floor = RateFloor::new(self.min_rate);
         loop {
             let n = match body.read(&mut buf) {
                 Ok(0) => break,
@@ -332,6 +343,13 @@ impl Client {
                 }
             };
             size += n as u64;
+            if let Err(e) = floor.check(url, n as u64) {
+                // What arrived is kept: a later run (perhaps with --mirror) resumes from it.
+                hasher.update(&buf[..n]);
+                file.write_all(&buf[..n]).map_err(io_err)?;
+                file.flush().map_err(io_err)?;
+                return Err(e);
+            }
             if let Some(limit) = expected.size {
                 if size > limit {
                     drop(file);
@@ -405,6 +423,46 @@ impl Client {
 }
 
 #[cfg(not(any(target_os = "macos", windows)))]
+/// curl's `--speed-limit` / `--speed-time`: counts the bytes of each `window` of a transfer and
+/// fails it when one whole window brought fewer than `bytes_per_sec × window`. A server that
+/// drips a byte every few seconds never trips the per-read stall timeout, and would otherwise
+/// hold the install lock for as long as it likes.
+struct RateFloor {
+    floor: SpeedFloor,
+    started: Instant,
+    bytes: u64,
+}
+
+impl RateFloor {
+    fn new(floor: SpeedFloor) -> RateFloor {
+        RateFloor {
+            floor,
+            started: Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    /// Counts `n` more bytes; fails once a whole window has passed under the floor.
+    fn check(&mut self, url: &str, n: u64) -> Result<(), DownloadError> {
+        self.bytes += n;
+        let elapsed = self.started.elapsed();
+        if self.floor.bytes_per_sec == 0 || elapsed < self.floor.window {
+            return Ok(());
+        }
+        let wanted = self.floor.bytes_per_sec as f64 * elapsed.as_secs_f64();
+        if (self.bytes as f64) < wanted {
+            return Err(DownloadError::TooSlow {
+                url: url.to_owned(),
+                rate: self.bytes as f64 / elapsed.as_secs_f64(),
+                floor: self.floor,
+            });
+        }
+        self.started = Instant::now();
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
 fn tls_config() -> ureq::tls::TlsConfig {
     ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
@@ -652,6 +710,20 @@ pub enum DownloadError {
         url: String,
         /// The stall timeout.
         after: Duration,
+    },
+    /// The transfer stayed under the rate floor ([`Settings::min_rate`]) for a whole window.
+    #[error(
+        "download of {url} too slow: {rate:.0} bytes/s, under {} bytes/s for {}s; try another server with --mirror (or set GROOT_SPEED_LIMIT / GROOT_SPEED_TIME)",
+        floor.bytes_per_sec,
+        floor.window.as_secs_f32()
+    )]
+    TooSlow {
+        /// The URL.
+        url: String,
+        /// The average rate over the window, bytes per second.
+        rate: f64,
+        /// The floor it fell under.
+        floor: SpeedFloor,
     },
     /// 404 or 410.
     #[error("{url} does not exist (HTTP 404)")]

@@ -320,6 +320,9 @@ pub enum Fault {
     DropAfter { bytes: usize, times: usize },
     /// Sends this many body bytes, then nothing (until the client gives up or 10 s pass).
     Stall { bytes: usize },
+    /// Sends one body byte every `every` (a server that never stalls but never finishes),
+    /// until the body ends, the client hangs up or 60 s pass.
+    Drip { every: Duration },
     /// Answers with this status and an empty body.
     Status(u16),
     /// Answers 302 with this `Location`.
@@ -552,6 +555,19 @@ fn serve(
                 if let Ok(0) = conn.read(&mut probe) {
                     break;
                 }
+            }
+            return Ok(());
+        }
+        Fault::Drip { every } => {
+            let until = Instant::now() + Duration::from_secs(60);
+            for byte in part.iter() {
+                if Instant::now() >= until || stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                // Fails once the client hung up.
+                conn.write_all(std::slice::from_ref(byte))?;
+                conn.flush()?;
+                std::thread::sleep(every);
             }
             return Ok(());
         }

@@ -15,8 +15,8 @@ VERSION=${1:-1.27.3}
 OTHER=${2:-1.22.10}
 CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 GROOT_TEST_GO_VERSIONS="$VERSION $OTHER" ./scripts/provision.sh >/dev/null
-cargo build --release --locked -q
-GROOT=$PWD/target/release/groot
+. bench/common.sh
+GROOT=$(readme_build)
 GOBIN_DIR=$CACHE/$VERSION/go/bin
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -9,18 +9,15 @@ cd "$(dirname "$0")/.."
 VERSION=${1:-1.22.10}
 CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 GROOT_TEST_GO_VERSIONS=$VERSION ./scripts/provision.sh >/dev/null
-cargo build --release --locked -q
-GROOT=$PWD/target/release/groot
-# The same build linked statically (glibc, crt-static): no dynamic loader at start-up.
-HOST=$(rustc -vV | sed -n 's/^host: //p')
-STATIC=""
-if RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked -q --target "$HOST" \
-     --target-dir target/static 2>/dev/null; then
-  STATIC=$PWD/target/static/$HOST/release/groot
-fi
-GOBIN_DIR=$CACHE/$VERSION/go/bin
+. bench/common.sh
+# The README build (static non-PIE on Linux x86_64), a fresh copy.
+BUILT=$(readme_build)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+GROOT=$WORK/groot
+# The Go tree: hard links, but a fresh copy of bin/go (the file both programs read).
+cp -al "$CACHE/$VERSION/go" "$WORK/go" 2>/dev/null || cp -a "$CACHE/$VERSION/go" "$WORK/go"
+GOBIN_DIR=$WORK/go/bin
 mkdir -p "$WORK/home" "$WORK/proj/sub"
 printf 'module bench\n\ngo 1.21\n\ntoolchain go1.21.1\n' > "$WORK/proj/go.mod"
 mkdir -p bench/results
@@ -30,11 +27,22 @@ export PATH=$GOBIN_DIR:/usr/local/bin:/usr/bin:/bin
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   out=$OLDPWD/bench/results/explain-backtrace-$bt.md
-  hyperfine -N --warmup 10 --min-runs 100 --export-markdown "$out" \
+  fresh "$BUILT" "$GROOT"
+  fresh "$CACHE/$VERSION/go/bin/go" "$GOBIN_DIR/go"
+  hyperfine -N --warmup 10 --min-runs 100 --export-markdown "$out" --export-json "$WORK/explain-$bt.json" \
     -n "exec floor (/bin/true)" /bin/true \
     -n "go env GOROOT (go$VERSION)" "$GOBIN_DIR/go env GOROOT" \
     -n "groot explain" "$GROOT explain" \
-    -n "groot explain --json" "$GROOT explain --json" \
-    ${STATIC:+-n "groot explain (static build)" "$STATIC explain"}
+    -n "groot explain --json" "$GROOT explain --json"
+  python3 - "$WORK/explain-$bt.json" <<'PY'
+import json, statistics, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+go = next(v for k, v in r.items() if k.startswith("go env"))
+for k in ("groot explain", "groot explain --json"):
+    e = r[k]
+    print(f"{k} / go env GOROOT: {e['mean'] / go['mean']:.3f}x (means), "
+          f"{statistics.median(e['times']) / statistics.median(go['times']):.3f}x (medians), "
+          f"{e['min'] / go['min']:.3f}x (min)")
+PY
   echo "RUST_BACKTRACE=$bt -> $out"
 done

@@ -7,8 +7,8 @@
 # Usage: bench/hostile-startup.sh   (results in bench/results/hostile-startup-*.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -q
-GROOT=$PWD/target/release/groot
+. bench/common.sh
+GROOT=$(readme_build)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/plain" bench/results

@@ -48,8 +48,7 @@ python3 -m http.server --bind 127.0.0.1 --directory "$work/srv" "$port" >/dev/nu
 server_pid=$!
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/index.json" >/dev/null 2>&1 && break; sleep 0.1; done
 
-(cd "$here" && cargo build --release --locked -q)
-bin=$here/target/release/groot
+bin=$(cd "$here" && . bench/common.sh && readme_build)
 
 http="GROOT_HOME=$work/h GROOT_INDEX_URL=http://127.0.0.1:$port/index.json GROOT_MIRROR=http://127.0.0.1:$port/ $bin install $version --arch amd64"
 file_url="GROOT_HOME=$work/h GROOT_INDEX_URL=file://$work/srv/index.json GROOT_MIRROR=file://$work/srv/ $bin install $version --arch amd64"

@@ -1,50 +1,98 @@
 #!/usr/bin/env bash
-# Benchmark: `groot list` with 20 Go installations in a temporary HOME (trees hard-linked from
-# the real toolchain cache: ~/sdk, goenv, asdf, mise and groot's own), on the real filesystem
-# (no simulated root), against
-# the naive alternative of asking each install (`go version` 20 times) and against one
-# `go env GOROOT`, side by side, with RUST_BACKTRACE unset and =1.
+# Benchmark: `groot list` on a crowded machine: 80 Go installations in a temporary HOME (trees
+# hard-linked from the real toolchain cache, a fresh copy of each version's bin/go: ~/sdk,
+# goenv, asdf, mise and groot's own, several per manager) and a module cache holding 200
+# toolchains (golang.org/toolchain@v0.0.1-go1.X.Y.linux-amd64 with complete download
+# records), on the real filesystem. Side by side in one hyperfine run: `groot list` there, the
+# same with an empty HOME (the fixed cost; both of these through `env HOME=…`), one `go env GOROOT`, and asking 20 installs
+# (`go version` × 20). The per-install cost is (crowded − empty) / installs listed.
+# RUST_BACKTRACE unset and =1. groot is the README build.
 # Usage: bench/list.sh   (results in bench/results/list-*.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 ./scripts/provision.sh >/dev/null
-cargo build --release --locked -q
-GROOT=$PWD/target/release/groot
+BUILT=$(readme_build)
 ROOT=$(mktemp -d)
 trap 'rm -rf "$ROOT"' EXIT
-mini() { # real_tree dest
+GROOT=$ROOT/groot
+fresh "$BUILT" "$GROOT"
+mkdir -p "$ROOT/gos"
+mini() { # version dest
+  local real=$CACHE/$1/go
   mkdir -p "$2/bin" "$2/src"
-  ln "$1/bin/go" "$2/bin/go" 2>/dev/null || cp "$1/bin/go" "$2/bin/go"
-  ln "$1/bin/gofmt" "$2/bin/gofmt" 2>/dev/null || cp "$1/bin/gofmt" "$2/bin/gofmt"
-  cp "$1/VERSION" "$1/go.env" "$2/"
-  for d in "$1"/pkg/tool/*; do mkdir -p "$2/pkg/tool/$(basename "$d")"; done
+  ln "$ROOT/gos/$1/go" "$2/bin/go" 2>/dev/null || cp "$ROOT/gos/$1/go" "$2/bin/go"
+  ln "$real/bin/gofmt" "$2/bin/gofmt" 2>/dev/null || cp "$real/bin/gofmt" "$2/bin/gofmt"
+  cp "$real/VERSION" "$real/go.env" "$2/"
+  for d in "$real"/pkg/tool/*; do mkdir -p "$2/pkg/tool/$(basename "$d")"; done
 }
-n=0
-for v in $(ls "$CACHE"); do
-  real=$CACHE/$v/go
-  for dest in "home/u/sdk/go$v" "home/u/.goenv/versions/$v" "home/u/.local/share/groot/toolchains/go$v" \
-              "home/u/.asdf/installs/golang/$v/go" "home/u/.local/share/mise/installs/go/$v"; do
-    mini "$real" "$ROOT/$dest"; n=$((n+1))
+versions=$(ls "$CACHE")
+for v in $versions; do
+  mkdir -p "$ROOT/gos/$v"
+  fresh "$CACHE/$v/go/bin/go" "$ROOT/gos/$v/go"
+done
+H=$ROOT/home/u
+for v in $versions; do
+  mini "$v" "$H/sdk/go$v"
+  for c in "" -b -c -d; do
+    mini "$v" "$H/.goenv/versions/$v$c"
+    mini "$v" "$H/.asdf/installs/golang/$v$c/go"
+    mini "$v" "$H/.local/share/mise/installs/go/$v$c"
+  done
+  for c in "" -b -c; do
+    mini "$v" "$H/.local/share/groot/toolchains/go$v$c"
+    echo '{}' > "$H/.local/share/groot/toolchains/go$v$c/.groot-complete"
   done
 done
-mkdir -p "$ROOT/bin"
+# The module cache: 200 toolchains cmd/go downloaded (names by minor and patch, each a tree
+# of one of the real versions).
+MC=$H/go/pkg/mod
+DL=$MC/cache/download/golang.org/toolchain/@v
+mkdir -p "$DL"
+read -r -a vs <<< "$(echo $versions)"
+i=0
+for minor in $(seq 10 29); do
+  for patch in $(seq 0 9); do
+    v=${vs[$((i % ${#vs[@]}))]}
+    name=v0.0.1-go1.$minor.$patch.linux-amd64
+    mini "$v" "$MC/golang.org/toolchain@$name"
+    echo "h1:x" > "$DL/$name.ziphash"
+    i=$((i + 1))
+  done
+done
+mkdir -p "$ROOT/bin" "$ROOT/empty"
 newest=$(ls "$CACHE" | sort -V | tail -n1)
 ln -s "../home/u/sdk/go$newest/bin/go" "$ROOT/bin/go"
-echo "installs: $n"
-mkdir -p bench/results
-gos=$(find "$ROOT" -path '*/bin/go' -type f | head -n 20 | tr '\n' ' ')
+export HOME=$H PATH=$ROOT/bin:/usr/bin:/bin
+n=$("$GROOT" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["installs"]))')
+echo "installs listed: $n"
+gos=$(find "$H" -path '*/bin/go' -type f | head -n 20 | tr '\n' ' ')
 cat > "$ROOT/ask-each.sh" <<SH
 #!/bin/sh
 for g in $gos; do "\$g" version >/dev/null; done
 SH
 chmod +x "$ROOT/ask-each.sh"
-export HOME=$ROOT/home/u PATH=$ROOT/bin:/usr/bin:/bin
+mkdir -p bench/results
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
-  hyperfine -N --warmup 5 --min-runs 30 --export-markdown "$PWD/bench/results/list-backtrace-$bt.md" \
+  fresh "$BUILT" "$GROOT"
+  hyperfine -N --warmup 5 --min-runs 30 --export-json "$ROOT/list-$bt.json" \
+    --export-markdown "$PWD/bench/results/list-backtrace-$bt.md" \
     -n "go env GOROOT (one install)" "$ROOT/bin/go env GOROOT" \
-    -n "go version x20 (ask each install)" "$ROOT/ask-each.sh" \
-    -n "groot list (20 installs)" "$GROOT list" \
-    -n "groot list --json (20 installs)" "$GROOT list --json"
+    -n "go version x20 (ask 20 installs)" "$ROOT/ask-each.sh" \
+    -n "groot list, empty home (env)" "env HOME=$ROOT/empty $GROOT list" \
+    -n "groot list, $n installs (env)" "env HOME=$H $GROOT list" \
+    -n "groot list ($n installs)" "$GROOT list" \
+    -n "groot list --json ($n installs)" "$GROOT list --json"
+  python3 - "$ROOT/list-$bt.json" "$n" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+n = int(sys.argv[2])
+empty = next(v for k, v in r.items() if k.startswith("groot list, empty"))
+full = next(v for k, v in r.items() if k.startswith("groot list, ") and "empty" not in k)
+for stat in ("mean", "median", "min"):
+    per = (full[stat] - empty[stat]) / n * 1000
+    print(f"per install ({stat}): {per:.4f} ms  (({full[stat]*1000:.2f} - {empty[stat]*1000:.2f}) / {n})")
+PY
 done

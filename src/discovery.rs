@@ -558,7 +558,7 @@ pub fn discover(
 #[derive(Debug)]
 struct Group {
     root: PathBuf,
-    identity: Option<same_file::Handle>,
+    identity: Option<crate::fs::FileId>,
     /// Each route: the candidate's position in discovery order, the path it named, its source.
     routes: Vec<(usize, PathBuf, Source)>,
     problems: Vec<Problem>,
@@ -678,7 +678,7 @@ impl<'a> Merger<'a> {
             .fs()
             .real_following(&root)
             .ok()
-            .and_then(|real| same_file::Handle::from_path(real).ok());
+            .and_then(|real| crate::fs::file_id(&real));
         if let Some(id) = &identity {
             if let Some(i) = self
                 .groups

@@ -202,7 +202,7 @@ impl Fs {
         let (Ok(ra), Ok(rb)) = (self.real_following(a), self.real_following(b)) else {
             return false;
         };
-        same_file::is_same_file(ra, rb).unwrap_or(false)
+        same_physical_file(&ra, &rb)
     }
 
     /// Resolves every symlink in an absolute logical path, component by component (Go's
@@ -452,6 +452,13 @@ pub fn read_regular(real: &Path, limit: u64) -> io::Result<Vec<u8>> {
 /// applies `..` against the preceding component (never above the root), and keeps a relative
 /// path relative. An empty path becomes `.`.
 pub fn clean(path: &Path) -> PathBuf {
+    if is_clean(path) {
+        return path.to_path_buf();
+    }
+    clean_components(path)
+}
+
+fn clean_components(path: &Path) -> PathBuf {
     let mut out: Vec<Component<'_>> = Vec::new();
     for c in path.components() {
         match c {
@@ -471,6 +478,30 @@ pub fn clean(path: &Path) -> PathBuf {
         PathBuf::from(".")
     } else {
         p
+    }
+}
+
+/// True when [`clean`] would return the path unchanged, judged from its bytes on Unix (no
+/// empty, `.` or `..` element, no trailing separator): most paths groot builds are, and this
+/// spares rebuilding them element by element. Elsewhere always false.
+fn is_clean(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let b = path.as_os_str().as_bytes();
+        if b == b"/" {
+            return true;
+        }
+        let body = b.strip_prefix(b"/").unwrap_or(b);
+        !body.is_empty()
+            && body
+                .split(|&c| c == b'/')
+                .all(|e| !e.is_empty() && e != b"." && e != b"..")
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -543,6 +574,20 @@ mod tests {
         let t = tempfile::tempdir().expect("tempdir");
         let fs = Fs::rooted(t.path().to_path_buf());
         (t, fs)
+    }
+
+    #[test]
+    fn clean_fast_path_agrees() {
+        for p in [
+            "/", "/a", "/a/b", "a", "a/b.c", "/a/.b", "/a/b/", "/a//b", "/a/./b", "/a/../b", "./a",
+            "../a", "a/..", "", ".", "..", "//", "/..", "/a/b/..", "a/./",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(clean(p), clean_components(p), "{p:?}");
+            if is_clean(p) {
+                assert_eq!(clean_components(p), p, "{p:?} is not clean");
+            }
+        }
     }
 
     #[test]
@@ -685,5 +730,51 @@ mod tests {
         let fs = Fs::real();
         assert_eq!(fs.to_real(Path::new("/etc")), PathBuf::from("/etc"));
         assert!(fs.is_dir(Path::new("/")));
+    }
+}
+
+/// A file's identity, to tell two paths to one file or directory apart from two files: on
+/// Unix its device and inode from one `stat` (nothing is held open); elsewhere an open handle.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FileId {
+    #[cfg(unix)]
+    dev_ino: (u64, u64),
+    #[cfg(not(unix))]
+    handle: same_file::Handle,
+}
+
+/// The identity of the file at a physical path (symlinks followed), if it can be read.
+pub fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileId {
+            dev_ino: (m.dev(), m.ino()),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Some(FileId {
+            handle: same_file::Handle::from_path(path).ok()?,
+        })
+    }
+}
+
+/// Whether two physical paths (symlinks followed) are the same file. On Unix two `stat`s
+/// compared by device and inode, as Go's `os.SameFile` does (no file is opened); elsewhere
+/// the `same-file` crate's handles. False when either cannot be read.
+pub fn same_physical_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        same_file::is_same_file(a, b).unwrap_or(false)
     }
 }

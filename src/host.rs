@@ -146,6 +146,10 @@ pub struct Host {
     arch: String,
     fs: Fs,
     runner: Arc<dyn Runner>,
+    /// Set by [`Host::real_only`]: the only variables this host was given. Debug builds
+    /// panic when code reads another one, so a list that falls behind the code is caught by
+    /// the tests instead of silently reading "unset".
+    only: Option<&'static [&'static str]>,
 }
 
 impl Host {
@@ -153,7 +157,28 @@ impl Host {
     /// the real filesystem and a runner that spawns processes. `GROOT_ROOT`, `GROOT_OS` and
     /// `GROOT_ARCH` re-point the model at a simulated layout (see [`env_vars`]).
     pub fn real() -> Host {
-        let env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
+        Host::real_with(std::env::vars_os().collect(), None)
+    }
+
+    /// The real machine with only the named variables of the process environment (the
+    /// shim's host: it reads a dozen variables, so it copies a dozen, not the whole
+    /// environment). `GROOT_ROOT`, `GROOT_OS` and `GROOT_ARCH` are always read. In debug
+    /// builds, reading any variable not named here panics (see [`Host::var_os`]).
+    pub fn real_only(names: &'static [&'static str]) -> Host {
+        let mut env = BTreeMap::new();
+        for name in names.iter().chain(&[
+            env_vars::GROOT_ROOT,
+            env_vars::GROOT_OS,
+            env_vars::GROOT_ARCH,
+        ]) {
+            if let Some(v) = std::env::var_os(name) {
+                env.insert(OsString::from(name), v);
+            }
+        }
+        Host::real_with(env, Some(names))
+    }
+
+    fn real_with(env: BTreeMap<OsString, OsString>, only: Option<&'static [&'static str]>) -> Host {
         let (cwd, cwd_gone) = match std::env::current_dir() {
             Ok(d) => (d, false),
             Err(_) => (PathBuf::from("/"), true),
@@ -177,6 +202,7 @@ impl Host {
             arch,
             fs,
             runner: Arc::new(SystemRunner),
+            only,
         }
     }
 
@@ -191,6 +217,7 @@ impl Host {
             arch: "amd64".to_owned(),
             fs: Fs::rooted(root.into()),
             runner: Arc::new(NoRunner),
+            only: None,
         }
     }
 
@@ -212,6 +239,7 @@ impl Host {
             .into_iter()
             .map(|(k, v)| (k.into(), v.into()))
             .collect();
+        self.only = None;
         self
     }
 
@@ -256,6 +284,10 @@ impl Host {
 
     /// The raw value of an environment variable. On Windows names are case-insensitive.
     pub fn var_os(&self, name: &str) -> Option<&OsStr> {
+        debug_assert!(
+            self.reads(name),
+            "this host (Host::real_only) was not given {name}: add it to the list"
+        );
         if let Some(v) = self.env.get(OsStr::new(name)) {
             return Some(v);
         }
@@ -280,8 +312,28 @@ impl Host {
         self.var(name).filter(|v| !v.is_empty())
     }
 
+    /// Whether this host was given the variable `name` (always, except for
+    /// [`Host::real_only`] hosts).
+    fn reads(&self, name: &str) -> bool {
+        match self.only {
+            None => true,
+            Some(names) => [
+                env_vars::GROOT_ROOT,
+                env_vars::GROOT_OS,
+                env_vars::GROOT_ARCH,
+            ]
+            .iter()
+            .chain(names)
+            .any(|n| n.eq_ignore_ascii_case(name)),
+        }
+    }
+
     /// Every variable of the modelled environment.
     pub fn vars(&self) -> impl Iterator<Item = (&OsStr, &OsStr)> {
+        debug_assert!(
+            self.only.is_none(),
+            "a Host::real_only host does not hold the whole environment"
+        );
         self.env.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()))
     }
 

@@ -2,7 +2,9 @@
 //!
 //! Invoked as `go` or `gofmt` (a shim in `<groot_home>/shims`), it is a shim: the file stem of
 //! `argv[0]` is checked before anything else, and the shim path uses only the selection code,
-//! std and an `exec` (see `groot::shim`). No clap, no anyhow, no network.
+//! std and an `exec` (see `groot::shim`). No clap, no anyhow, no network, no copy of the
+//! environment. On Linux x86_64 the README's build is static and non-PIE
+//! (`.cargo/config.toml`): no dynamic loader runs before `main`.
 
 mod cli;
 
@@ -19,7 +21,8 @@ fn main() -> ExitCode {
 
 /// The shim: select, exec. Prints a short error and exits 126/127 when it cannot.
 fn shim_main(tool: &str, args: std::env::ArgsOs) -> ExitCode {
-    let host = groot::host::Host::real();
+    // Only the variables the shim reads: the environment is neither copied nor rebuilt.
+    let host = groot::host::Host::real_only(groot::shim::VARS);
     let err = match groot::shim::run(&host, tool, args) {
         Ok(code) => return ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => e,

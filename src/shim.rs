@@ -32,6 +32,30 @@ use crate::select::{self, Installed, SelectError, Selection};
 /// The commands groot provides shims for.
 pub const TOOLS: [&str; 2] = ["go", "gofmt"];
 
+/// Every environment variable the shim's path reads (selection, the store, PATH lookup, the
+/// child's environment). `main` gives the shim a [`Host`] holding only these
+/// ([`Host::real_only`]): the environment is not copied, and the selected go gets the
+/// inherited one. Debug builds panic on a read of any other variable, so tests catch a
+/// missing name.
+pub const VARS: &[&str] = &[
+    env_vars::GROOT_GO_VERSION,
+    env_vars::GROOT_HOME,
+    env_vars::GROOT_SHIM_DEPTH,
+    env_vars::GROOT_LOCAL_TOOLCHAIN,
+    env_vars::GOROOT,
+    env_vars::GOTOOLCHAIN,
+    env_vars::GOWORK,
+    env_vars::XDG_DATA_HOME,
+    env_vars::HOME,
+    env_vars::USERPROFILE,
+    env_vars::LOCALAPPDATA,
+    env_vars::PATH,
+    env_vars::PATHEXT,
+    env_vars::TMPDIR,
+    "TMP",
+    "TEMP",
+];
+
 /// How many shims may run nested inside each other before the shim calls it a loop. Real
 /// nesting (`go generate` running a program that runs `go`) stays far below this.
 pub const MAX_DEPTH: u32 = 16;
@@ -225,7 +249,7 @@ pub fn launch(host: &Host, tool: &str, self_exe: Option<&Path>) -> Result<Launch
     };
     let program = fs.to_real(&logical);
     if let Some(me) = self_exe {
-        if same_file::is_same_file(&program, me).unwrap_or(false) {
+        if crate::fs::same_physical_file(&program, me) {
             return Err(ShimError::SelfLoop {
                 tool: tool.to_owned(),
                 path: logical,
@@ -255,7 +279,7 @@ pub fn next_on_path(
     let usable = |c: &&lookpath::Candidate| {
         !is_shim(host, &c.absolute)
             && !self_exe.is_some_and(|me| {
-                same_file::is_same_file(host.fs().to_real(&c.absolute), me).unwrap_or(false)
+                crate::fs::same_physical_file(&host.fs().to_real(&c.absolute), me)
             })
     };
     if let Some(c) = found
@@ -279,6 +303,11 @@ pub fn next_on_path(
 
 /// Runs a launch with `args`. On Unix this replaces the process and returns only on failure;
 /// on Windows it waits and returns the child's exit code.
+///
+/// On Unix the environment changes are made to this process's own environment
+/// (`std::env::set_var`) and the command execs with it as it is: nothing copies the
+/// environment (a `Command` with changes would copy all of it into a map and back). Call it
+/// only while this process has one thread, as the shim and `groot exec` do.
 pub fn exec<I, S>(program: &Path, args: I, env: &[(OsString, Option<OsString>)]) -> io::Result<i32>
 where
     I: IntoIterator<Item = S>,
@@ -286,21 +315,38 @@ where
 {
     let mut cmd = std::process::Command::new(program);
     cmd.args(args);
-    for (k, v) in env {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
+        for (k, v) in env {
+            match v {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
         Err(cmd.exec())
     }
     #[cfg(not(unix))]
     {
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
         let status = cmd.status()?;
         Ok(status.code().unwrap_or(1))
+    }
+}
+
+/// This running binary, as a path to compare files with: `/proc/self/exe` on Linux (a
+/// `stat` of it is a `stat` of the binary, one call instead of reading the link), else
+/// [`std::env::current_exe`].
+fn self_exe() -> Option<PathBuf> {
+    if cfg!(target_os = "linux") {
+        Some(PathBuf::from("/proc/self/exe"))
+    } else {
+        std::env::current_exe().ok()
     }
 }
 
@@ -311,7 +357,7 @@ pub fn run(
     tool: &str,
     args: impl Iterator<Item = OsString>,
 ) -> Result<i32, ShimError> {
-    let me = std::env::current_exe().ok();
+    let me = self_exe();
     let l = launch(host, tool, me.as_deref())?;
     exec(&l.program, args, &l.env).map_err(|source| ShimError::Exec {
         path: l.program.clone(),

@@ -95,13 +95,16 @@ impl Inspect for BinaryReader {
                 path: path.to_path_buf(),
                 message: e.to_string(),
             })?;
-        if let Some(interpreter) = script_interpreter(&real) {
-            return Err(InspectError::Script {
-                path: path.to_path_buf(),
-                interpreter,
-            });
-        }
-        let info = buildinfo::read_file(&real).map_err(|e| classify(path, e))?;
+        let info = match buildinfo::read_file_or_script(&real) {
+            Ok(buildinfo::Contents::Go(info)) => info,
+            Ok(buildinfo::Contents::Script { interpreter }) => {
+                return Err(InspectError::Script {
+                    path: path.to_path_buf(),
+                    interpreter,
+                })
+            }
+            Err(e) => return Err(classify(path, e)),
+        };
         let trimpath = info.trimpath();
         Ok(GoBinary {
             version: RuntimeVersion::parse(&info.go_version),
@@ -130,19 +133,6 @@ fn classify(path: &Path, e: buildinfo::BuildInfoError) -> InspectError {
         E::NotGoBinary { .. } => InspectError::NotGo { path, message },
         _ => InspectError::NotObject { path, message },
     }
-}
-
-/// `#!interpreter` of a script, if the file starts with one.
-fn script_interpreter(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let mut head = [0u8; 128];
-    // Never a plain open: a FIFO would block it (`explain --go FIFO`).
-    let (mut f, _) = crate::fs::open_regular(path).ok()?;
-    let n = f.read(&mut head).ok()?;
-    let head = &head[..n];
-    let rest = head.strip_prefix(b"#!")?;
-    let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
-    Some(String::from_utf8_lossy(line).trim().to_owned())
 }
 
 /// A table of binaries by logical path, for tests of code above this layer.

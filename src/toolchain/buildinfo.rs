@@ -273,12 +273,45 @@ impl BuildInfoError {
 type Result<T> = std::result::Result<T, BuildInfoError>;
 
 /// Reads the build info of the Go binary at `path` (symlinks followed), loading only the
-/// parts of the file it needs.
+/// parts of the file it needs: one open, one `fstat` and, for a Go ELF file, three reads
+/// (the first 4 KiB with the ELF, program and section headers; the section names; the
+/// build-info section with its strings). See [`BlockFile`].
 pub fn read_file(path: &Path) -> std::result::Result<BuildInfo, BuildInfoError> {
-    let cache = ReadCache::new(open_regular(path)?);
+    let cache = ReadCache::new(BlockFile::open(path)?);
     Input::new(&cache)
         .and_then(read_input)
         .map_err(|e| e.with_path(path))
+}
+
+/// What [`read_file_or_script`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// The file starts with `#!`: a script run by this interpreter line.
+    Script { interpreter: String },
+    /// A Go binary.
+    Go(Box<BuildInfo>),
+}
+
+/// [`read_file`], but a script (`#!…`) is an answer rather than an error, told from the same
+/// first read: the file is opened and stat'ed once either way.
+pub fn read_file_or_script(path: &Path) -> std::result::Result<Contents, BuildInfoError> {
+    let file = BlockFile::open(path)?;
+    if let Some(interpreter) = script_interpreter(file.head()) {
+        return Ok(Contents::Script { interpreter });
+    }
+    let cache = ReadCache::new(file);
+    Input::new(&cache)
+        .and_then(read_input)
+        .map(|info| Contents::Go(Box::new(info)))
+        .map_err(|e| e.with_path(path))
+}
+
+/// The `#!interpreter` line of a script, from the file's first bytes (at most 128 read).
+pub fn script_interpreter(head: &[u8]) -> Option<String> {
+    let head = &head[..head.len().min(128)];
+    let rest = head.strip_prefix(b"#!")?;
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
+    Some(String::from_utf8_lossy(line).trim().to_owned())
 }
 
 /// Reads the build info from a whole binary held in memory.
@@ -289,33 +322,166 @@ pub fn read_bytes(data: &[u8]) -> std::result::Result<BuildInfo, BuildInfoError>
 /// Reads only the object headers of the executable at `path`: its format, the OS it implies
 /// and its architectures. Cheap, and works for binaries that Go did not build.
 pub fn container_arch(path: &Path) -> std::result::Result<ContainerInfo, BuildInfoError> {
-    let cache = ReadCache::new(open_regular(path)?);
+    let cache = ReadCache::new(BlockFile::open(path)?);
     Input::new(&cache)
         .and_then(container::container_info)
         .map_err(|e| e.with_path(path))
 }
 
-fn open_regular(path: &Path) -> Result<fs::File> {
-    let io_err = |source| BuildInfoError::Io {
-        path: Some(path.to_path_buf()),
-        source,
-    };
-    let meta = fs::metadata(path).map_err(io_err)?;
-    if !meta.is_file() {
-        return Err(BuildInfoError::NotAFile {
+/// A file read in a few large positioned reads instead of a seek and a read per header: the
+/// object parser asks for many small ranges (ELF header, program headers, each section
+/// header, a string table, the build-info header, its strings), and nearly all of them fall
+/// in the first 4 KiB or in a block read for an earlier range. The first [`HEAD`] bytes are
+/// read when the file is opened; a range outside every block held reads a block of at least
+/// [`BLOCK`] bytes around it (a few are kept). The length comes from the `fstat` made at open,
+/// so nothing else asks the kernel.
+#[derive(Debug)]
+pub struct BlockFile {
+    file: fs::File,
+    len: u64,
+    pos: u64,
+    /// (offset, bytes); the first is the head of the file.
+    blocks: Vec<(u64, Vec<u8>)>,
+}
+
+/// How much of the file's start is read at open: the ELF header, program and section
+/// headers of a Go binary, or a Mach-O's load commands, or a PE's headers.
+const HEAD: u64 = 4096;
+/// The least a read past the head loads.
+const BLOCK: u64 = 16 * 1024;
+/// Blocks kept besides the head.
+const KEEP: usize = 3;
+
+impl BlockFile {
+    /// Opens a regular file (symlinks followed) with one `open` and one `fstat`, and reads
+    /// its head. A FIFO is not waited on (opened non-blocking) but refused, as are directories
+    /// and other special files.
+    pub fn open(path: &Path) -> Result<BlockFile> {
+        let io_err = |source| BuildInfoError::Io {
             path: Some(path.to_path_buf()),
-            kind: if meta.is_dir() {
-                "directory"
-            } else {
-                "special file"
-            },
-        });
+            source,
+        };
+        let mut options = fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+        }
+        let file = options.open(path).map_err(io_err)?;
+        let meta = file.metadata().map_err(io_err)?;
+        if !meta.is_file() {
+            return Err(BuildInfoError::NotAFile {
+                path: Some(path.to_path_buf()),
+                kind: if meta.is_dir() {
+                    "directory"
+                } else {
+                    "special file"
+                },
+            });
+        }
+        let mut f = BlockFile {
+            file,
+            len: meta.len(),
+            pos: 0,
+            blocks: Vec::new(),
+        };
+        let head = f.read_block(0, HEAD.min(f.len)).map_err(io_err)?;
+        f.blocks.push((0, head));
+        Ok(f)
     }
-    // Checked again on the open file (the path may have changed since), opened so that a
-    // FIFO put there in between cannot block.
-    crate::fs::open_regular(path)
-        .map(|(file, _)| file)
-        .map_err(io_err)
+
+    /// The first bytes of the file (up to 4 KiB).
+    pub fn head(&self) -> &[u8] {
+        self.blocks.first().map_or(&[], |(_, b)| b.as_slice())
+    }
+
+    fn read_block(&self, offset: u64, size: u64) -> io::Result<Vec<u8>> {
+        let size = usize::try_from(size).map_err(|_| io::Error::other("read too large"))?;
+        let mut buf = vec![0u8; size];
+        read_exact_at(&self.file, &mut buf, offset)?;
+        Ok(buf)
+    }
+
+    /// The bytes `pos..pos + n`, from a block held or from a new block read.
+    fn fill(&mut self, buf: &mut [u8]) -> io::Result<()> {
+        let n = buf.len() as u64;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.len)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
+        let held = self
+            .blocks
+            .iter()
+            .find(|(at, b)| *at <= self.pos && end <= at + b.len() as u64);
+        if let Some((at, b)) = held {
+            let from = (self.pos - at) as usize;
+            buf.copy_from_slice(&b[from..from + buf.len()]);
+        } else {
+            // A block from the 4 KiB boundary below, at least BLOCK long, within the file.
+            let start = self.pos - self.pos % HEAD;
+            let size = (end - start).max(BLOCK).min(self.len - start);
+            let block = self.read_block(start, size)?;
+            let from = (self.pos - start) as usize;
+            buf.copy_from_slice(&block[from..from + buf.len()]);
+            if self.blocks.len() > KEEP {
+                self.blocks.remove(1);
+            }
+            self.blocks.push((start, block));
+        }
+        self.pos = end;
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &fs::File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(io::Error::from(io::ErrorKind::UnexpectedEof)),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = file;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
+}
+
+impl object::ReadCacheOps for BlockFile {
+    fn len(&mut self) -> std::result::Result<u64, ()> {
+        Ok(self.len)
+    }
+
+    fn seek(&mut self, pos: u64) -> std::result::Result<u64, ()> {
+        self.pos = pos;
+        Ok(pos)
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> std::result::Result<usize, ()> {
+        let n = (buf.len() as u64).min(self.len.saturating_sub(self.pos)) as usize;
+        self.fill(&mut buf[..n]).map_err(|_| ())?;
+        Ok(n)
+    }
+
+    fn read_exact(&mut self, buf: &mut [u8]) -> std::result::Result<(), ()> {
+        self.fill(buf).map_err(|_| ())
+    }
 }
 
 /// The build-info header magic.

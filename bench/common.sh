@@ -1,0 +1,39 @@
+# Shared by the bench scripts (sourced from the repository root).
+#
+# readme_build: builds groot as README's `cargo install --locked --path .` does (the release
+# profile, .cargo/config.toml's flags: static non-PIE on Linux x86_64) and prints the binary.
+# GROOT_BIN=path skips the build and measures that binary instead.
+readme_build() {
+  if [ -n "${GROOT_BIN:-}" ]; then
+    echo "$GROOT_BIN"
+    return
+  fi
+  cargo build --release --locked -q
+  local host
+  host=$(rustc --print host-tuple)
+  if [ -x "target/$host/release/groot" ]; then
+    echo "$PWD/target/$host/release/groot"
+  else
+    echo "$PWD/target/release/groot"
+  fi
+}
+
+# fresh SRC DEST: a new copy of a binary (a new inode), so every program in one benchmark
+# starts from the same page-cache state; a binary that sat cold in the page cache once started
+# 0.4 ms slower than its warm copy.
+fresh() {
+  rm -f "$2"
+  cp "$1" "$2"
+  chmod +x "$2"
+}
+
+# c_floor GO_PATH DEST: a static C program that only execv()s GO_PATH with its own argv, the
+# floor for any shim that execs (cc -O2 -static). Returns 1 without a C compiler.
+c_floor() {
+  command -v cc >/dev/null 2>&1 || return 1
+  local src
+  src=$(mktemp --suffix=.c)
+  printf '#include <unistd.h>\nint main(int c, char **v) { (void)c; execv("%s", v); return 127; }\n' "$1" > "$src"
+  cc -O2 -static -o "$2" "$src" 2>/dev/null || { rm -f "$src"; return 1; }
+  rm -f "$src"
+}

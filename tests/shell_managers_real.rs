@@ -6,6 +6,7 @@
 //! --probe` must exit 0 on each setup. The managers come from `scripts/provision.sh`; a missing
 //! shell or manager is skipped with a note (a failure under `GROOT_REQUIRE_REAL_GO=1`).
 
+#![cfg(unix)]
 #![allow(clippy::print_stderr)]
 
 mod support;

@@ -422,7 +422,6 @@ impl Client {
     }
 }
 
-#[cfg(not(any(target_os = "macos", windows)))]
 /// curl's `--speed-limit` / `--speed-time`: counts the bytes of each `window` of a transfer and
 /// fails it when one whole window brought fewer than `bytes_per_sec × window`. A server that
 /// drips a byte every few seconds never trips the per-read stall timeout, and would otherwise
@@ -463,6 +462,7 @@ impl RateFloor {
     }
 }
 
+#[cfg(not(any(target_os = "macos", windows)))]
 fn tls_config() -> ureq::tls::TlsConfig {
     ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)

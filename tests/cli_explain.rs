@@ -259,7 +259,7 @@ fn bad_arguments_and_garbage_binaries() {
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["error"]["code"], "go-not-on-path");
-    assert_eq!(v["lookup"]["candidates"][0]["verdict"], "dangling");
+    assert_eq!(v["lookup"]["candidates"][0]["verdict"], "symlink_loop");
 }
 
 fn pathdiff(base: &Path, target: &Path) -> String {

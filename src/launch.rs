@@ -11,6 +11,7 @@
 //! runs the real thing.
 
 pub mod groot;
+pub mod mise;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,8 @@ pub const MAX_HOPS: usize = 8;
 pub enum Kind {
     /// groot's own shim.
     Groot,
+    /// mise's shim (a link to the mise binary).
+    Mise,
 }
 
 impl Kind {
@@ -38,6 +41,7 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Groot => "groot shim",
+            Kind::Mise => "mise shim",
         }
     }
 }
@@ -117,6 +121,9 @@ pub(crate) struct Followed {
 fn recognise(host: &Host, dir: &Path, path: &Path) -> Option<Followed> {
     if crate::shim::is_shim(host, path) {
         return Some(groot::follow(host, dir, path));
+    }
+    if mise::is_shim(host, path) {
+        return Some(mise::follow(host, dir, path));
     }
     None
 }

@@ -12,6 +12,7 @@
 
 pub mod goenv;
 pub mod groot;
+pub mod mise;
 
 use std::path::{Path, PathBuf};
 
@@ -125,6 +126,8 @@ pub enum Kind {
     Goenv,
     /// asdf's shim (`$ASDF_DATA_DIR/shims/go`): 0.15's `asdf exec` script or 0.16+'s.
     Asdf,
+    /// mise's shim (a link to the mise binary).
+    Mise,
 }
 
 impl Kind {
@@ -134,6 +137,7 @@ impl Kind {
             Kind::Groot => "groot shim",
             Kind::Goenv => "goenv shim",
             Kind::Asdf => "asdf shim",
+            Kind::Mise => "mise shim",
         }
     }
 }
@@ -213,6 +217,9 @@ pub(crate) struct Followed {
 fn recognise(host: &Host, dir: &Path, path: &Path) -> Option<Followed> {
     if crate::shim::is_shim(host, path) {
         return Some(groot::follow(host, dir, path));
+    }
+    if mise::is_shim(host, path) {
+        return Some(mise::follow(host, dir, path));
     }
     if let Some(head) = script_head(host, path) {
         if let Some(f) = goenv::recognise(host, dir, path, &head) {

@@ -270,7 +270,6 @@ fn mise_activate_shims() {
 }
 
 #[test]
-#[ignore = "needs launch (issue 10): doctor sees through mise's shim"]
 fn mise_activate_shims_version_seen() {
     let Some(s) = mise_setup(true) else { return };
     assert_sees_version(&s, &s.doctor(), "mise activate --shims");

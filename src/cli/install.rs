@@ -744,6 +744,12 @@ impl Reporter for Progress {
             Event::IndexFallback { origin } if !super::output().quiet => {
                 self.say(&format!("warning: using the release index from {origin}"))
             }
+            Event::MovedAside { from, to } => self.say(&format!(
+                "note: {} had no completion marker (not a toolchain groot finished installing); \
+                 moved it to {}",
+                from.display(),
+                to.display()
+            )),
             Event::WaitingForLock { name } => self.say(&format!(
                 "waiting for another groot to finish installing {name}"
             )),

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::print_stderr, clippy::type_complexity)]
 
 pub mod dist_support;
+pub mod launchers;
 pub mod managers;
 pub mod real_go;
 pub mod synth;

@@ -301,6 +301,13 @@ pub const CHECKS: &[Check] = &[
         installs::install_half_finished
     ),
     check!(
+        "install-unverified",
+        Installs,
+        Warning,
+        "a groot install whose archive was never checked against a hash",
+        installs::install_unverified
+    ),
+    check!(
         "install-modified",
         Installs,
         Warning,

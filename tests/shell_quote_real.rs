@@ -3,6 +3,7 @@
 //! that shell (`dash` as sh, bash, zsh, fish). A shell that is not installed is skipped with a
 //! note; under `GROOT_REQUIRE_REAL_GO=1` (CI) a missing shell fails the test.
 #![cfg(unix)]
+#![allow(clippy::print_stderr)]
 
 use std::process::Command;
 

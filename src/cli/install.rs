@@ -287,7 +287,7 @@ fn report_installed(
     if super::output().quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     let why = selected_by
         .map(|s| format!(" (selected by {s})"))
         .unwrap_or_default();
@@ -513,7 +513,7 @@ pub fn uninstall(host: &Host, args: UninstallArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !super::output().quiet {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         match removed {
             Removed::Managed(p) => writeln!(out, "removed {name} ({})", p.display())?,
             Removed::Link(_) => {
@@ -548,6 +548,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
             root: report.root,
             linked: report.linked,
             checked: report.checked,
+            archive_verified: report.archive_verified,
         });
     }
     let bad = results.iter().any(|r| !r.intact);
@@ -558,7 +559,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
             toolchains: results,
         })?;
     } else {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         if results.is_empty() {
             writeln!(out, "no toolchain installed by groot")?;
         }
@@ -570,6 +571,14 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 writeln!(out, "{name}: ok ({} files)", r.checked)?;
             } else {
                 writeln!(out, "{name}: {} problem(s)", r.problems.len())?;
+            }
+            if r.archive_verified == Some(false) {
+                writeln!(
+                    out,
+                    "  {}: installed with --insecure-skip-verify; its archive's sha256 was never \
+                     checked, so this only shows the files are as they were unpacked",
+                    super::style::paint(super::style::WARN, "UNVERIFIED")
+                )?;
             }
             for p in &r.problems {
                 writeln!(out, "  {p}")?;
@@ -599,7 +608,7 @@ pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
         })?;
     } else if !super::output().quiet {
         writeln!(
-            anstream::stdout().lock(),
+            super::style::stdout().lock(),
             "linked {} → {}",
             t.name,
             t.root.display()
@@ -644,7 +653,7 @@ pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::R
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     for (name, _, inst) in rows {
         writeln!(out, "{name}{}", if inst { "  (installed)" } else { "" })?;
     }

@@ -651,7 +651,7 @@ fn parallel_use_leaves_default_and_current_agreeing() {
     let Some(w) = World::new(2) else { return };
     let names = [w.old().1.clone(), w.new_().1.clone()];
     ok(&w.groot(&["use", &names[0]]));
-    let mut disagreed = 0;
+    let mut disagreed = Vec::new();
     for round in 0..30 {
         let children: Vec<_> = (0..6)
             .map(|i| {
@@ -669,13 +669,14 @@ fn parallel_use_leaves_default_and_current_agreeing() {
         let default = std::fs::read_to_string(w.path("gh/default")).expect("default");
         let current = std::fs::read_link(w.path("gh/current")).expect("current");
         if current != Path::new("toolchains").join(default.trim()) {
-            disagreed += 1;
-            eprintln!("round {round}: default {default:?}, current {current:?}");
+            disagreed.push(format!(
+                "round {round}: default {default:?}, current {current:?}"
+            ));
         }
     }
-    assert_eq!(
-        disagreed, 0,
-        "rounds that left default and current disagreeing"
+    assert!(
+        disagreed.is_empty(),
+        "rounds that left default and current disagreeing: {disagreed:#?}"
     );
     // doctor has nothing to say about them…
     let out = w.groot(&[

@@ -196,7 +196,7 @@ pub fn command() -> clap::Command {
 pub fn main() -> ExitCode {
     // `COMPLETE=bash groot -- groot use ''`: the shell asking for candidates (completions.rs).
     clap_complete::CompleteEnv::with_factory(completions::command_with_candidates).complete();
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -219,6 +219,9 @@ pub fn main() -> ExitCode {
         }
     };
     color_choice(cli.global.color, |n| std::env::var_os(n)).write_global();
+    style::set_color(
+        anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+    );
     let json = cli.command.json();
     let _ = OUTPUT.set(Output {
         quiet: cli.global.quiet,
@@ -282,6 +285,23 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Parses the command line as `Cli::try_parse` does, but leaks clap's `Command` (the tree of
+/// every subcommand and flag) and the matches instead of freeing them: the process is short
+/// and freeing them was ~9% of `groot explain`'s instructions.
+fn parse() -> Result<Cli, clap::Error> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let result = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| {
+            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)
+                .map_err(|e| e.format(&mut cmd));
+            std::mem::forget(matches);
+            cli
+        });
+    std::mem::forget(cmd);
+    result
 }
 
 /// Whether the raw arguments ask for JSON (`--json`, `--format json`), for usage errors that

@@ -129,6 +129,8 @@ pub struct Settings {
     pub proxy: Option<String>,
     /// Hosts that bypass the proxy (`NO_PROXY` syntax: `example.com`, `.example.com`, `*`).
     pub no_proxy: Vec<String>,
+    /// The user's home directory (`$HOME`), which groot refuses as its own data directory.
+    pub user_home: Option<PathBuf>,
 }
 
 pub use crate::home::{default_home, HomeFacts};
@@ -151,6 +153,7 @@ impl Settings {
             min_rate: SpeedFloor::default(),
             proxy: None,
             no_proxy: Vec::new(),
+            user_home: None,
         }
     }
 
@@ -169,6 +172,7 @@ impl Settings {
             settings.cache_dir = home.join("cache");
             settings.home = home;
         }
+        settings.user_home = host.home();
         Ok(settings)
     }
 
@@ -191,6 +195,7 @@ impl Settings {
         };
         let home = default_home(&facts).ok_or(SettingsError::NoHome)?;
         let mut settings = Settings::new(home, native);
+        settings.user_home = facts.home.clone();
         if let Some(url) = get(env::GROOT_INDEX_URL) {
             settings.index_url = url
                 .into_string()
@@ -248,7 +253,7 @@ impl Settings {
 
     /// The store for [`Settings::home`].
     pub fn store(&self) -> Store {
-        Store::new(self.home.clone())
+        Store::new(self.home.clone()).with_user_home(self.user_home.clone())
     }
 }
 
@@ -339,6 +344,14 @@ pub enum Event<'a> {
     ExtractProgress {
         /// Files so far.
         files: u64,
+    },
+    /// A directory without a completion marker (or a link) stood where the toolchain goes: it
+    /// was moved aside, not deleted.
+    MovedAside {
+        /// Where it was.
+        from: &'a Path,
+        /// Where it is now.
+        to: &'a Path,
     },
     /// `src/make.bash` (or `make.bat`) runs.
     Building {

@@ -55,6 +55,166 @@ pub const COMPLETE_MARKER: &str = ".groot-complete";
 pub const MANIFEST: &str = ".groot-manifest";
 /// The suffix of a link record in `toolchains/`.
 pub const LINK_SUFFIX: &str = ".link";
+/// The file that makes a directory groot's home, written when groot first writes there.
+pub const HOME_MARKER: &str = ".groot-home";
+
+/// What a home made by a groot older than [`HOME_MARKER`] may hold: such a home is adopted (the
+/// marker written) on the next write.
+const LEGACY_ENTRIES: &[&str] = &[
+    TOOLCHAINS_DIR,
+    SHIMS_DIR,
+    TMP_DIR,
+    LOCKS_DIR,
+    CACHE_DIR,
+    BACKUPS_DIR,
+    DEFAULT_FILE,
+    CURRENT_LINK,
+];
+
+/// Why a directory cannot be groot's home.
+#[derive(Debug, thiserror::Error)]
+pub enum HomeError {
+    /// `/` (or a drive root).
+    #[error("refusing to use {} as groot's data directory: it is the root of the filesystem", .0.display())]
+    Root(PathBuf),
+    /// The user's own home directory.
+    #[error("refusing to use {} as groot's data directory: it is your home directory", .0.display())]
+    UserHome(PathBuf),
+    /// A directory with other things in it and no [`HOME_MARKER`].
+    #[error(
+        "refusing to use {} as groot's data directory: it is not empty and has no {HOME_MARKER}, \
+         so groot did not make it ({})",
+        .path.display(),
+        .found
+    )]
+    Foreign {
+        /// The directory.
+        path: PathBuf,
+        /// A few of the entries that are not groot's.
+        found: String,
+    },
+    /// It exists and is not a directory.
+    #[error("refusing to use {} as groot's data directory: it is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// Creating it or its marker failed.
+    #[error("cannot create groot's data directory {}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl HomeError {
+    /// The hint to show under the error.
+    pub fn hint(&self) -> &'static str {
+        "set GROOT_HOME to a directory of its own (for example ~/.local/share/groot), or unset it"
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    if crate::fs::clean(a) == crate::fs::clean(b) {
+        return true;
+    }
+    crate::fs::same_physical_file(a, b)
+}
+
+/// Checks that `root` may be groot's home, without writing anything: it is not `/`, not
+/// `user_home` (`$HOME`), and if it exists it is a directory that is empty, carries
+/// [`HOME_MARKER`], or holds only what groot puts in a home (one made by an older groot).
+pub fn check_home(root: &Path, user_home: Option<&Path>) -> Result<(), HomeError> {
+    let is_root =
+        root.parent().is_none() || std::fs::canonicalize(root).is_ok_and(|p| p.parent().is_none());
+    if is_root {
+        return Err(HomeError::Root(root.to_owned()));
+    }
+    if user_home.is_some_and(|h| same_dir(root, h)) {
+        return Err(HomeError::UserHome(root.to_owned()));
+    }
+    let meta = match std::fs::metadata(root) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(HomeError::Io {
+                path: root.to_owned(),
+                source,
+            })
+        }
+    };
+    if !meta.is_dir() {
+        return Err(HomeError::NotADirectory(root.to_owned()));
+    }
+    if std::fs::symlink_metadata(root.join(HOME_MARKER)).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(root).map_err(|source| HomeError::Io {
+        path: root.to_owned(),
+        source,
+    })?;
+    let mut foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            !LEGACY_ENTRIES.contains(&n.as_str())
+                && !n.starts_with(".default.tmp")
+                && !n.starts_with(".current.tmp")
+        })
+        .map(|n| {
+            // Names are shown: no control characters, no screenful.
+            let shown: String = n
+                .chars()
+                .take(40)
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
+            if n.chars().count() > 40 {
+                format!("{shown}…")
+            } else {
+                shown
+            }
+        })
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let more = foreign.len().saturating_sub(3);
+    foreign.truncate(3);
+    let mut found = format!("it holds {}", foreign.join(", "));
+    if more > 0 {
+        found.push_str(&format!(" and {more} more"));
+    }
+    Err(HomeError::Foreign {
+        path: root.to_owned(),
+        found,
+    })
+}
+
+/// [`check_home`], then makes `root` groot's home: creates it (0755) and its [`HOME_MARKER`].
+/// Every command that writes into the home calls this first, so a refused home gets nothing,
+/// not even a directory.
+pub fn claim_home(root: &Path, user_home: Option<&Path>) -> Result<(), HomeError> {
+    check_home(root, user_home)?;
+    let marker = root.join(HOME_MARKER);
+    if std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| HomeError::Io { path, source }
+    };
+    crate::fs::create_dir_with_mode(root, 0o755, true).map_err(io(root))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    // Empty: its name is the mark.
+    options.open(&marker).map(drop).map_err(io(&marker))
+}
 
 /// The facts that decide groot's data directory.
 #[derive(Clone, Debug, Default)]
@@ -337,5 +497,49 @@ mod tests {
         assert_eq!(link_target(&fs, &rec, Os::Linux), Some(goroot));
         std::fs::write(&rec, "relative/go\n").expect("write");
         assert_eq!(link_target(&fs, &rec, Os::Linux), None, "relative");
+    }
+
+    #[test]
+    fn only_a_directory_of_groots_own_is_claimed() {
+        let t = tempfile::tempdir().expect("tmp");
+        let user = t.path().join("user");
+        std::fs::create_dir(&user).expect("mkdir");
+        assert!(matches!(
+            check_home(Path::new("/"), None),
+            Err(HomeError::Root(_))
+        ));
+        assert!(matches!(
+            check_home(&user, Some(&user)),
+            Err(HomeError::UserHome(_))
+        ));
+        assert!(matches!(
+            claim_home(&user.join("."), Some(&user)),
+            Err(HomeError::UserHome(_))
+        ));
+        // Missing or empty: becomes groot's.
+        let fresh = t.path().join("a/b/groot");
+        claim_home(&fresh, Some(&user)).expect("claim");
+        assert!(fresh.join(HOME_MARKER).is_file());
+        // A home of an older groot (only groot's names): adopted.
+        let legacy = t.path().join("legacy");
+        std::fs::create_dir_all(legacy.join("toolchains")).expect("mkdir");
+        std::fs::write(legacy.join("default"), "go1.22.10\n").expect("write");
+        claim_home(&legacy, None).expect("legacy");
+        assert!(legacy.join(HOME_MARKER).is_file());
+        // Someone else's directory: refused, nothing written.
+        let foreign = t.path().join("foreign");
+        std::fs::create_dir_all(foreign.join("tmp")).expect("mkdir");
+        std::fs::write(foreign.join("notes\u{1b}[31m.txt"), "x").expect("write");
+        let err = claim_home(&foreign, None).expect_err("foreign");
+        assert!(err.to_string().contains("notes?[31m.txt"), "{err}");
+        assert!(!foreign.join(HOME_MARKER).exists());
+        // …unless it carries the marker.
+        std::fs::write(foreign.join(HOME_MARKER), "").expect("write");
+        claim_home(&foreign, None).expect("marked");
+        // A file is no home.
+        assert!(matches!(
+            check_home(&foreign.join("notes\u{1b}[31m.txt"), None),
+            Err(HomeError::NotADirectory(_))
+        ));
     }
 }

@@ -11,6 +11,7 @@
 //! runs the real thing.
 
 pub mod dl;
+pub mod goenv;
 pub mod groot;
 pub mod mise;
 pub mod script;
@@ -29,12 +30,105 @@ use crate::toolchain::{GoBinary, Inspect, InspectError};
 /// How many launchers in a row are followed before groot calls it a loop.
 pub const MAX_HOPS: usize = 8;
 
+// ---- Helpers shared by the launchers: reading their scripts and version files. ----
+
+/// The most of a launcher script read to recognise it.
+pub(crate) const SCRIPT_HEAD: u64 = 64 << 10;
+
+/// The text of the file at `path` when it is a script (starts with `#!`): at most
+/// [`SCRIPT_HEAD`] bytes, lossy UTF-8. `None` for a binary, a special file or an unreadable
+/// one. One `open` and one `read` for a go binary, so cheap enough for every explain.
+pub(crate) fn script_head(host: &Host, path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let real = host.fs().real_following(path).ok()?;
+    let (file, _) = crate::fs::open_regular(&real).ok()?;
+    let mut data = Vec::with_capacity(4096);
+    file.take(SCRIPT_HEAD).read_to_end(&mut data).ok()?;
+    data.starts_with(b"#!")
+        .then(|| String::from_utf8_lossy(&data).into_owned())
+}
+
+/// A small text file of a launcher (a version file, a config file), lossy UTF-8, refused when
+/// larger than `cap` or not a regular file (see [`crate::fs::read_regular`]).
+pub(crate) fn read_text(host: &Host, path: &Path, cap: u64) -> std::io::Result<String> {
+    let data = host.fs().read_capped(path, cap)?;
+    Ok(String::from_utf8_lossy(&data).into_owned())
+}
+
+/// `file:line` (1-based), the source of a launcher's choice.
+pub(crate) fn file_line(path: &Path, line: usize) -> String {
+    format!("{}:{line}", path.display())
+}
+
+/// Walks from `dir` (absolute and clean, as a shell's `$PWD`) up through its parents and
+/// returns the first answer `look` gives for a directory. The root itself is looked at only
+/// with `include_root` (asdf 0.15 stops below it; goenv and mise do not).
+#[allow(dead_code)] // the asdf and mise launchers use it
+pub(crate) fn find_upwards<T>(
+    dir: &Path,
+    include_root: bool,
+    mut look: impl FnMut(&Path) -> Option<T>,
+) -> Option<T> {
+    for d in dir.ancestors() {
+        if d.parent().is_none() && !include_root {
+            return None;
+        }
+        if let Some(t) = look(d) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// The first executable `name` in the PATH list `path` (a shell's `command -v`), or `None`.
+pub(crate) fn command_v(host: &Host, path: &std::ffi::OsStr, name: &str) -> Option<PathBuf> {
+    let entries = host.split_list(path);
+    lookpath::lookup(host, name, Style::Shell, Some(&entries))
+        .chosen()
+        .map(|c| c.absolute.clone())
+}
+
+/// GNU `sort -V` order on two version-like names: runs of digits compare as numbers, other
+/// runs byte by byte.
+pub(crate) fn version_sort(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ra, rb) = (runs(a), runs(b));
+    for (x, y) in ra.iter().zip(rb.iter()) {
+        let o = match (x.0, y.0) {
+            (true, true) => {
+                let (tx, ty) = (x.1.trim_start_matches('0'), y.1.trim_start_matches('0'));
+                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
+            }
+            _ => x.1.cmp(y.1),
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    ra.len().cmp(&rb.len())
+}
+
 /// The kinds of launcher groot recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// groot's own shim.
     Groot,
+    /// goenv's bash shim (`$GOENV_ROOT/shims/go`).
+    Goenv,
+    /// asdf's shim (`$ASDF_DATA_DIR/shims/go`): 0.15's `asdf exec` script or 0.16+'s.
+    Asdf,
     /// mise's shim (a link to the mise binary).
     Mise,
     /// A golang.org/dl wrapper (`go1.24.11`).
@@ -48,6 +142,8 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Groot => "groot shim",
+            Kind::Goenv => "goenv shim",
+            Kind::Asdf => "asdf shim",
             Kind::Mise => "mise shim",
             Kind::Dl => "golang.org/dl wrapper",
             Kind::Script => "wrapper script",
@@ -133,6 +229,11 @@ fn recognise(host: &Host, inspect: &dyn Inspect, dir: &Path, path: &Path) -> Opt
     }
     if mise::is_shim(host, path) {
         return Some(mise::follow(host, dir, path));
+    }
+    if let Some(head) = script_head(host, path) {
+        if let Some(f) = goenv::recognise(host, dir, path, &head) {
+            return Some(f);
+        }
     }
     // Last: these read the file (a script no launcher above recognised is a wrapper script).
     match inspect.inspect(host.fs(), path) {

@@ -855,7 +855,11 @@ pub fn apply_default(
         std::io::Error::new(std::io::ErrorKind::NotFound, "groot has no home directory")
     })?;
     let real_home = host.fs().to_real(&home);
-    std::fs::create_dir_all(&real_home)?;
+    home::claim_home(
+        &real_home,
+        host.home().map(|h| host.fs().to_real(&h)).as_deref(),
+    )
+    .map_err(std::io::Error::other)?;
     let layout = Layout::new(&real_home);
     let default = layout.default_file();
     let current = layout.current();

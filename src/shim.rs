@@ -379,6 +379,11 @@ pub fn ensure_shims(host: &Host, exe: &Path) -> io::Result<Vec<ShimChange>> {
     let dir = shim_dir(host)
         .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "groot has no home directory"))?;
     let real_dir = host.fs().to_real(&dir);
+    if let Some(home) = crate::home::groot_home(host) {
+        let user_home = host.home().map(|h| host.fs().to_real(&h));
+        crate::home::claim_home(&host.fs().to_real(&home), user_home.as_deref())
+            .map_err(io::Error::other)?;
+    }
     std::fs::create_dir_all(&real_dir)?;
     let mut changes = Vec::new();
     for tool in TOOLS {

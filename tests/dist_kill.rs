@@ -176,3 +176,113 @@ fn sigkill_at_random_points_leaves_no_half_install() {
         .collect();
     assert!(staging.is_empty(), "{staging:?}");
 }
+
+/// Issue 12, item 3: `install --reinstall` killed at any moment leaves the version installed,
+/// complete and intact. The old tree is given a few thousand extra files (`groot verify` calls
+/// them extra, not damage) so that deleting it takes a while: before the fix the old tree was
+/// deleted first and the new one renamed in after, and a kill in that window (0.4–0.8 s on a
+/// real toolchain) left the version uninstalled.
+#[test]
+fn sigkill_during_reinstall_always_leaves_a_complete_install() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let store = Store::new(home.path().to_owned());
+    let out = install_cmd(&server, home.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = home.path().join("toolchains/go1.22.10");
+    let bulk_up = || {
+        let extra = root.join("extra");
+        if extra.exists() {
+            return;
+        }
+        for d in 0..40 {
+            let dir = extra.join(d.to_string());
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in 0..100 {
+                std::fs::write(dir.join(f.to_string()), b"x").unwrap();
+            }
+        }
+    };
+    let reinstall = || {
+        let mut cmd = install_cmd(&server, home.path());
+        cmd.arg("--reinstall");
+        cmd
+    };
+    bulk_up();
+    let started = Instant::now();
+    let out = reinstall().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let full = started.elapsed();
+
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("a reinstall over 4000 extra files takes {full:?}; kill seed {seed}");
+    let mut rng = seed | 1;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let runs = 16u64;
+    let (mut killed, mut missing) = (0, 0);
+    for run in 0..runs {
+        bulk_up();
+        // One kill point in each of `runs` slices of the run, so the end (commit) gets some.
+        let slice = full.as_micros() as u64 / runs;
+        let delay = Duration::from_micros(run * slice + next() % slice.max(1));
+        let mut child = reinstall().spawn().unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        }
+        child.kill().unwrap_or(());
+        child.wait().unwrap();
+        let ok = store.get("go1.22.10").unwrap().is_some()
+            && store.verify("go1.22.10").is_ok_and(|r| r.is_intact());
+        if !ok {
+            missing += 1;
+            eprintln!("run {run}: killed after {delay:?}, go1.22.10 is not installed intact");
+            // Put it back for the next run.
+            let out = install_cmd(&server, home.path()).output().unwrap();
+            assert!(out.status.success());
+        }
+    }
+    eprintln!("{killed} of {runs} reinstalls killed mid-way; {missing} left no complete install");
+    assert_eq!(missing, 0, "reinstalls that left the version uninstalled");
+    assert!(killed >= runs as u32 / 3, "too few kills landed: {killed}");
+    // What the killed runs left in tmp/ is removed by the next install.
+    let out = reinstall().output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(home.path().join("tmp"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| !n.to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

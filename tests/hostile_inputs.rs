@@ -407,3 +407,180 @@ fn archives_carrying_groots_marker_names_are_refused() {
     r.finished();
     assert!(r.out.status.success(), "{}", r.stderr());
 }
+
+/// A `go1.22.10` archive that passes install's checks, and its sha256.
+fn minimal_archive(w: &World) -> (PathBuf, String) {
+    use support::{gzip, minimal_go, raw_tar, sha256_of};
+    let archive = w.path("go1.22.10.linux-amd64.tar.gz");
+    std::fs::write(&archive, gzip(&raw_tar(&minimal_go("1.22.10")))).unwrap();
+    let sha = sha256_of(&archive);
+    (archive, sha)
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Issue 12, item 4: a GROOT_HOME that is `$HOME` or a directory groot did not make (not
+/// empty, no `.groot-home`) is refused with a clear error, and a failing command creates
+/// nothing in it (before: `uninstall` with GROOT_HOME=/ created /toolchains and /locks).
+#[test]
+fn a_groot_home_that_is_not_groots_is_refused_and_left_untouched() {
+    let w = World::new();
+    std::fs::write(w.path("gh/notes.txt"), "mine\n").unwrap();
+    std::fs::create_dir_all(w.path("fakego/bin")).unwrap();
+    std::fs::write(w.path("fakego/bin/go"), "#!/bin/sh\n").unwrap();
+    let fakego = w.path("fakego");
+    for args in [
+        &["uninstall", "go1.22.10"][..],
+        &["link", "mygo", fakego.to_str().unwrap()][..],
+    ] {
+        let r = w.groot(args);
+        assert!(!r.out.status.success(), "{}", r.what);
+        assert!(
+            r.stderr().contains("not empty and has no .groot-home"),
+            "{}: {}",
+            r.what,
+            r.stderr()
+        );
+        assert_eq!(entries(&w.path("gh")), ["notes.txt"], "{}", r.what);
+    }
+    // `use` of a toolchain found there writes neither `default` nor `current`.
+    let tc = w.path("gh/toolchains/go1.22.10");
+    std::fs::create_dir_all(tc.join("bin")).unwrap();
+    std::fs::create_dir_all(tc.join("pkg/tool")).unwrap();
+    std::fs::write(tc.join("bin/go"), "#!/bin/sh\n").unwrap();
+    std::fs::write(tc.join(".groot-complete"), "{}").unwrap();
+    let r = w.groot(&["use", "1.22.10"]);
+    assert!(!r.out.status.success(), "{}", r.stdout());
+    assert!(
+        r.stderr().contains("not empty and has no .groot-home"),
+        "{}",
+        r.stderr()
+    );
+    assert_eq!(entries(&w.path("gh")), ["notes.txt", "toolchains"]);
+    std::fs::remove_dir_all(w.path("gh/toolchains")).unwrap();
+    let (archive, sha) = minimal_archive(&w);
+    let r = w.groot(&[
+        "install",
+        "--from-archive",
+        archive.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ]);
+    assert!(!r.out.status.success());
+    assert!(r.stderr().contains("GROOT_HOME"), "{}", r.stderr());
+    assert_eq!(entries(&w.path("gh")), ["notes.txt"]);
+
+    // $HOME itself.
+    let home = w.path("home");
+    let r = w.groot_with(&[("GROOT_HOME", &home)], &["uninstall", "go1.22.10"]);
+    assert!(!r.out.status.success());
+    assert!(r.stderr().contains("your home directory"), "{}", r.stderr());
+    assert!(entries(&home).is_empty(), "{:?}", entries(&home));
+
+    // An empty directory becomes groot's, and stays usable.
+    let fresh = w.path("fresh");
+    std::fs::create_dir(&fresh).unwrap();
+    let r = w.groot_with(
+        &[("GROOT_HOME", &fresh)],
+        &[
+            "install",
+            "--from-archive",
+            archive.to_str().unwrap(),
+            "--sha256",
+            &sha,
+        ],
+    );
+    assert!(r.out.status.success(), "{}", r.stderr());
+    assert!(fresh.join(".groot-home").is_file());
+}
+
+/// Issue 12, items 4 and 9: cleaning `tmp/` removes only what carries groot's mark and whose
+/// process is gone: a user's `trash-*` or `*.staging-*` (even a day old) stays; the staging
+/// directory of a killed `--from-archive` run goes (before: those piled up forever, and any
+/// `trash-*` in tmp/ was deleted).
+#[test]
+fn cleaning_tmp_removes_only_groots_own_leftovers() {
+    let w = World::new();
+    let gh = w.path("gh");
+    std::fs::write(gh.join(".groot-home"), "").unwrap();
+    let tmp = gh.join("tmp");
+    let old = std::time::SystemTime::now() - Duration::from_secs(3 * 24 * 3600);
+    for d in [
+        "trash-photos",
+        "thesis.staging-draft",
+        "go1.22.10.staging-1-x",
+    ] {
+        std::fs::create_dir_all(tmp.join(d)).unwrap();
+        std::fs::write(tmp.join(d).join("precious"), "x").unwrap();
+        std::fs::File::open(tmp.join(d))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    // A killed --from-archive run: groot's mark, a pid that no process has.
+    let dead = tmp.join("archive.staging-4194999-AbCdEf");
+    std::fs::create_dir_all(dead.join("bin")).unwrap();
+    std::fs::write(dead.join(".groot-tmp"), "").unwrap();
+    std::fs::write(dead.join("bin/go"), "x").unwrap();
+    let (archive, sha) = minimal_archive(&w);
+    let r = w.groot(&[
+        "install",
+        "--from-archive",
+        archive.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ]);
+    assert!(r.out.status.success(), "{}", r.stderr());
+    assert_eq!(
+        entries(&tmp),
+        [
+            "go1.22.10.staging-1-x",
+            "thesis.staging-draft",
+            "trash-photos"
+        ]
+    );
+    for d in entries(&tmp) {
+        assert!(tmp.join(&d).join("precious").is_file(), "{d}");
+    }
+}
+
+/// Issue 12, item 13: a directory at `toolchains/<name>` without a completion marker is not
+/// groot's finished work; an install moves it aside (`<name>.aside-<time>`) and says so,
+/// instead of deleting it.
+#[test]
+fn an_unmarked_toolchain_directory_is_moved_aside_not_deleted() {
+    let w = World::new();
+    let target = w.path("gh/toolchains/go1.22.10");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("mine.txt"), "hand-made\n").unwrap();
+    let (archive, sha) = minimal_archive(&w);
+    let r = w.groot(&[
+        "install",
+        "--from-archive",
+        archive.to_str().unwrap(),
+        "--sha256",
+        &sha,
+    ]);
+    assert!(r.out.status.success(), "{}", r.stderr());
+    assert!(r.stderr().contains("moved it to"), "{}", r.stderr());
+    let aside: Vec<String> = entries(&w.path("gh/toolchains"))
+        .into_iter()
+        .filter(|n| n.starts_with("go1.22.10.aside-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{:?}", entries(&w.path("gh/toolchains")));
+    assert_eq!(
+        std::fs::read_to_string(w.path("gh/toolchains").join(&aside[0]).join("mine.txt")).unwrap(),
+        "hand-made\n"
+    );
+    assert!(target.join(".groot-complete").is_file());
+}

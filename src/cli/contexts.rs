@@ -69,7 +69,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&report)?;
     } else {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         out.write_all(render(&report).as_bytes())?;
     }
     Ok(if disagree {

@@ -125,7 +125,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
             out.write_all(prometheus(&report, elapsed).as_bytes())?;
         }
         Format::Text => {
-            let mut out = anstream::stdout().lock();
+            let mut out = super::style::stdout().lock();
             out.write_all(render(&report, super::output().verbose > 0).as_bytes())?;
         }
     }
@@ -187,7 +187,7 @@ fn list_checks(format: Format) -> anyhow::Result<()> {
             c.title
         );
     }
-    anstream::stdout().lock().write_all(s.as_bytes())?;
+    super::style::stdout().lock().write_all(s.as_bytes())?;
     Ok(())
 }
 

@@ -58,7 +58,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&report)?;
     } else {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         out.write_all(render(&report).as_bytes())?;
     }
     Ok(if disagree {
@@ -238,7 +238,12 @@ pub fn render(r: &ExplainReport) -> String {
             String::new()
         };
         last = Some(key);
-        let _ = write!(s, "  {:<22} {} ", paint(DIM, head), symbol(st.outcome));
+        let _ = write!(
+            s,
+            "  {} {} ",
+            paint(DIM, format!("{head:<14}")),
+            symbol(st.outcome)
+        );
         if let Some(c) = &st.candidate {
             let _ = write!(s, "{c}  ");
         }

@@ -49,7 +49,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         backup_dir: None,
         undone: None,
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     if args.undo {
         let undone = plan::undo_last(host)?;
         if !args.json {

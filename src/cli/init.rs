@@ -138,11 +138,11 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
             edit::plan_file_edit_at(&real, &block, &[], *placement)?,
         ));
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     if plans.iter().all(|(_, p)| !p.changed) && !args.dry_run {
         drop(out);
         completion_file(host, kind, args.uninstall);
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         let names: Vec<String> = files.iter().map(|(f, _)| f.display().to_string()).collect();
         writeln!(
             out,
@@ -358,7 +358,7 @@ pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<Ex
         super::print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     for f in &report.startup_files {
         writeln!(out, "removed groot's block from {}", f.display())?;
     }

@@ -287,7 +287,7 @@ fn report_installed(
     if super::output().quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     let why = selected_by
         .map(|s| format!(" (selected by {s})"))
         .unwrap_or_default();
@@ -513,7 +513,7 @@ pub fn uninstall(host: &Host, args: UninstallArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !super::output().quiet {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         match removed {
             Removed::Managed(p) => writeln!(out, "removed {name} ({})", p.display())?,
             Removed::Link(_) => {
@@ -558,7 +558,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
             toolchains: results,
         })?;
     } else {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         if results.is_empty() {
             writeln!(out, "no toolchain installed by groot")?;
         }
@@ -599,7 +599,7 @@ pub fn link(host: &Host, args: LinkArgs) -> anyhow::Result<ExitCode> {
         })?;
     } else if !super::output().quiet {
         writeln!(
-            anstream::stdout().lock(),
+            super::style::stdout().lock(),
             "linked {} → {}",
             t.name,
             t.root.display()
@@ -644,7 +644,7 @@ pub fn available(host: &Host, all: bool, offline: bool, json: bool) -> anyhow::R
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     for (name, _, inst) in rows {
         writeln!(out, "{name}{}", if inst { "  (installed)" } else { "" })?;
     }
@@ -744,6 +744,12 @@ impl Reporter for Progress {
             Event::IndexFallback { origin } if !super::output().quiet => {
                 self.say(&format!("warning: using the release index from {origin}"))
             }
+            Event::MovedAside { from, to } => self.say(&format!(
+                "note: {} had no completion marker (not a toolchain groot finished installing); \
+                 moved it to {}",
+                from.display(),
+                to.display()
+            )),
             Event::WaitingForLock { name } => self.say(&format!(
                 "waiting for another groot to finish installing {name}"
             )),

@@ -66,7 +66,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     if args.json {
         super::print_json(&report)?;
     } else {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         out.write_all(render(&report, super::output().verbose > 0, args.vulns).as_bytes())?;
         drop(out);
         if !super::output().quiet {

@@ -1,5 +1,9 @@
-//! Colours and symbols. anstream strips styling when stdout is not a terminal, when
-//! `NO_COLOR` is set, or when `CLICOLOR=0`.
+//! Colours and symbols. Whether to colour is decided once, in `cli::main`, from `--color`,
+//! `NO_COLOR`, `CLICOLOR`/`CLICOLOR_FORCE`/`FORCE_COLOR`, `TERM=dumb` and whether stdout is
+//! a terminal; [`paint`] then emits styling only when it is on, so plain output is written as
+//! is instead of being generated with escape codes and stripped byte by byte afterwards.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 
@@ -9,7 +13,34 @@ pub const WARN: Style = AnsiColor::Yellow.on_default();
 pub const DIM: Style = Style::new().dimmed();
 pub const BOLD: Style = Style::new().bold();
 
-/// Wraps text in a style (stripped later by anstream when colour is off).
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Records whether stdout gets colour (called once by `cli::main`).
+pub fn set_color(on: bool) {
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// Whether [`paint`] styles text.
+pub fn color() -> bool {
+    COLOR.load(Ordering::Relaxed)
+}
+
+/// Wraps text in a style when colour is on; the plain text otherwise.
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
-    format!("{}{text}{}", style.render(), style.render_reset())
+    if color() {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
+}
+
+/// Standard output for reports. With colour off nothing [`paint`]ed carries escape codes, so
+/// the text passes through unscanned; with colour on, anstream adapts it to the terminal
+/// (e.g. the Windows console).
+pub fn stdout() -> anstream::AutoStream<std::io::Stdout> {
+    if color() {
+        anstream::AutoStream::auto(std::io::stdout())
+    } else {
+        anstream::AutoStream::always_ansi(std::io::stdout())
+    }
 }

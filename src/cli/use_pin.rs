@@ -65,7 +65,7 @@ pub fn run_use(host: &Host, args: UseArgs) -> anyhow::Result<ExitCode> {
                 overridden_here_by: overridden_here(host),
             })?;
         } else {
-            let mut out = anstream::stdout().lock();
+            let mut out = super::style::stdout().lock();
             writeln!(out, "{}", request.as_deref().unwrap_or("system"))?;
         }
         return Ok(ExitCode::SUCCESS);
@@ -100,7 +100,7 @@ pub fn run_use(host: &Host, args: UseArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !super::output().quiet {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         match &toolchain {
             Some(t) => writeln!(
                 out,
@@ -236,7 +236,7 @@ pub fn run_pin(host: &Host, args: PinArgs) -> anyhow::Result<ExitCode> {
         if args.json {
             super::print_json(&report(action, None, None, Vec::new()))?;
         } else if !quiet {
-            let mut out = anstream::stdout().lock();
+            let mut out = super::style::stdout().lock();
             if action == "unset" {
                 writeln!(out, "removed {}", file.display())?;
             } else {
@@ -291,7 +291,7 @@ pub fn run_pin(host: &Host, args: PinArgs) -> anyhow::Result<ExitCode> {
             notes.clone(),
         ))?;
     } else if !quiet {
-        let mut out = anstream::stdout().lock();
+        let mut out = super::style::stdout().lock();
         writeln!(out, "pinned {text} in {}", file.display())?;
         writeln!(
             out,

@@ -56,7 +56,7 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         super::print_json(&WhichReport::new(args.tool, path, sel))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = anstream::stdout().lock();
+    let mut out = super::style::stdout().lock();
     writeln!(out, "{}", path.display())?;
     drop(out);
     if super::output().verbose > 0 {

@@ -379,10 +379,19 @@ pub fn load(
                     etag,
                     fetched_unix: now,
                 };
-                let _ = super::create_dirs(&settings.cache_dir);
-                let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
-                    super::write_atomic(&meta_path, &serde_json::to_vec(&meta).unwrap_or_default())
-                });
+                // Cached in groot's home only when it is groot's (never `/` or `$HOME`).
+                let writable = !settings.cache_dir.starts_with(&settings.home)
+                    || crate::home::claim_home(&settings.home, settings.user_home.as_deref())
+                        .is_ok();
+                if writable {
+                    let _ = super::create_dirs(&settings.cache_dir);
+                    let _ = super::write_atomic(&json_path, &bytes).and_then(|()| {
+                        super::write_atomic(
+                            &meta_path,
+                            &serde_json::to_vec(&meta).unwrap_or_default(),
+                        )
+                    });
+                }
                 return Ok(LoadedIndex {
                     index,
                     origin: IndexOrigin::Network,

@@ -137,6 +137,10 @@ pub fn install_archive(
     )?;
     let store = settings.store();
     store.ensure_layout()?;
+    // Staging directories of earlier `--from-archive` runs that were killed (their process is
+    // gone) go now: their name is known only once extracted, so no later install of a name
+    // would find them.
+    store.clean_tmp();
     let staging = staging_dir(&store, "archive")?;
     reporter.event(Event::Extracting { archive });
     let manifest = extract::extract_counted(archive, format, staging.path(), &|files| {
@@ -149,6 +153,7 @@ pub fn install_archive(
         .unwrap_or_else(|| settings.target.clone());
     let name = toolchain_name(&version, &platform, &settings.native);
     let _lock = store.lock(&name, reporter)?;
+    store.recover_previous(&name);
     if let Some(done) = already(&store, &name, options)? {
         return Ok(done);
     }
@@ -166,7 +171,7 @@ pub fn install_archive(
         manifest.entries.len(),
     );
     Ok(Installed {
-        toolchain: commit(&store, &name, staging, &manifest, &marker)?,
+        toolchain: commit(&store, &name, staging, &manifest, &marker, reporter)?,
         already_installed: false,
     })
 }
@@ -231,10 +236,11 @@ fn transaction(
     let store = settings.store();
     store.ensure_layout()?;
     let _lock = store.lock(step.name, reporter)?;
+    store.recover_previous(step.name);
     if let Some(done) = already(&store, step.name, options)? {
         return Ok(done);
     }
-    store.clean_tmp_for(step.name);
+    store.clean_tmp();
     let fetched = fetch(settings, &store, step.file, options, reporter)?;
     let result = (|| {
         let staging = staging_dir(&store, step.name)?;
@@ -251,7 +257,7 @@ fn transaction(
             fetched.verified,
             manifest.entries.len(),
         );
-        commit(&store, step.name, staging, &manifest, &marker)
+        commit(&store, step.name, staging, &manifest, &marker, reporter)
     })();
     fetched.cleanup();
     Ok(Installed {
@@ -415,10 +421,17 @@ fn staging_dir(store: &Store, name: &str) -> Result<tempfile::TempDir, InstallEr
         path: store.tmp_dir(),
         source,
     };
+    // The pid in the name lets a later run tell a dead run's staging directory from a live one
+    // (`Store::clean_tmp`), and the mark says groot made it.
     let dir = tempfile::Builder::new()
-        .prefix(&format!("{name}.staging-"))
+        .prefix(&format!(
+            "{name}{}{}-",
+            store::STAGING_INFIX,
+            std::process::id()
+        ))
         .tempdir_in(store.tmp_dir())
         .map_err(io)?;
+    store::mark_tmp(dir.path()).map_err(io)?;
     // It becomes the toolchain's root: 0755 whatever the umask (see `create_dirs`).
     #[cfg(unix)]
     {
@@ -474,13 +487,23 @@ fn new_marker(
     }
 }
 
-/// Writes manifest and marker (last) into the staging directory and renames it into place.
+/// Writes manifest and marker (last) into the staging directory and puts it in place.
+///
+/// A reinstall never leaves the name without a complete toolchain: the new tree and the old one
+/// are swapped in one step where the OS can (Linux `renameat2(RENAME_EXCHANGE)`, macOS
+/// `renamex_np(RENAME_SWAP)`), and the old one, now in staging, is deleted afterwards. Elsewhere
+/// the old tree is renamed aside to `tmp/<name>.previous-*` first, the new one renamed in, then
+/// the old one deleted; a process killed between the two renames leaves the old tree there,
+/// complete, and the next install of the name puts it back ([`Store::recover_previous`]). A
+/// directory without a completion marker (or a symlink) at the name is not ours to delete: it
+/// is moved aside to `toolchains/<name>.aside-<time>` and the reporter is told.
 fn commit(
     store: &Store,
     name: &str,
     staging: tempfile::TempDir,
     manifest: &Manifest,
     marker: &Marker,
+    reporter: &dyn Reporter,
 ) -> Result<Toolchain, InstallError> {
     let root = staging.path();
     let io = |path: PathBuf| move |source| InstallError::Io { path, source };
@@ -488,20 +511,47 @@ fn commit(
         .map_err(io(root.join(MANIFEST)))?;
     let marker_json = serde_json::to_vec_pretty(marker).unwrap_or_default();
     super::write_atomic(&root.join(MARKER), &marker_json).map_err(io(root.join(MARKER)))?;
+    // From here the completion marker is groot's mark on the staging directory.
+    let _ = fs::remove_file(root.join(store::TMP_MARK));
     let target = store.toolchain_dir(name);
-    if fs::symlink_metadata(&target).is_ok() {
-        // A reinstall, or a directory without marker that no install of ours left.
-        store.discard(&target)?;
-    }
     let staged = staging.keep();
-    if let Err(source) = fs::rename(&staged, &target) {
+    let fail = |source, path: PathBuf| {
         let _ = fs::remove_dir_all(&staged);
-        return Err(InstallError::Io {
-            path: target,
-            source,
-        });
+        InstallError::Io { path, source }
+    };
+    match fs::symlink_metadata(&target) {
+        Ok(meta) if meta.is_dir() && crate::home::is_complete(&crate::fs::Fs::real(), &target) => {
+            // A reinstall.
+            if crate::fs::exchange(&staged, &target).is_ok() {
+                sync_dir(&store.toolchains_dir());
+                let _ = store.discard(&staged);
+            } else {
+                let aside = store
+                    .previous_dir(name)
+                    .map_err(|e| fail(e, store.tmp_dir()))?;
+                fs::rename(&target, &aside).map_err(|e| fail(e, target.clone()))?;
+                if let Err(source) = fs::rename(&staged, &target) {
+                    let _ = fs::rename(&aside, &target);
+                    return Err(fail(source, target));
+                }
+                sync_dir(&store.toolchains_dir());
+                let _ = store.discard(&aside);
+            }
+        }
+        Ok(_) => {
+            let aside = store.set_aside(name).map_err(|e| fail(e, target.clone()))?;
+            reporter.event(Event::MovedAside {
+                from: &target,
+                to: &aside,
+            });
+            fs::rename(&staged, &target).map_err(|e| fail(e, target.clone()))?;
+            sync_dir(&store.toolchains_dir());
+        }
+        Err(_) => {
+            fs::rename(&staged, &target).map_err(|e| fail(e, target.clone()))?;
+            sync_dir(&store.toolchains_dir());
+        }
     }
-    sync_dir(&store.toolchains_dir());
     store
         .get(name)?
         .ok_or_else(|| InstallError::Store(StoreError::NotInstalled(name.to_owned())))
@@ -675,6 +725,7 @@ impl InstallError {
                  (--mirror URL) or use what is on disk (--offline, --from-archive FILE)",
                 url_host(url)
             )),
+            InstallError::Store(StoreError::Home(e)) => Some(e.hint().into()),
             InstallError::Offline { .. } => Some(
                 "point --mirror at a file:// directory holding the archive, or use --from-archive FILE"
                     .into(),

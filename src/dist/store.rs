@@ -36,10 +36,67 @@ pub const MANIFEST: &str = home::MANIFEST;
 use home::LINK_SUFFIX;
 const MANIFEST_HEADER: &str = "# groot manifest v1";
 
+/// groot's mark on a directory it creates in `tmp/` (staging, trash): an empty file at its
+/// root. Cleaning `tmp/` removes only directories that carry it (or a completion marker: a
+/// staging directory once its toolchain is complete, an old tree a reinstall set aside), so a
+/// `tmp/` that is not groot's own loses nothing. Archives may not carry `.groot-*` names at
+/// their root (`extract`), so a tree never brings its own.
+pub const TMP_MARK: &str = ".groot-tmp";
+/// `tmp/<name>.staging-<pid>-XXXX`: an install's staging directory.
+pub const STAGING_INFIX: &str = ".staging-";
+/// `tmp/<name>.previous-<pid>-<n>`: the old tree of a reinstall, between the two renames where
+/// the OS cannot swap directories atomically.
+const PREVIOUS_INFIX: &str = ".previous-";
+/// `tmp/trash-<pid>-XXXX`: a tree being deleted.
+const TRASH_PREFIX: &str = "trash-";
+/// `toolchains/<name>.aside-<time>`: a directory without a completion marker found where an
+/// install was going, kept (an interrupted install of an older groot, or a hand-made tree).
+pub const ASIDE_INFIX: &str = ".aside-";
+
+/// Puts groot's mark ([`TMP_MARK`]) in `dir`.
+pub(crate) fn mark_tmp(dir: &Path) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    options.open(dir.join(TMP_MARK)).map(drop)
+}
+
+/// True when `path` is a directory (not a link to one) that carries groot's mark: [`TMP_MARK`]
+/// or a completion marker, each a regular file.
+pub fn carries_mark(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && (fs::symlink_metadata(path.join(TMP_MARK)).is_ok_and(|m| m.is_file())
+            || home::is_complete(&crate::fs::Fs::real(), path))
+}
+
+/// The pid a name `<prefix><pid>-…` carries, when it does.
+fn pid_in(rest: &str) -> Option<u32> {
+    rest.split_once('-').and_then(|(pid, _)| pid.parse().ok())
+}
+
+/// Whether the process `pid` may still be running: on Linux, `/proc/<pid>` exists; where that
+/// cannot be known, yes.
+fn may_be_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc_self = Path::new("/proc/self");
+    if !proc_self.exists() {
+        return true;
+    }
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// groot's data directory.
 #[derive(Clone, Debug)]
 pub struct Store {
     home: PathBuf,
+    /// The user's home directory (`$HOME`): refused as groot's home ([`home::check_home`]).
+    user_home: Option<PathBuf>,
 }
 
 /// What the completion marker records about a managed toolchain.
@@ -192,7 +249,7 @@ impl Manifest {
         walk_files(root, "", &mut paths);
         let mut entries = BTreeMap::new();
         for path in paths {
-            if path == MARKER || path == MANIFEST {
+            if path == MARKER || path == MANIFEST || path == TMP_MARK {
                 continue;
             }
             let full = root.join(&path);
@@ -291,7 +348,16 @@ pub enum Removed {
 impl Store {
     /// The store rooted at `home`.
     pub fn new(home: PathBuf) -> Store {
-        Store { home }
+        Store {
+            home,
+            user_home: None,
+        }
+    }
+
+    /// The same store, refusing `user_home` (`$HOME`) as groot's home when it writes.
+    pub fn with_user_home(mut self, user_home: Option<PathBuf>) -> Store {
+        self.user_home = user_home;
+        self
     }
 
     /// groot's data directory.
@@ -328,8 +394,10 @@ impl Store {
         self.layout().link_record(name)
     }
 
-    /// Creates `toolchains/`, `tmp/` and `locks/`.
+    /// Creates `toolchains/`, `tmp/` and `locks/`, once the home is known to be groot's
+    /// ([`home::claim_home`]: never `/`, `$HOME`, or a directory groot did not make).
     pub fn ensure_layout(&self) -> Result<(), StoreError> {
+        home::claim_home(&self.home, self.user_home.as_deref())?;
         for dir in [self.toolchains_dir(), self.tmp_dir(), self.layout().locks()] {
             super::create_dirs(&dir).map_err(|source| StoreError::Io { path: dir, source })?;
         }
@@ -460,47 +528,148 @@ impl Store {
 
     /// Moves `dir` into `tmp/` (an atomic disappearance) and deletes it there.
     pub(crate) fn discard(&self, dir: &Path) -> Result<(), StoreError> {
+        let tmp_err = |source| StoreError::Io {
+            path: self.tmp_dir(),
+            source,
+        };
         let trash = tempfile::Builder::new()
-            .prefix("trash-")
+            .prefix(&format!("{TRASH_PREFIX}{}-", std::process::id()))
             .tempdir_in(self.tmp_dir())
-            .map_err(|source| StoreError::Io {
-                path: self.tmp_dir(),
-                source,
-            })?
+            .map_err(tmp_err)?
             .keep();
+        mark_tmp(&trash).map_err(tmp_err)?;
         let target = trash.join("t");
-        fs::rename(dir, &target).map_err(|source| StoreError::Io {
-            path: dir.to_owned(),
-            source,
+        fs::rename(dir, &target).map_err(|source| {
+            let _ = fs::remove_dir_all(&trash);
+            StoreError::Io {
+                path: dir.to_owned(),
+                source,
+            }
         })?;
-        fs::remove_dir_all(&trash).map_err(|source| StoreError::Io {
-            path: trash,
-            source,
-        })
+        // The tree first, the mark last: a kill half-way leaves a marked directory.
+        fs::remove_dir_all(&target)
+            .and_then(|()| fs::remove_dir_all(&trash))
+            .map_err(|source| StoreError::Io {
+                path: trash,
+                source,
+            })
     }
 
-    /// Removes what interrupted operations on `name` left in `tmp/` (its staging dirs), trash,
-    /// and any staging dir older than a day. Call with the lock for `name` held.
-    pub(crate) fn clean_tmp_for(&self, name: &str) {
+    /// Where a reinstall puts the old tree of `name` between its two renames (not created).
+    pub(crate) fn previous_dir(&self, name: &str) -> io::Result<PathBuf> {
+        let pid = std::process::id();
+        for n in 0..1000u32 {
+            let p = self
+                .tmp_dir()
+                .join(format!("{name}{PREVIOUS_INFIX}{pid}-{n}"));
+            if fs::symlink_metadata(&p).is_err() {
+                return Ok(p);
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "too many old trees in tmp/",
+        ))
+    }
+
+    /// Moves what sits at `toolchains/<name>` (a directory without a completion marker, or a
+    /// link) to `toolchains/<name>.aside-<unix time>`: kept, never deleted. Returns where it went.
+    pub(crate) fn set_aside(&self, name: &str) -> io::Result<PathBuf> {
+        let from = self.toolchain_dir(name);
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        for n in 0..1000u32 {
+            let suffix = if n == 0 {
+                String::new()
+            } else {
+                format!("-{n}")
+            };
+            let to = self
+                .toolchains_dir()
+                .join(format!("{name}{ASIDE_INFIX}{stamp}{suffix}"));
+            if fs::symlink_metadata(&to).is_ok() {
+                continue;
+            }
+            fs::rename(&from, &to)?;
+            return Ok(to);
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "too many directories set aside",
+        ))
+    }
+
+    /// Puts back the old tree of `name` that a reinstall killed between its two renames left in
+    /// `tmp/` (only where the OS cannot swap directories; see `install::commit`), when nothing
+    /// is at `toolchains/<name>`. Call with the lock for `name` held.
+    pub(crate) fn recover_previous(&self, name: &str) {
+        let target = self.toolchain_dir(name);
+        if fs::symlink_metadata(&target).is_ok() {
+            return;
+        }
         let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
             return;
         };
-        let staging = format!("{name}.staging-");
+        let prefix = format!("{name}{PREVIOUS_INFIX}");
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .filter(|p| home::is_complete(&crate::fs::Fs::real(), p) && carries_mark(p))
+            .collect();
+        found.sort_by_key(|p| fs::metadata(p).and_then(|m| m.modified()).ok());
+        if let Some(newest) = found.pop() {
+            let _ = fs::rename(newest, &target);
+        }
+    }
+
+    /// Removes what killed groot processes left in `tmp/`: staging directories, trash and old
+    /// trees set aside by a reinstall, each only when it carries groot's mark ([`carries_mark`])
+    /// and the process named in it is gone (where that cannot be known: after a day). An old
+    /// tree whose toolchain is missing is kept for [`Store::recover_previous`]. Anything else in
+    /// `tmp/` (partial downloads, build logs, files groot did not make) is left alone.
+    pub(crate) fn clean_tmp(&self) {
+        let Ok(entries) = fs::read_dir(self.tmp_dir()) else {
+            return;
+        };
         let day = std::time::Duration::from_secs(24 * 60 * 60);
         for e in entries.flatten() {
             let file_name = e.file_name().to_string_lossy().into_owned();
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > day);
-            if file_name.starts_with(&staging)
-                || file_name.starts_with("trash-")
-                || (old && file_name.contains(".staging-"))
-            {
-                let _ = fs::remove_dir_all(e.path());
+            let (owner, previous_of) = if let Some(rest) = file_name.strip_prefix(TRASH_PREFIX) {
+                (pid_in(rest), None)
+            } else if let Some((_, rest)) = file_name.split_once(STAGING_INFIX) {
+                (pid_in(rest), None)
+            } else if let Some((name, rest)) = file_name.split_once(PREVIOUS_INFIX) {
+                (pid_in(rest), Some(name.to_owned()))
+            } else {
+                continue;
+            };
+            let path = e.path();
+            if !carries_mark(&path) {
+                continue;
             }
+            let gone = match owner {
+                Some(pid) if Path::new("/proc/self").exists() => !may_be_alive(pid),
+                _ => e
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > day),
+            };
+            if !gone {
+                continue;
+            }
+            if let Some(name) = previous_of {
+                if validate_name(&name).is_err()
+                    || fs::symlink_metadata(self.toolchain_dir(&name)).is_err()
+                {
+                    continue;
+                }
+            }
+            let _ = fs::remove_dir_all(&path);
         }
     }
 
@@ -727,6 +896,9 @@ pub enum StoreError {
     /// Locking failed.
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// The data directory is not groot's to write.
+    #[error(transparent)]
+    Home(#[from] home::HomeError),
 }
 
 #[cfg(test)]
@@ -821,5 +993,39 @@ mod tests {
         ));
         assert!(!store.toolchain_dir("go1.22.1").exists());
         Ok(())
+    }
+
+    fn complete_tree(root: &Path) {
+        fs::create_dir_all(root.join("bin")).expect("mkdir");
+        fs::write(go_binary(root), "#!/bin/sh\n").expect("write");
+        fs::write(root.join(MANIFEST), format!("{MANIFEST_HEADER}\n")).expect("write");
+        fs::write(root.join(MARKER), "{}").expect("write");
+    }
+
+    /// Where the OS cannot swap two directories, a reinstall killed between renaming the old
+    /// tree aside and the new one in leaves `toolchains/<name>` empty: the next install puts
+    /// the old tree back.
+    #[test]
+    fn a_tree_left_between_the_renames_of_a_reinstall_is_put_back() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let store = Store::new(tmp.path().to_owned());
+        store.ensure_layout().expect("layout");
+        let previous = store.tmp_dir().join("go1.22.10.previous-4194999-0");
+        complete_tree(&previous);
+        // Another name's old tree, and an unmarked look-alike, stay where they are.
+        complete_tree(&store.tmp_dir().join("go1.21.13.previous-4194999-0"));
+        fs::create_dir_all(store.tmp_dir().join("go1.22.1.previous-4194999-0")).expect("mkdir");
+        store.recover_previous("go1.22.10");
+        assert!(store.get("go1.22.10").expect("get").is_some());
+        assert!(!previous.exists());
+        store.recover_previous("go1.22.1");
+        assert!(store.get("go1.22.1").expect("get").is_none());
+        // Cleaning keeps an old tree whose toolchain is missing (it is all there is of it).
+        store.clean_tmp();
+        assert!(store
+            .tmp_dir()
+            .join("go1.21.13.previous-4194999-0")
+            .exists());
+        assert!(store.tmp_dir().join("go1.22.1.previous-4194999-0").exists());
     }
 }

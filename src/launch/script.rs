@@ -40,7 +40,7 @@ pub(crate) fn follow(host: &Host, path: &Path, interpreter: &str) -> Followed {
     };
     match read(host, path, interpreter) {
         Ok(exec) => {
-            let source = format!("{}:{}", path.display(), exec.line);
+            let source = super::file_line(path, exec.line);
             let shown: Vec<String> = exec
                 .env
                 .iter()
@@ -79,7 +79,7 @@ pub(crate) fn follow(host: &Host, path: &Path, interpreter: &str) -> Followed {
         Err(why) => {
             let at = why
                 .line
-                .map(|l| format!("{}:{l}", path.display()))
+                .map(|l| super::file_line(path, l))
                 .unwrap_or_else(|| path.display().to_string());
             launcher.source = Some(at.clone());
             Followed {

@@ -10,6 +10,7 @@
 //! [`MAX_HOPS`]. A launcher groot cannot follow is said so, naming the file; `--verify` still
 //! runs the real thing.
 
+pub mod asdf;
 pub mod dl;
 pub mod goenv;
 pub mod groot;
@@ -63,7 +64,6 @@ pub(crate) fn file_line(path: &Path, line: usize) -> String {
 /// Walks from `dir` (absolute and clean, as a shell's `$PWD`) up through its parents and
 /// returns the first answer `look` gives for a directory. The root itself is looked at only
 /// with `include_root` (asdf 0.15 stops below it; goenv and mise do not).
-#[allow(dead_code)] // the asdf and mise launchers use it
 pub(crate) fn find_upwards<T>(
     dir: &Path,
     include_root: bool,
@@ -232,6 +232,9 @@ fn recognise(host: &Host, inspect: &dyn Inspect, dir: &Path, path: &Path) -> Opt
     }
     if let Some(head) = script_head(host, path) {
         if let Some(f) = goenv::recognise(host, dir, path, &head) {
+            return Some(f);
+        }
+        if let Some(f) = asdf::recognise(host, dir, path, &head) {
             return Some(f);
         }
     }

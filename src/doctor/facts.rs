@@ -192,6 +192,9 @@ pub struct StoreFacts {
     pub leftovers: Vec<PathBuf>,
     /// Linked toolchains whose tree is gone: (name, root).
     pub broken_links: Vec<(String, PathBuf)>,
+    /// Toolchains installed with `--insecure-skip-verify` (their archive's hash never
+    /// checked): (name, version, root).
+    pub unverified: Vec<(String, Option<String>, PathBuf)>,
 }
 
 /// The Go vulnerability database, as loaded for this run.
@@ -882,9 +885,21 @@ fn store_facts(host: &Host) -> Option<StoreFacts> {
     let store = dist::Store::new(real);
     let logical = |p: PathBuf| host.fs().to_logical(&p).unwrap_or(p);
     let leftovers = store.leftovers().into_iter().map(logical).collect();
-    let broken_links = store
-        .list()
-        .unwrap_or_default()
+    let listed = store.list().unwrap_or_default();
+    let unverified = listed
+        .iter()
+        .filter_map(|t| match &t.kind {
+            dist::ToolchainKind::Managed(Some(m)) if !m.verified => Some((
+                t.name.clone(),
+                t.version
+                    .as_ref()
+                    .map(crate::version::Version::toolchain_name),
+                logical(t.root.clone()),
+            )),
+            _ => None,
+        })
+        .collect();
+    let broken_links = listed
         .into_iter()
         .filter_map(|t| match t.kind {
             dist::ToolchainKind::Linked { present: false } => Some((t.name, t.root)),
@@ -895,5 +910,6 @@ fn store_facts(host: &Host) -> Option<StoreFacts> {
         home,
         leftovers,
         broken_links,
+        unverified,
     })
 }

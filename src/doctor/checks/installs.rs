@@ -148,6 +148,33 @@ pub fn install_half_finished(f: &Facts) -> Vec<Finding> {
     out
 }
 
+/// A toolchain groot installed with `--insecure-skip-verify`: its archive was never checked
+/// against a published hash, so nothing vouches for it (issue 12, item 8).
+pub fn install_unverified(f: &Facts) -> Vec<Finding> {
+    let Some(store) = &f.store else {
+        return Vec::new();
+    };
+    store
+        .unverified
+        .iter()
+        .map(|(name, version, root)| {
+            let request = version.clone().unwrap_or_else(|| name.clone());
+            Finding::new(
+                "install-unverified",
+                Severity::Warning,
+                format!("{name} was installed without checking its archive's sha256 (--insecure-skip-verify)"),
+            )
+            .evidence("toolchain", name.clone(), Some(root.display().to_string()))
+            .consequence(
+                "nothing vouches that this Go is the one its publisher released: a damaged or \
+                 tampered archive would run as it is",
+            )
+            .fix("reinstall it from an index that publishes its hash (or with --from-archive FILE --sha256 HASH)")
+            .command(format!("groot install --reinstall {}", sh_quote(&request)))
+        })
+        .collect()
+}
+
 pub fn install_modified(f: &Facts) -> Vec<Finding> {
     f.packages
         .iter()

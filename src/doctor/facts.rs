@@ -195,6 +195,20 @@ pub struct StoreFacts {
     /// Toolchains installed with `--insecure-skip-verify` (their archive's hash never
     /// checked): (name, version, root).
     pub unverified: Vec<(String, Option<String>, PathBuf)>,
+    /// `default` and `current` name different toolchains.
+    pub default_mismatch: Option<DefaultMismatch>,
+}
+
+/// `<home>/default` and `<home>/current` disagree (`groot use` writes both).
+#[derive(Clone, Debug, Serialize)]
+pub struct DefaultMismatch {
+    /// The name in `default`, when there is one (none: the default is "system").
+    pub default: Option<String>,
+    /// The root of that toolchain, when it is installed.
+    pub default_root: Option<PathBuf>,
+    /// The `current` link (logical) and its target as stored.
+    pub current: PathBuf,
+    pub current_target: PathBuf,
 }
 
 /// The Go vulnerability database, as loaded for this run.
@@ -852,13 +866,51 @@ fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
     list
 }
 
+/// Whether `default` and `current` agree: `current` must lead to the root of the toolchain
+/// `default` names, and must not exist when there is no default. A default that names nothing
+/// installed, or a missing `current` (Windows without the symlink privilege), is not judged.
+fn default_mismatch(
+    store: &dist::Store,
+    home: &Path,
+    real: &Path,
+    logical: &dyn Fn(PathBuf) -> PathBuf,
+) -> Option<DefaultMismatch> {
+    let layout = crate::home::Layout::new(real);
+    let target = std::fs::read_link(layout.current()).ok()?;
+    let default = crate::fs::read_regular(&layout.default_file(), crate::fs::cap::VERSION_FILE)
+        .ok()
+        .and_then(|d| {
+            String::from_utf8_lossy(&d)
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+        });
+    let mismatch = |default_root: Option<PathBuf>| DefaultMismatch {
+        default: default.clone(),
+        default_root,
+        current: home.join(crate::home::CURRENT_LINK),
+        current_target: target.clone(),
+    };
+    let Some(name) = &default else {
+        return Some(mismatch(None));
+    };
+    let t = store.get(name).ok().flatten()?;
+    let resolved = std::fs::canonicalize(real.join(&target)).ok();
+    let root = std::fs::canonicalize(&t.root).ok();
+    if resolved.is_some() && resolved == root {
+        return None;
+    }
+    Some(mismatch(Some(logical(t.root))))
+}
+
 fn store_facts(host: &Host) -> Option<StoreFacts> {
     let home = crate::home::groot_home(host)?;
     let real = host.fs().to_real(&home);
     if !real.is_dir() {
         return None;
     }
-    let store = dist::Store::new(real);
+    let store = dist::Store::new(real.clone());
     let logical = |p: PathBuf| host.fs().to_logical(&p).unwrap_or(p);
     let leftovers = store.leftovers().into_iter().map(logical).collect();
     let listed = store.list().unwrap_or_default();
@@ -882,10 +934,12 @@ fn store_facts(host: &Host) -> Option<StoreFacts> {
             _ => None,
         })
         .collect();
+    let default_mismatch = default_mismatch(&store, &home, &real, &logical);
     Some(StoreFacts {
         home,
         leftovers,
         broken_links,
         unverified,
+        default_mismatch,
     })
 }

@@ -7,7 +7,8 @@
 //! <home>/toolchains/go1.22.10/                  a GOROOT installed by groot
 //! <home>/toolchains/go1.22.10/.groot-complete   the completion marker, written last
 //! <home>/toolchains/go1.22.10/.groot-manifest   every file with its hash (dist)
-//! <home>/toolchains/mygo.link                   `groot link mygo PATH`: the adopted GOROOT
+//! <home>/toolchains/mygo.link                   `groot link mygo PATH`: {"goroot": "<path>"}
+//! <home>/.groot-home                            marks the directory as groot's home
 //! <home>/shims/{go,gofmt}                       links to the groot binary
 //! <home>/default                                the global default's name (`groot use`)
 //! <home>/current -> toolchains/<default>        the zero-cost link to the default's root
@@ -566,15 +567,26 @@ pub fn is_runnable(fs: &Fs, root: &Path, os: Os) -> bool {
 }
 
 /// The GOROOT a link record names, as written (`None` when it cannot be read).
+///
+/// A record is one JSON object, `{"goroot": "<path>"}`, so any path round-trips, one ending in
+/// a newline included. Records written before that hold the path and a newline; they are still
+/// read (a GOROOT path is absolute, so it never starts with `{`).
 pub fn read_link_record(fs: &Fs, record: &Path) -> Option<PathBuf> {
-    let data = fs.read_capped(record, crate::fs::cap::VERSION_FILE).ok()?;
+    let data = fs.read_capped(record, crate::fs::cap::TOOL_VERSIONS).ok()?;
+    if data.first() == Some(&b'{') {
+        let value: serde_json::Value = serde_json::from_slice(&data).ok()?;
+        return value.get("goroot")?.as_str().map(PathBuf::from);
+    }
     let text = String::from_utf8_lossy(&data);
     Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
 }
 
-/// The text a link record to `root` holds.
+/// The text a link record to `root` holds (see [`read_link_record`]).
 pub fn link_record_text(root: &Path) -> String {
-    format!("{}\n", root.display())
+    format!(
+        "{}\n",
+        serde_json::json!({ "goroot": root.to_string_lossy() })
+    )
 }
 
 /// The GOROOT a link record names when the link is usable: absolute, with `bin/go` a file.
@@ -645,6 +657,28 @@ mod tests {
         assert_eq!(link_target(&fs, &rec, Os::Linux), Some(goroot));
         std::fs::write(&rec, "relative/go\n").expect("write");
         assert_eq!(link_target(&fs, &rec, Os::Linux), None, "relative");
+    }
+
+    /// Issue 12, item 6: the record was `path\n`, trimmed on read, so a GOROOT whose name
+    /// ends in a newline resolved to its sibling without one.
+    #[test]
+    fn link_records_keep_every_byte_of_the_path() {
+        let t = tempfile::tempdir().expect("tmp");
+        let fs = Fs::real();
+        let rec = t.path().join("my.link");
+        for name in ["go\n", "go\r\n", "go ", "{go}", "go\"\\x"] {
+            let root = t.path().join(name);
+            std::fs::write(&rec, link_record_text(&root)).expect("write");
+            assert_eq!(read_link_record(&fs, &rec), Some(root), "{name:?}");
+        }
+        // A record an older groot wrote.
+        std::fs::write(&rec, "/usr/local/go\n").expect("write");
+        assert_eq!(
+            read_link_record(&fs, &rec),
+            Some(PathBuf::from("/usr/local/go"))
+        );
+        std::fs::write(&rec, "{broken").expect("write");
+        assert_eq!(read_link_record(&fs, &rec), None);
     }
 
     #[test]

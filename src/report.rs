@@ -141,6 +141,9 @@ pub struct ListedInstall {
     pub vulns: Option<Vec<crate::vulndb::Vuln>>,
     /// The lowest release that fixes all of them (`go1.22.12`), when one does.
     pub vulns_fixed_by: Option<String>,
+    /// For a toolchain groot installed: whether its archive's sha256 was checked (false:
+    /// `--insecure-skip-verify`, shown as UNVERIFIED). Null for everything else.
+    pub archive_verified: Option<bool>,
 }
 
 impl std::ops::Deref for ListedInstall {
@@ -218,6 +221,7 @@ impl ListReport {
                     install,
                     vulns,
                     vulns_fixed_by: fixed_by,
+                    archive_verified: None,
                 }
             })
             .collect();
@@ -426,6 +430,10 @@ pub struct VerifiedToolchain {
     pub intact: bool,
     /// Each difference, as one sentence (`missing: bin/gofmt`).
     pub problems: Vec<String>,
+    /// Whether the archive's sha256 was checked at install (false: `--insecure-skip-verify`,
+    /// UNVERIFIED: the manifest only vouches for what was unpacked); null for a linked
+    /// toolchain.
+    pub archive_verified: Option<bool>,
 }
 
 /// Version of the `groot link --json` contract.

@@ -23,6 +23,7 @@ pub mod contexts;
 pub mod gaps;
 pub mod kind;
 pub mod platform;
+pub mod quote;
 pub mod startup;
 pub mod syntax;
 pub mod write;

@@ -137,3 +137,105 @@ fn a_checksum_mismatch_never_installs() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["installs"].as_array().map(Vec::len), Some(0), "{out}");
 }
+
+/// Issue 12, item 8: an install made with `--insecure-skip-verify` says UNVERIFIED wherever it
+/// shows up: `list` (text, and `archive_verified: false` in JSON), `verify` (text and JSON) and
+/// `doctor` (`install-unverified`). Before, docs/dist.md promised it and nothing showed it.
+#[test]
+fn an_install_without_a_checked_hash_shows_as_unverified() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    // The index publishes no hash for the file.
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", "")]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let (code, _, err) = groot(h, &server, &["install", "1.22.10", "--arch", "amd64"]);
+    assert_ne!(code, 0, "refused without the flag: {err}");
+    let (code, _, err) = groot(
+        h,
+        &server,
+        &[
+            "install",
+            "1.22.10",
+            "--arch",
+            "amd64",
+            "--insecure-skip-verify",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+
+    let (_, out, _) = groot(h, &server, &["list"]);
+    let line = out
+        .lines()
+        .find(|l| l.contains("toolchains/go1.22.10"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("UNVERIFIED"), "{out}");
+    let (_, out, _) = groot(h, &server, &["list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ours: Vec<&serde_json::Value> = v["installs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["kind"] == "groot")
+        })
+        .collect();
+    assert_eq!(ours.len(), 1, "{out}");
+    assert_eq!(ours[0]["archive_verified"], false, "{out}");
+
+    let (code, out, _) = groot(h, &server, &["verify"]);
+    assert_eq!(code, 0, "intact, if unverified: {out}");
+    assert!(out.contains("UNVERIFIED"), "{out}");
+    let (_, out, _) = groot(h, &server, &["verify", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["toolchains"][0]["archive_verified"], false, "{out}");
+
+    let (_, out, _) = groot(h, &server, &["doctor", "--json", "--fail-on", "never"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "install-unverified"),
+        "{out}"
+    );
+
+    // A verified install shows none of it (another index URL: the first one is cached).
+    let sha = sha256_of(&archive);
+    server.route(
+        "index2.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    let index2 = server.url("index2.json");
+    let (code, _, err) = groot(
+        h,
+        &server,
+        &[
+            "install",
+            "1.22.10",
+            "--arch",
+            "amd64",
+            "--reinstall",
+            "--index-url",
+            &index2,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = groot(h, &server, &["list"]);
+    assert!(!out.contains("UNVERIFIED"), "{out}");
+    let (_, out, _) = groot(h, &server, &["verify"]);
+    assert!(!out.contains("UNVERIFIED"), "{out}");
+}

@@ -303,3 +303,100 @@ fn goenv_shims_agree_with_real_go() {
     let bad = h.check("goenv", &cases);
     assert!(bad.is_empty(), "disagreements:\n{}", bad.join("\n"));
 }
+
+#[test]
+fn asdf_shims_agree_with_real_go() {
+    let (Some(asdf), Some(plugin), Some(((old, old_real), (new, new_real)))) = (
+        manager(Manager::Asdf),
+        manager(Manager::AsdfGolang),
+        two_gos(),
+    ) else {
+        return;
+    };
+    let mut h = Home::new();
+    let data = h.home.join(".asdf");
+    let installs = data.join("installs/golang");
+    std::fs::create_dir_all(data.join("plugins")).expect("mkdir");
+    std::os::unix::fs::symlink(&plugin, data.join("plugins/golang")).expect("link");
+    support::mini_tree(&old_real, &installs.join(&old).join("go"));
+    support::mini_tree(&new_real, &installs.join(&new).join("go"));
+    let system = h.tmp.join("system/go");
+    support::mini_tree(&old_real, &system);
+    h.path = vec![asdf.join("bin")];
+    let home = h.home.clone();
+    run_ok(h.command("asdf", &home, &[]).args(["reshim", "golang"]));
+    write(&h.home.join(".tool-versions"), &format!("golang {old}\n"));
+    h.path = vec![data.join("shims"), system.join("bin"), asdf.join("bin")];
+
+    let deep = h.home.join("proj/a/b");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    write(
+        &h.home.join("proj/.tool-versions"),
+        &format!("# tools\nnodejs 20.1.0\ngolang {new} {old} # pinned\n"),
+    );
+    let legacy = h.home.join("legacy/x");
+    std::fs::create_dir_all(&legacy).expect("mkdir");
+    write(
+        &h.home.join("legacy/.go-version"),
+        &format!("{}\n", minor(&new)),
+    );
+    let rc = h.tmp.join("asdfrc");
+    write(&rc, "legacy_version_file = yes\n");
+    let var = |k: &str, v: &str| vec![(k.to_owned(), v.to_owned())];
+    let go = |v: &str| Some(installs.join(v).join("go"));
+    let cases = [
+        Case {
+            name: "global ~/.tool-versions",
+            cwd: h.home.clone(),
+            env: Vec::new(),
+            expect_goroot: go(&old),
+        },
+        Case {
+            name: ".tool-versions two directories up",
+            cwd: deep.clone(),
+            env: Vec::new(),
+            expect_goroot: go(&new),
+        },
+        Case {
+            name: "ASDF_GOLANG_VERSION",
+            cwd: deep.clone(),
+            env: var("ASDF_GOLANG_VERSION", &old),
+            expect_goroot: go(&old),
+        },
+        Case {
+            name: "legacy .go-version ignored by default",
+            cwd: legacy.clone(),
+            env: Vec::new(),
+            expect_goroot: go(&old),
+        },
+        Case {
+            name: "legacy .go-version with legacy_version_file = yes",
+            cwd: legacy.clone(),
+            env: var("ASDF_CONFIG_FILE", &rc.display().to_string()),
+            expect_goroot: go(&new),
+        },
+        Case {
+            name: "ASDF_GOLANG_VERSION=system",
+            cwd: h.home.clone(),
+            env: var("ASDF_GOLANG_VERSION", "system"),
+            expect_goroot: Some(system.clone()),
+        },
+        Case {
+            name: "GOROOT already set is kept",
+            cwd: deep.clone(),
+            env: var(
+                "GOROOT",
+                &installs.join(&old).join("go").display().to_string(),
+            ),
+            expect_goroot: go(&old),
+        },
+        Case {
+            name: "missing version",
+            cwd: h.home.clone(),
+            env: var("ASDF_GOLANG_VERSION", "1.99.1"),
+            expect_goroot: None,
+        },
+    ];
+    let bad = h.check("asdf", &cases);
+    assert!(bad.is_empty(), "disagreements:\n{}", bad.join("\n"));
+}

@@ -197,7 +197,6 @@ fn goenv() {
 }
 
 #[test]
-#[ignore = "needs launch (issue 10): doctor sees through goenv's shim"]
 fn goenv_version_seen() {
     let Some(s) = goenv_setup() else { return };
     assert_sees_version(&s, &s.doctor(), "goenv");
@@ -230,7 +229,6 @@ fn asdf_with_asdf_golang() {
 }
 
 #[test]
-#[ignore = "needs launch (issue 10): doctor sees through asdf's shim"]
 fn asdf_version_seen() {
     let Some(s) = asdf_setup() else { return };
     assert_sees_version(&s, &s.doctor(), "asdf");

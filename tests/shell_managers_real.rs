@@ -238,8 +238,7 @@ fn goenv_init_in_every_shell() {
         .status()
         .expect("goenv rehash");
     assert!(status.success());
-    // `contexts --probe` also needs what goenv's shim runs (issue 10, src/launch/).
-    check("goenv", home, &ALL, false);
+    check("goenv", home, &ALL, true);
 }
 
 #[test]
@@ -273,8 +272,7 @@ fn asdf_script_in_every_shell() {
         .status()
         .expect("asdf reshim");
     assert!(status.success());
-    // `contexts --probe` also needs what asdf's shim runs (issue 10, src/launch/).
-    check("asdf", home, &ALL, false);
+    check("asdf", home, &ALL, true);
 }
 
 fn mise_home(shims: bool) -> Option<(tempfile::TempDir, PathBuf)> {

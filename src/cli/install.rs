@@ -548,6 +548,7 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
             root: report.root,
             linked: report.linked,
             checked: report.checked,
+            archive_verified: report.archive_verified,
         });
     }
     let bad = results.iter().any(|r| !r.intact);
@@ -570,6 +571,14 @@ pub fn verify(host: &Host, args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 writeln!(out, "{name}: ok ({} files)", r.checked)?;
             } else {
                 writeln!(out, "{name}: {} problem(s)", r.problems.len())?;
+            }
+            if r.archive_verified == Some(false) {
+                writeln!(
+                    out,
+                    "  {}: installed with --insecure-skip-verify; its archive's sha256 was never \
+                     checked, so this only shows the files are as they were unpacked",
+                    super::style::paint(super::style::WARN, "UNVERIFIED")
+                )?;
             }
             for p in &r.problems {
                 writeln!(out, "  {p}")?;

@@ -57,12 +57,17 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => notes.push(e.to_string()),
     }
     let summary = VulnDbSummary::new(&opts.url, loaded.as_ref());
-    let report = ListReport::new(
+    let mut report = ListReport::new(
         inventory,
         loaded.as_ref().ok().map(|l| &l.db),
         summary,
         notes,
     );
+    for i in &mut report.installs {
+        if i.sources.iter().any(|s| s.kind == SourceKind::Groot) {
+            i.archive_verified = groot::dist::store::archive_verified(host.fs(), &i.root);
+        }
+    }
     if args.json {
         super::print_json(&report)?;
     } else {
@@ -143,7 +148,7 @@ pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
         );
         let _ = writeln!(
             s,
-            "{mark} {}  {:<13} {}  {}  {}{}",
+            "{mark} {}  {:<13} {}  {}  {}{}{}",
             paint(
                 BOLD,
                 format!("{:<vw$}", i.version.as_deref().unwrap_or("?"))
@@ -152,6 +157,11 @@ pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
             i.root.display(),
             paint(DIM, format!("[{}]", sources(i))),
             health(i),
+            if i.archive_verified == Some(false) {
+                format!("  {}", paint(WARN, "UNVERIFIED"))
+            } else {
+                String::new()
+            },
             vuln_count(i),
         );
         if vulns {

@@ -6,7 +6,7 @@
 //! <home>/toolchains/go1.22.10/.groot-manifest   every file with its sha256, size and mode
 //! <home>/toolchains/go1.22.10/.groot-complete   the completion marker (JSON), written last
 //! <home>/toolchains/go1.22.10-amd64/      a toolchain for a non-native arch
-//! <home>/toolchains/mygo.link             `groot link mygo PATH`: one line, the adopted GOROOT
+//! <home>/toolchains/mygo.link             `groot link mygo PATH`: {"goroot": "<adopted GOROOT>"}
 //! <home>/tmp/                             staging dirs, partial downloads, trash (same filesystem)
 //! <home>/locks/go1.22.10.lock             one lock per toolchain name
 //! ```
@@ -121,6 +121,21 @@ pub struct Marker {
     pub installed_unix: u64,
     /// Number of manifest entries.
     pub files: usize,
+}
+
+/// The completion marker of the managed toolchain at `root`, when it is there and parses.
+pub fn read_marker(fs: &crate::fs::Fs, root: &Path) -> Option<Marker> {
+    let bytes = fs
+        .read_capped(&root.join(MARKER), crate::fs::cap::TOOL_VERSIONS)
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// For a managed toolchain at `root`: whether its archive's sha256 was checked when it was
+/// installed (`Some(false)`: `--insecure-skip-verify`). `None` when `root` has no readable
+/// marker (not installed by groot).
+pub fn archive_verified(fs: &crate::fs::Fs, root: &Path) -> Option<bool> {
+    read_marker(fs, root).map(|m| m.verified)
 }
 
 /// A toolchain in the store.
@@ -324,6 +339,10 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
     /// Set for linked toolchains, which have no manifest: only `bin/go` was checked.
     pub linked: bool,
+    /// Whether the archive's sha256 was checked at install (false: installed with
+    /// `--insecure-skip-verify`, so the manifest only vouches for what was unpacked); `None`
+    /// for a linked toolchain or a damaged marker.
+    pub archive_verified: Option<bool>,
 }
 
 impl VerifyReport {
@@ -705,6 +724,7 @@ impl Store {
                 root,
                 checked: 0,
                 linked: true,
+                archive_verified: None,
             });
         }
         let manifest_path = root.join(MANIFEST);
@@ -769,6 +789,10 @@ impl Store {
             checked: manifest.entries.len(),
             problems,
             linked: false,
+            archive_verified: match &toolchain.kind {
+                ToolchainKind::Managed(m) => m.as_ref().map(|m| m.verified),
+                ToolchainKind::Linked { .. } => None,
+            },
         })
     }
 
@@ -976,6 +1000,25 @@ mod tests {
         ));
         assert!(go_binary(&goroot).is_file(), "the linked tree stays");
         assert!(store.list()?.is_empty());
+        Ok(())
+    }
+
+    /// Issue 12, item 6, through the store: linking a GOROOT whose directory name ends in a
+    /// newline gives that GOROOT back, not its sibling without the newline.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_path_ending_in_a_newline_round_trips() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        for dir in ["go\n", "go"] {
+            let root = tmp.path().join(dir);
+            fs::create_dir_all(root.join("bin"))?;
+            fs::write(go_binary(&root), "#!/bin/sh\n")?;
+        }
+        let store = Store::new(tmp.path().join("home"));
+        let t = store.link("nl", &tmp.path().join("go\n"))?;
+        assert_eq!(t.root, fs::canonicalize(tmp.path().join("go\n"))?);
+        let again = store.get("nl")?.ok_or("not linked")?;
+        assert_eq!(again.root, t.root);
         Ok(())
     }
 

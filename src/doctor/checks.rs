@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::discovery::Install;
 use crate::shell::startup::simulate::{Effect, EffectKind};
+use crate::shell::{quote, ShellKind};
 use crate::version::Version;
 
 use super::facts::Facts;
@@ -300,6 +301,20 @@ pub const CHECKS: &[Check] = &[
         installs::install_half_finished
     ),
     check!(
+        "install-unverified",
+        Installs,
+        Warning,
+        "a groot install whose archive was never checked against a hash",
+        installs::install_unverified
+    ),
+    check!(
+        "default-current-mismatch",
+        Installs,
+        Warning,
+        "groot's default and its `current` link name different Go",
+        installs::default_current_mismatch
+    ),
+    check!(
         "install-modified",
         Installs,
         Warning,
@@ -389,18 +404,19 @@ fn bash_login_profile(f: &Facts) -> Option<PathBuf> {
 pub(crate) fn path_line(f: &Facts, dir: &Path, prepend: bool) -> String {
     let d = dir.display().to_string();
     if user_shell(f) == "fish" {
+        let d = quote::word(ShellKind::Fish, &d);
         if prepend {
-            format!(
-                "fish_add_path --move --prepend {}",
-                super::finding::sh_quote(&d)
-            )
+            format!("fish_add_path --move --prepend {d}")
         } else {
-            format!("fish_add_path --append {}", super::finding::sh_quote(&d))
+            format!("fish_add_path --append {d}")
         }
-    } else if prepend {
-        format!("export PATH=\"{d}:$PATH\"")
     } else {
-        format!("export PATH=\"$PATH:{d}\"")
+        let d = quote::in_double(ShellKind::Sh, &d);
+        if prepend {
+            format!("export PATH=\"{d}:$PATH\"")
+        } else {
+            format!("export PATH=\"$PATH:{d}\"")
+        }
     }
 }
 

@@ -155,16 +155,10 @@ impl Finding {
     }
 }
 
-/// Quotes a value for a POSIX shell command line when it needs it.
+/// Quotes a value for the POSIX command lines doctor suggests, when it needs it (spelled by
+/// [`crate::shell::quote::word`], like every other piece of shell code groot writes).
 pub fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,@%".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    crate::shell::quote::word(crate::shell::ShellKind::Sh, s)
 }
 
 #[cfg(test)]

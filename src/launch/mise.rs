@@ -458,10 +458,7 @@ fn is_go_version(path: &Path) -> bool {
 }
 
 fn read_text(host: &Host, path: &Path, limit: u64) -> Option<String> {
-    host.fs()
-        .read_capped(path, limit)
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
+    super::read_text(host, path, limit).ok()
 }
 
 fn read_toml(host: &Host, path: &Path) -> Option<toml::Table> {
@@ -668,7 +665,7 @@ fn read_request(host: &Host, f: &ConfigFile) -> Option<Request> {
         let v = text.trim();
         return (!v.is_empty()).then(|| Request {
             versions: vec![v.to_owned()],
-            source: format!("{}:1", path.display()),
+            source: super::file_line(path, 1),
         });
     }
     if is_tool_versions(path) {
@@ -683,7 +680,7 @@ fn read_request(host: &Host, f: &ConfigFile) -> Option<Request> {
                 if !versions.is_empty() {
                     found = Some(Request {
                         versions,
-                        source: format!("{}:{}", path.display(), i + 1),
+                        source: super::file_line(path, i + 1),
                     });
                 }
             }
@@ -715,7 +712,7 @@ fn read_request(host: &Host, f: &ConfigFile) -> Option<Request> {
     let line = key_line(&text, key);
     Some(Request {
         versions,
-        source: format!("{}:{line}", path.display()),
+        source: super::file_line(path, line),
     })
 }
 

@@ -132,6 +132,8 @@ fn catalog_codes_are_unique_and_include_the_contract() {
         "modcache-not-writable",
         "cgo-toolchain-missing",
         "install-half-finished",
+        "install-unverified",
+        "default-current-mismatch",
         "multiple-managers",
         "go-unsupported-version",
         "goenv-config-invalid",
@@ -625,6 +627,63 @@ fn half_finished_manager_install() {
     lab.var("PATH", "/usr/local/go/bin");
     let x = one(&lab.facts(), "install-half-finished");
     assert!(x.title.contains(".goenv/versions/1.22.0"), "{}", x.title);
+}
+
+/// Issue 12, item 8: an install made with `--insecure-skip-verify` is a finding.
+#[test]
+fn unverified_groot_install() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/usr/local/go/bin");
+    let root = "/home/u/.local/share/groot/toolchains/go1.4.3";
+    lab.tree(root, "go1.4.3");
+    let marker = |verified: bool| {
+        format!(
+            r#"{{"name":"go1.4.3","version":"go1.4.3","os":"linux","arch":"amd64","source":"x","archive_sha256":null,"verified":{verified},"installed_unix":0,"files":1}}"#
+        )
+    };
+    lab.file(&format!("{root}/.groot-complete"), &marker(true));
+    assert!(run(&lab.facts(), "install-unverified").is_empty());
+    lab.file(&format!("{root}/.groot-complete"), &marker(false));
+    let x = one(&lab.facts(), "install-unverified");
+    assert_eq!(x.severity, Severity::Warning);
+    assert!(x.title.contains("go1.4.3"), "{}", x.title);
+    assert!(
+        x.fix
+            .commands
+            .iter()
+            .any(|c| c == "groot install --reinstall go1.4.3"),
+        "{:?}",
+        x.fix.commands
+    );
+}
+
+/// Issue 12, item 7: doctor notices `default` and `current` naming different toolchains.
+#[cfg(unix)]
+#[test]
+fn default_and_current_disagreeing() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/usr/local/go/bin");
+    let gh = "/home/u/.local/share/groot";
+    for v in ["go1.22.10", "go1.27.3"] {
+        lab.tree(&format!("{gh}/toolchains/{v}"), v);
+        lab.file(&format!("{gh}/toolchains/{v}/.groot-complete"), "{}");
+    }
+    lab.file(&format!("{gh}/default"), "go1.27.3\n");
+    std::os::unix::fs::symlink("toolchains/go1.27.3", lab.p(&format!("{gh}/current")))
+        .expect("link");
+    assert!(run(&lab.facts(), "default-current-mismatch").is_empty());
+    std::fs::remove_file(lab.p(&format!("{gh}/current"))).expect("rm");
+    std::os::unix::fs::symlink("toolchains/go1.22.10", lab.p(&format!("{gh}/current")))
+        .expect("link");
+    let x = one(&lab.facts(), "default-current-mismatch");
+    assert!(x.title.contains("go1.27.3"), "{}", x.title);
+    assert_eq!(x.fix.commands, ["groot use go1.27.3"]);
+    // No default at all, but a `current` left behind.
+    std::fs::remove_file(lab.p(&format!("{gh}/default"))).expect("rm");
+    let x = one(&lab.facts(), "default-current-mismatch");
+    assert_eq!(x.fix.commands, ["groot use system"]);
 }
 
 #[test]

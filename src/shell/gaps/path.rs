@@ -239,22 +239,15 @@ pub(super) fn paths_d_stale(inp: &GapInputs<'_>) -> Vec<Gap> {
                 edits,
                 commands: vec![format!(
                     "sudo rm {}",
-                    shell_quote(&file.display().to_string())
+                    crate::shell::quote::word(
+                        crate::shell::ShellKind::Sh,
+                        &file.display().to_string()
+                    )
                 )],
             });
         }
     }
     out
-}
-
-pub(super) fn shell_quote(s: &str) -> String {
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+:=@".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 pub(super) fn multiple_managers(inp: &GapInputs<'_>) -> Vec<Gap> {

@@ -33,38 +33,9 @@ pub struct Activation {
     pub local_toolchain: bool,
 }
 
-/// Single-quotes a value for sh, bash and zsh.
-pub fn quote_posix(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// Single-quotes a value for fish (where `\` and `'` are escaped inside single quotes).
-pub fn quote_fish(s: &str) -> String {
-    format!("'{}'", s.replace('\\', r"\\").replace('\'', r"\'"))
-}
-
-/// Single-quotes a value for PowerShell: every quote character PowerShell accepts as a single
-/// quote (including the typographic ones) is doubled.
-pub fn quote_pwsh(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-            out.push(c);
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
-}
-
-/// Quotes a value for `kind`.
+/// Quotes a value for `kind` (see [`crate::shell::quote::single`]).
 pub fn quote(kind: ShellKind, s: &str) -> String {
-    match kind {
-        ShellKind::Sh | ShellKind::Bash | ShellKind::Zsh => quote_posix(s),
-        ShellKind::Fish => quote_fish(s),
-        ShellKind::PowerShell => quote_pwsh(s),
-    }
+    crate::shell::quote::single(kind, s)
 }
 
 /// The activation script for `kind`.
@@ -75,7 +46,7 @@ pub fn render(kind: ShellKind, a: &Activation) -> String {
     );
     match kind {
         ShellKind::Sh | ShellKind::Bash | ShellKind::Zsh => {
-            s.push_str(&format!("__groot_dir={}\n", quote_posix(&a.first)));
+            s.push_str(&format!("__groot_dir={}\n", quote(kind, &a.first)));
             s.push_str(concat!(
                 "__groot_path=\":${PATH}:\"\n",
                 "while :; do\n",
@@ -89,7 +60,7 @@ pub fn render(kind: ShellKind, a: &Activation) -> String {
                 "PATH=\"$__groot_dir${__groot_path:+:$__groot_path}\"\n",
             ));
             if let Some(bin) = &a.go_bin {
-                s.push_str(&format!("__groot_dir={}\n", quote_posix(bin)));
+                s.push_str(&format!("__groot_dir={}\n", quote(kind, bin)));
                 s.push_str(concat!(
                     "case \":${PATH}:\" in\n",
                     "  *\":$__groot_dir:\"*) ;;\n",
@@ -103,7 +74,7 @@ pub fn render(kind: ShellKind, a: &Activation) -> String {
             }
         }
         ShellKind::Fish => {
-            s.push_str(&format!("set -l __groot_dir {}\n", quote_fish(&a.first)));
+            s.push_str(&format!("set -l __groot_dir {}\n", quote(kind, &a.first)));
             s.push_str(concat!(
                 "while contains -- $__groot_dir $PATH\n",
                 "    set -e PATH[(contains -i -- $__groot_dir $PATH)]\n",
@@ -111,7 +82,7 @@ pub fn render(kind: ShellKind, a: &Activation) -> String {
                 "set -gx PATH $__groot_dir $PATH\n",
             ));
             if let Some(bin) = &a.go_bin {
-                s.push_str(&format!("set __groot_dir {}\n", quote_fish(bin)));
+                s.push_str(&format!("set __groot_dir {}\n", quote(kind, bin)));
                 s.push_str(concat!(
                     "if not contains -- $__groot_dir $PATH\n",
                     "    set -gx PATH $PATH $__groot_dir\n",
@@ -125,13 +96,13 @@ pub fn render(kind: ShellKind, a: &Activation) -> String {
         }
         ShellKind::PowerShell => {
             s.push_str("$__grootSep = [System.IO.Path]::PathSeparator\n");
-            s.push_str(&format!("$__grootDir = {}\n", quote_pwsh(&a.first)));
+            s.push_str(&format!("$__grootDir = {}\n", quote(kind, &a.first)));
             s.push_str(concat!(
                 "$env:PATH = (@($__grootDir) + @(($env:PATH -split [regex]::Escape($__grootSep)) | ",
                 "Where-Object { $_ -and $_ -ne $__grootDir })) -join $__grootSep\n",
             ));
             if let Some(bin) = &a.go_bin {
-                s.push_str(&format!("$__grootDir = {}\n", quote_pwsh(bin)));
+                s.push_str(&format!("$__grootDir = {}\n", quote(kind, bin)));
                 s.push_str(concat!(
                     "if (-not (($env:PATH -split [regex]::Escape($__grootSep)) -contains $__grootDir)) ",
                     "{ $env:PATH = $env:PATH + $__grootSep + $__grootDir }\n",
@@ -288,16 +259,6 @@ pub fn path_text(p: &Path) -> Option<String> {
 mod tests {
     use super::*;
     use crate::host::Os;
-
-    #[test]
-    fn quoting() {
-        assert_eq!(quote_posix("/a b/it's"), r"'/a b/it'\''s'");
-        assert_eq!(quote_fish(r"/a\b/it's"), r"'/a\\b/it\'s'");
-        assert_eq!(
-            quote_pwsh("C:\\it's\u{2019}"),
-            "'C:\\it''s\u{2019}\u{2019}'"
-        );
-    }
 
     #[test]
     fn scripts_never_touch_goroot_or_gobin() {

@@ -24,6 +24,7 @@ use crate::shell::gaps::{BlockLine, CommentOut, Detail, Dialect, Edit, Gap, Plac
 use crate::shell::write::edit::{
     self, EditError, EditPlan, Journal, LineRef, Placement, BEGIN_MARKER, END_MARKER,
 };
+use crate::shell::{quote, ShellKind};
 
 /// Why a fix could not be planned, applied or undone.
 #[derive(Debug, thiserror::Error)]
@@ -142,20 +143,11 @@ impl FixPlan {
 
 /// Escapes text for a double-quoted string of the dialect, writing a leading `$HOME` as such.
 fn quoted(dialect: Dialect, home: &Path, value: &str) -> String {
-    let esc = |s: &str| -> String {
-        let mut o = String::new();
-        for c in s.chars() {
-            let special = match dialect {
-                Dialect::Fish => matches!(c, '\\' | '"' | '$'),
-                _ => matches!(c, '\\' | '"' | '$' | '`'),
-            };
-            if special {
-                o.push('\\');
-            }
-            o.push(c);
-        }
-        o
+    let kind = match dialect {
+        Dialect::Fish => ShellKind::Fish,
+        Dialect::Posix | Dialect::GoEnv => ShellKind::Sh,
     };
+    let esc = |s: &str| quote::in_double(kind, s);
     let h = home.display().to_string();
     let body = if !h.is_empty() && h != "/" && value == h {
         "$HOME".to_string()

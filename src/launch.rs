@@ -11,19 +11,22 @@
 //! runs the real thing.
 
 pub mod asdf;
+pub mod dl;
 pub mod goenv;
 pub mod groot;
 pub mod mise;
+pub mod script;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::fs::Fs;
 use crate::host::Host;
 use crate::resolve::lookpath::{self, Style};
 use crate::resolve::{self, Explanation, GoError, Lookup, Outcome, Request, Stage, Step};
 use crate::select::Selection;
-use crate::toolchain::Inspect;
+use crate::toolchain::{GoBinary, Inspect, InspectError};
 
 /// How many launchers in a row are followed before groot calls it a loop.
 pub const MAX_HOPS: usize = 8;
@@ -132,6 +135,10 @@ pub enum Kind {
     Asdf,
     /// mise's shim (a link to the mise binary).
     Mise,
+    /// A golang.org/dl wrapper (`go1.24.11`).
+    Dl,
+    /// A wrapper script (`exec /path/to/go "$@"`), or a script groot cannot follow.
+    Script,
 }
 
 impl Kind {
@@ -142,6 +149,8 @@ impl Kind {
             Kind::Goenv => "goenv shim",
             Kind::Asdf => "asdf shim",
             Kind::Mise => "mise shim",
+            Kind::Dl => "golang.org/dl wrapper",
+            Kind::Script => "wrapper script",
         }
     }
 }
@@ -218,7 +227,7 @@ pub(crate) struct Followed {
 }
 
 /// Recognises the launcher at `path` (an absolute, logical path), if it is one.
-fn recognise(host: &Host, dir: &Path, path: &Path) -> Option<Followed> {
+fn recognise(host: &Host, inspect: &dyn Inspect, dir: &Path, path: &Path) -> Option<Followed> {
     if crate::shim::is_shim(host, path) {
         return Some(groot::follow(host, dir, path));
     }
@@ -233,16 +242,30 @@ fn recognise(host: &Host, dir: &Path, path: &Path) -> Option<Followed> {
             return Some(f);
         }
     }
-    None
+    // Last: these read the file (a script no launcher above recognised is a wrapper script).
+    match inspect.inspect(host.fs(), path) {
+        Ok(bin) => dl::wrapper_version(&bin).map(|version| dl::follow(host, path, &version)),
+        Err(InspectError::Script { interpreter, .. }) => {
+            Some(script::follow(host, path, &interpreter))
+        }
+        Err(_) => None,
+    }
 }
 
 /// Explains which go runs for `request` on `host`: the launchers in front of it (when PATH's
 /// `go` is one), then cmd/go's own resolution of the binary they end in. With `--go` (a
 /// `request.go`) the binary is explained as given.
 pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explained {
+    // Recognising a launcher reads the binary's build info; resolve reads it again.
+    let memo = Memo {
+        inner: inspect,
+        seen: std::sync::Mutex::new(Vec::new()),
+    };
+    let inspect: &dyn Inspect = &memo;
+    let hook = dl::Hook { inspect };
     if request.go.is_some() {
         return Explained {
-            explanation: resolve::explain(host, inspect, request),
+            explanation: resolve::explain_hooked(host, inspect, request, None, &hook),
             launchers: Vec::new(),
         };
     }
@@ -254,7 +277,7 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     let lookup = lookpath::lookup(host, "go", Style::Shell, None);
     let Some(first) = lookup.chosen().map(|c| c.absolute.clone()) else {
         return Explained {
-            explanation: resolve::explain_looked_up(host, inspect, request, lookup),
+            explanation: resolve::explain_hooked(host, inspect, request, Some(lookup), &hook),
             launchers: Vec::new(),
         };
     };
@@ -262,7 +285,7 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     let mut launchers = Vec::new();
     let mut current = first;
     let mut current_host = host.clone();
-    while let Some(f) = recognise(&current_host, &dir, &current) {
+    while let Some(f) = recognise(&current_host, inspect, &dir, &current) {
         if launchers.is_empty() {
             steps = resolve::lookup_steps(host, inspect, &lookup);
         }
@@ -290,17 +313,19 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     }
     if launchers.is_empty() {
         return Explained {
-            explanation: resolve::explain_looked_up(host, inspect, request, lookup),
+            explanation: resolve::explain_hooked(host, inspect, request, Some(lookup), &hook),
             launchers,
         };
     }
-    let mut ex = resolve::explain(
+    let mut ex = resolve::explain_hooked(
         &current_host,
         inspect,
         &Request {
             dir: Some(dir),
             go: Some(current),
         },
+        None,
+        &hook,
     );
     // Replace the `explicit` step with the PATH lookup and the launchers' choices.
     steps.extend(ex.steps.drain(..).skip_while(|s| s.stage == Stage::Lookup));
@@ -309,6 +334,28 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     Explained {
         explanation: ex,
         launchers,
+    }
+}
+
+/// An [`Inspect`] that reads each path once.
+#[derive(Debug)]
+struct Memo<'a> {
+    inner: &'a dyn Inspect,
+    seen: std::sync::Mutex<Vec<(PathBuf, Result<GoBinary, InspectError>)>>,
+}
+
+impl Inspect for Memo<'_> {
+    fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError> {
+        if let Ok(seen) = self.seen.lock() {
+            if let Some((_, r)) = seen.iter().find(|(p, _)| p == path) {
+                return r.clone();
+            }
+        }
+        let r = self.inner.inspect(fs, path);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.push((path.to_path_buf(), r.clone()));
+        }
+        r
     }
 }
 

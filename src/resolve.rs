@@ -247,6 +247,28 @@ pub struct Explanation {
     pub steps: Vec<Step>,
 }
 
+/// What a [`SwitchHook`] says runs when the toolchain switch execs a program found on PATH.
+#[derive(Clone, Debug)]
+pub struct PathHop {
+    /// The go binary that finally runs.
+    pub binary: PathBuf,
+    /// The GOROOT it runs with (`None`: unset, as cmd/go leaves it).
+    pub goroot: Option<String>,
+    /// Steps recording what the program in between does.
+    pub steps: Vec<Step>,
+    /// Why it cannot run go, if it cannot.
+    pub error: Option<GoError>,
+}
+
+/// Sees through a `goX.Y.Z` that the toolchain switch finds on PATH when it is not itself a go
+/// binary (a golang.org/dl wrapper). This module only models cmd/go; a layer above
+/// ([`crate::launch`]) implements this and passes it to [`explain_hooked`].
+pub trait SwitchHook: fmt::Debug + Sync {
+    /// What runs when `path` is exec'd to provide `toolchain` on `host`; `None` when `path` is
+    /// nothing this hook knows (cmd/go's own rules then apply).
+    fn path_target(&self, host: &Host, toolchain: &str, path: &Path) -> Option<PathHop>;
+}
+
 /// The environment a go process sees: the host's, with changes (a switched-to toolchain gets
 /// GOROOT removed or set).
 #[derive(Clone, Debug)]
@@ -284,6 +306,8 @@ struct Ctx<'a> {
     steps: Vec<Step>,
     /// Label of the toolchain whose steps are being recorded (set for a switched-to child).
     label: Option<String>,
+    /// What sees through a program the toolchain switch finds on PATH.
+    hook: Option<&'a dyn SwitchHook>,
 }
 
 impl<'a> Ctx<'a> {
@@ -300,6 +324,7 @@ impl<'a> Ctx<'a> {
             dir,
             steps: Vec::new(),
             label: None,
+            hook: None,
         }
     }
 
@@ -357,6 +382,18 @@ pub fn explain_looked_up(
     explain_with(host, inspect, request, Some(lookup))
 }
 
+/// [`explain`] with a PATH lookup already made (`lookup`, when given) and `hook` seeing through
+/// programs the toolchain switch finds on PATH.
+pub fn explain_hooked(
+    host: &Host,
+    inspect: &dyn Inspect,
+    request: &Request,
+    lookup: Option<Lookup>,
+    hook: &dyn SwitchHook,
+) -> Explanation {
+    explain_in(host, inspect, request, lookup, Some(hook))
+}
+
 /// The steps [`explain`] records for a PATH lookup.
 pub fn lookup_steps(host: &Host, inspect: &dyn Inspect, lookup: &Lookup) -> Vec<Step> {
     let mut ctx = Ctx::new(host, inspect, &Request::default());
@@ -370,7 +407,18 @@ fn explain_with(
     request: &Request,
     pre_lookup: Option<Lookup>,
 ) -> Explanation {
+    explain_in(host, inspect, request, pre_lookup, None)
+}
+
+fn explain_in(
+    host: &Host,
+    inspect: &dyn Inspect,
+    request: &Request,
+    pre_lookup: Option<Lookup>,
+    hook: Option<&dyn SwitchHook>,
+) -> Explanation {
     let mut ctx = Ctx::new(host, inspect, request);
+    ctx.hook = hook;
     let dir = ctx.dir.clone();
     let mut ex = Explanation {
         dir,
@@ -1837,7 +1885,31 @@ fn exec_target(
 ) -> ChildRun {
     let (name, path, goroot_env) = match target {
         SwitchTarget::Local => unreachable_local(),
-        SwitchTarget::Path { toolchain, path } => (toolchain.clone(), path.clone(), None),
+        SwitchTarget::Path { toolchain, path } => {
+            match ctx
+                .hook
+                .and_then(|h| h.path_target(ctx.host, toolchain, path))
+            {
+                None => (toolchain.clone(), path.clone(), None),
+                Some(hop) => {
+                    let label = Some(toolchain.clone());
+                    ctx.steps.extend(hop.steps.into_iter().map(|mut s| {
+                        s.toolchain = label.clone();
+                        s
+                    }));
+                    if let Some(error) = hop.error {
+                        return ChildRun {
+                            binary: None,
+                            goroot: None,
+                            version: None,
+                            tree: None,
+                            error: Some(error),
+                        };
+                    }
+                    (toolchain.clone(), hop.binary, hop.goroot)
+                }
+            }
+        }
         SwitchTarget::ModuleCache { toolchain, dir } => (
             toolchain.clone(),
             dir.join("bin")

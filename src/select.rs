@@ -863,6 +863,9 @@ pub fn apply_default(
     let layout = Layout::new(&real_home);
     let default = layout.default_file();
     let current = layout.current();
+    // Both files change under one lock, so two `groot use` at once cannot leave `default`
+    // naming one toolchain and `current` pointing at the other.
+    let _lock = lock_default(&layout)?;
     let Some(t) = toolchain else {
         for p in [&default, &current] {
             match std::fs::remove_file(p) {
@@ -897,6 +900,22 @@ pub fn apply_default(
         )));
     }
     Ok(None)
+}
+
+/// Takes `locks/.use.lock` (a name no toolchain's lock can have), waiting for another
+/// `groot use` to finish; released when the file is dropped (or the process dies).
+fn lock_default(layout: &Layout) -> std::io::Result<std::fs::File> {
+    crate::fs::create_dir_with_mode(&layout.locks(), 0o755, true)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o644);
+    }
+    let file = options.open(layout.locks().join(".use.lock"))?;
+    fs4::FileExt::lock(&file)?;
+    Ok(file)
 }
 
 #[cfg(unix)]

@@ -39,6 +39,10 @@ pub struct GoBinary {
     /// Built with `-trimpath`.
     pub trimpath: bool,
     pub stamped_goroot: Stamped,
+    /// The main package path (`cmd/go` for go itself; `golang.org/dl/go1.24.11` for a
+    /// golang.org/dl wrapper, which [`crate::launch`] follows).
+    #[serde(skip)]
+    pub main_path: Option<String>,
 }
 
 impl GoBinary {
@@ -120,6 +124,7 @@ impl Inspect for BinaryReader {
                     Stamped::Unknown
                 }
             },
+            main_path: info.main_path.clone(),
         })
     }
 }
@@ -175,5 +180,6 @@ pub fn fake_official(version: &str) -> GoBinary {
         archs: vec!["amd64".into()],
         trimpath: true,
         stamped_goroot: Stamped::Known(String::new()),
+        main_path: Some("cmd/go".into()),
     }
 }

@@ -214,7 +214,7 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
                     .join(".")
             );
             let (json, _) = groot::dist::index::cache_paths(
-                Path::new("/home/u/.local/share/groot/cache"),
+                Path::new("/home/u/.cache/groot"),
                 groot::dist::OFFICIAL_INDEX_URL,
             );
             f.write(
@@ -276,6 +276,21 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
         "install-half-finished" => {
             f.go(nreal, "/usr/local/go");
             std::fs::create_dir_all(f.p("/home/u/.goenv/versions/1.22.0/go")).expect("mkdir");
+        }
+        "default-current-mismatch" => {
+            f.go(nreal, "/usr/local/go");
+            let gh = "/home/u/.local/share/groot";
+            let (n, o) = (
+                format!("go{}", nv.trim_start_matches("go")),
+                format!("go{}", ov.trim_start_matches("go")),
+            );
+            for (name, real) in [(&n, nreal), (&o, oreal)] {
+                let root = format!("{gh}/toolchains/{name}");
+                f.go(real, &root);
+                f.write(&format!("{root}/.groot-complete"), "{}");
+            }
+            f.write(&format!("{gh}/default"), &format!("{n}\n"));
+            symlink(format!("toolchains/{o}"), f.p(&format!("{gh}/current"))).expect("link");
         }
         "install-unverified" => {
             f.go(nreal, "/usr/local/go");

@@ -204,10 +204,28 @@ fn go_as_a_script_and_verify_exit_codes() {
             .args(args);
         run(&mut c)
     };
+    // A plain `exec /abs/go "$@"` wrapper is followed (issue 10), and verifies.
     let (code, out, _) = groot(&bin, &["explain"]);
     assert_eq!(code, 0);
-    assert!(out.contains("is a script"), "{out}");
-    // The wrapper works, the prediction says groot cannot tell: --verify reports it (exit 3).
+    assert!(out.contains("is a wrapper script: line 2 runs"), "{out}");
+    let (code, out, err) = groot(&bin, &["explain", "--verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // One with a condition is not guessed at: the trace names the file, and --verify reports
+    // that the real thing works where groot could not tell (exit 3).
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ -x {go} ]; then exec {go} \"$@\"; fi\nexit 1\n",
+            go = real.join("bin/go").display()
+        ),
+    )
+    .expect("w");
+    let (code, out, _) = groot(&bin, &["explain"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("this launcher is a script groot cannot follow"),
+        "{out}"
+    );
     let (code, out, _) = groot(&bin, &["explain", "--verify"]);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("disagrees"), "{out}");

@@ -5,7 +5,7 @@
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use assert_cmd::cargo::CommandCargoExt;
@@ -640,4 +640,81 @@ fn exec_and_verify_refuse_a_go_in_a_relative_path_entry() {
             );
         }
     }
+}
+
+/// Issue 12, item 7: `groot use` writes `default` and then `current`; two at once could leave
+/// `default` naming one toolchain and `current` pointing at the other (a shell on
+/// `current/bin` then runs another Go than the shims). Both are now written under one lock.
+#[cfg(unix)]
+#[test]
+fn parallel_use_leaves_default_and_current_agreeing() {
+    let Some(w) = World::new(2) else { return };
+    let names = [w.old().1.clone(), w.new_().1.clone()];
+    ok(&w.groot(&["use", &names[0]]));
+    let mut disagreed = Vec::new();
+    for round in 0..30 {
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                w.cmd(&w.groot)
+                    .args(["use", &names[(round + i) % 2]])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().expect("wait").success());
+        }
+        let default = std::fs::read_to_string(w.path("gh/default")).expect("default");
+        let current = std::fs::read_link(w.path("gh/current")).expect("current");
+        if current != Path::new("toolchains").join(default.trim()) {
+            disagreed.push(format!(
+                "round {round}: default {default:?}, current {current:?}"
+            ));
+        }
+    }
+    assert!(
+        disagreed.is_empty(),
+        "rounds that left default and current disagreeing: {disagreed:#?}"
+    );
+    // doctor has nothing to say about them…
+    let out = w.groot(&[
+        "doctor",
+        "--json",
+        "--check",
+        "default-current-mismatch",
+        "--fail-on",
+        "never",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(0), "{v}");
+    // …until they disagree.
+    std::fs::remove_file(w.path("gh/current")).expect("rm");
+    std::os::unix::fs::symlink(
+        Path::new("toolchains").join(
+            if names[0]
+                == std::fs::read_to_string(w.path("gh/default"))
+                    .expect("default")
+                    .trim()
+            {
+                &names[1]
+            } else {
+                &names[0]
+            },
+        ),
+        w.path("gh/current"),
+    )
+    .expect("link");
+    let out = w.groot(&[
+        "doctor",
+        "--json",
+        "--check",
+        "default-current-mismatch",
+        "--fail-on",
+        "never",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v["findings"][0]["code"], "default-current-mismatch", "{v}");
 }

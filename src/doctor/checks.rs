@@ -308,6 +308,13 @@ pub const CHECKS: &[Check] = &[
         installs::install_unverified
     ),
     check!(
+        "default-current-mismatch",
+        Installs,
+        Warning,
+        "groot's default and its `current` link name different Go",
+        installs::default_current_mismatch
+    ),
+    check!(
         "install-modified",
         Installs,
         Warning,

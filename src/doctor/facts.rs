@@ -195,6 +195,20 @@ pub struct StoreFacts {
     /// Toolchains installed with `--insecure-skip-verify` (their archive's hash never
     /// checked): (name, version, root).
     pub unverified: Vec<(String, Option<String>, PathBuf)>,
+    /// `default` and `current` name different toolchains.
+    pub default_mismatch: Option<DefaultMismatch>,
+}
+
+/// `<home>/default` and `<home>/current` disagree (`groot use` writes both).
+#[derive(Clone, Debug, Serialize)]
+pub struct DefaultMismatch {
+    /// The name in `default`, when there is one (none: the default is "system").
+    pub default: Option<String>,
+    /// The root of that toolchain, when it is installed.
+    pub default_root: Option<PathBuf>,
+    /// The `current` link (logical) and its target as stored.
+    pub current: PathBuf,
+    pub current_target: PathBuf,
 }
 
 /// The Go vulnerability database, as loaded for this run.
@@ -790,42 +804,18 @@ fn annotate_paths_d(sh: &mut ShellFacts, inventory: &Inventory) {
     }
 }
 
+/// The shell layer's view of this host, the same one `groot contexts` and `groot fix` build:
+/// every context of `$SHELL` and of the other shells the user has, and their gaps.
 fn gather_shell(host: &Host) -> Option<ShellFacts> {
-    let root = host
-        .fs()
-        .root()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let fs = shell::RootedFs::new(root);
-    let platform = match host.os() {
-        Os::MacOs => shell::Platform::macos(),
-        Os::Windows => return None,
-        _ => {
-            let distro = if host.fs().exists(Path::new("/etc/debian_version")) {
-                shell::Distro::Debian
-            } else {
-                shell::Distro::Upstream
-            };
-            shell::Platform::linux(distro)
-        }
-    };
-    let platform = match model_uid(host) {
-        Some(u) => platform.with_uid(u),
-        None => platform,
-    };
-    let session: shell::Env = host
-        .vars()
-        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
-        .collect();
-    let predictions = shell::contexts::predict_all(shell::contexts::Inputs {
-        fs: &fs,
-        platform: &platform,
-        session: &session,
-    });
+    if host.os() == Os::Windows {
+        return None;
+    }
+    let fs = host.fs();
+    let (platform, session, predictions) = shell::contexts::survey::predict_host(host);
     let mut paths_d = Vec::new();
     if host.os() == Os::MacOs {
-        for file in shell::startup::path_helper::config_files(&fs, Path::new("/")) {
-            let Ok(data) = shell::StartupFs::read(&fs, &file) else {
+        for file in shell::startup::path_helper::config_files(fs, Path::new("/")) {
+            let Ok(data) = shell::StartupFs::read(fs, &file) else {
                 continue;
             };
             for (i, line) in String::from_utf8_lossy(&data).lines().enumerate() {
@@ -844,7 +834,7 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
         }
     }
     let gaps = shell::gaps::find_gaps(&shell::gaps::GapInputs {
-        fs: &fs,
+        fs,
         platform: &platform,
         session: &session,
         predictions: &predictions,
@@ -857,11 +847,11 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
 }
 
 fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
-    let cached = crate::home::groot_home(host).and_then(|home| {
+    let cached = crate::home::cache_home(host).and_then(|cache| {
         let url = host
             .var_nonempty(dist::env::GROOT_INDEX_URL)
             .unwrap_or(dist::OFFICIAL_INDEX_URL);
-        let (json, _) = dist::index::cache_paths(&home.join("cache"), url);
+        let (json, _) = dist::index::cache_paths(&cache, url);
         let data = host.fs().read(&json).ok()?;
         ReleaseList::from_cache(&json, &data)
     });
@@ -876,13 +866,51 @@ fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
     list
 }
 
+/// Whether `default` and `current` agree: `current` must lead to the root of the toolchain
+/// `default` names, and must not exist when there is no default. A default that names nothing
+/// installed, or a missing `current` (Windows without the symlink privilege), is not judged.
+fn default_mismatch(
+    store: &dist::Store,
+    home: &Path,
+    real: &Path,
+    logical: &dyn Fn(PathBuf) -> PathBuf,
+) -> Option<DefaultMismatch> {
+    let layout = crate::home::Layout::new(real);
+    let target = std::fs::read_link(layout.current()).ok()?;
+    let default = crate::fs::read_regular(&layout.default_file(), crate::fs::cap::VERSION_FILE)
+        .ok()
+        .and_then(|d| {
+            String::from_utf8_lossy(&d)
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned)
+        });
+    let mismatch = |default_root: Option<PathBuf>| DefaultMismatch {
+        default: default.clone(),
+        default_root,
+        current: home.join(crate::home::CURRENT_LINK),
+        current_target: target.clone(),
+    };
+    let Some(name) = &default else {
+        return Some(mismatch(None));
+    };
+    let t = store.get(name).ok().flatten()?;
+    let resolved = std::fs::canonicalize(real.join(&target)).ok();
+    let root = std::fs::canonicalize(&t.root).ok();
+    if resolved.is_some() && resolved == root {
+        return None;
+    }
+    Some(mismatch(Some(logical(t.root))))
+}
+
 fn store_facts(host: &Host) -> Option<StoreFacts> {
     let home = crate::home::groot_home(host)?;
     let real = host.fs().to_real(&home);
     if !real.is_dir() {
         return None;
     }
-    let store = dist::Store::new(real);
+    let store = dist::Store::new(real.clone());
     let logical = |p: PathBuf| host.fs().to_logical(&p).unwrap_or(p);
     let leftovers = store.leftovers().into_iter().map(logical).collect();
     let listed = store.list().unwrap_or_default();
@@ -906,10 +934,12 @@ fn store_facts(host: &Host) -> Option<StoreFacts> {
             _ => None,
         })
         .collect();
+    let default_mismatch = default_mismatch(&store, &home, &real, &logical);
     Some(StoreFacts {
         home,
         leftovers,
         broken_links,
         unverified,
+        default_mismatch,
     })
 }

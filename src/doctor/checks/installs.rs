@@ -175,6 +175,40 @@ pub fn install_unverified(f: &Facts) -> Vec<Finding> {
         .collect()
 }
 
+/// `<home>/default` and `<home>/current` name different toolchains (issue 12, item 7): the
+/// shims run one Go, a shell with `current/bin` on PATH another.
+pub fn default_current_mismatch(f: &Facts) -> Vec<Finding> {
+    let Some(m) = f.store.as_ref().and_then(|s| s.default_mismatch.as_ref()) else {
+        return Vec::new();
+    };
+    let says = m.default.as_deref().unwrap_or("system (no default)");
+    let mut x = Finding::new(
+        "default-current-mismatch",
+        Severity::Warning,
+        format!(
+            "groot's default is {says}, but its `current` link points to {}",
+            m.current_target.display()
+        ),
+    )
+    .evidence(
+        "current",
+        m.current.display().to_string(),
+        Some(m.current_target.display().to_string()),
+    );
+    if let Some(root) = &m.default_root {
+        x = x.evidence("default", says.to_owned(), Some(root.display().to_string()));
+    }
+    vec![x
+        .consequence(
+            "the shims run one Go and a shell with current/bin on PATH (`groot init --current`) another",
+        )
+        .fix("set the default again: groot writes both under one lock")
+        .command(match &m.default {
+            Some(name) => format!("groot use {}", sh_quote(name)),
+            None => "groot use system".to_owned(),
+        })]
+}
+
 pub fn install_modified(f: &Facts) -> Vec<Finding> {
     f.packages
         .iter()

@@ -133,6 +133,7 @@ fn catalog_codes_are_unique_and_include_the_contract() {
         "cgo-toolchain-missing",
         "install-half-finished",
         "install-unverified",
+        "default-current-mismatch",
         "multiple-managers",
         "go-unsupported-version",
         "goenv-config-invalid",
@@ -657,6 +658,34 @@ fn unverified_groot_install() {
     );
 }
 
+/// Issue 12, item 7: doctor notices `default` and `current` naming different toolchains.
+#[cfg(unix)]
+#[test]
+fn default_and_current_disagreeing() {
+    let mut lab = Lab::new(Os::Linux);
+    lab.tree("/usr/local/go", "go1.27.3");
+    lab.var("PATH", "/usr/local/go/bin");
+    let gh = "/home/u/.local/share/groot";
+    for v in ["go1.22.10", "go1.27.3"] {
+        lab.tree(&format!("{gh}/toolchains/{v}"), v);
+        lab.file(&format!("{gh}/toolchains/{v}/.groot-complete"), "{}");
+    }
+    lab.file(&format!("{gh}/default"), "go1.27.3\n");
+    std::os::unix::fs::symlink("toolchains/go1.27.3", lab.p(&format!("{gh}/current")))
+        .expect("link");
+    assert!(run(&lab.facts(), "default-current-mismatch").is_empty());
+    std::fs::remove_file(lab.p(&format!("{gh}/current"))).expect("rm");
+    std::os::unix::fs::symlink("toolchains/go1.22.10", lab.p(&format!("{gh}/current")))
+        .expect("link");
+    let x = one(&lab.facts(), "default-current-mismatch");
+    assert!(x.title.contains("go1.27.3"), "{}", x.title);
+    assert_eq!(x.fix.commands, ["groot use go1.27.3"]);
+    // No default at all, but a `current` left behind.
+    std::fs::remove_file(lab.p(&format!("{gh}/default"))).expect("rm");
+    let x = one(&lab.facts(), "default-current-mismatch");
+    assert_eq!(x.fix.commands, ["groot use system"]);
+}
+
 #[test]
 fn package_integrity_and_signatures() {
     let mut lab = Lab::new(Os::Linux);
@@ -698,6 +727,7 @@ fn garbage_everywhere_never_panics() {
         "/usr/local/go/VERSION",
         "/usr/local/go/go.env",
         "/home/u/.local/share/groot/cache/index-0.json",
+        "/home/u/.cache/groot/index-0.json",
     ] {
         lab.file(p, junk);
     }

@@ -523,3 +523,46 @@ fn stale_goroot_in_bashrc_and_zshrc_is_fixed_for_both_shells_in_one_run() {
         assert_eq!(h.files(), before, "undo is not byte for byte");
     }
 }
+
+/// With bash and zsh both in use, a context name alone is ambiguous: the finding says which
+/// shell's contexts miss the setting, and `groot fix` plans the edit for the other shell.
+#[test]
+fn context_gaps_name_the_shell_when_the_user_has_several() {
+    let Some(h) = Home::new("/bin/bash") else {
+        return;
+    };
+    if !have("/usr/bin/zsh") {
+        return;
+    }
+    h.put(".bashrc", "export PATH=\"$HOME/sdk/go/bin:$PATH\"\n");
+    h.put(".bash_profile", ". \"$HOME/.bashrc\"\n");
+    h.put(".zshrc", "export EDITOR=vi\n");
+    let (_, out, err) = h.groot(&["doctor", "--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let gap = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["code"] == "startup-context-gap"
+                && f["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("does not reach"))
+        })
+        .unwrap_or_else(|| panic!("no startup-context-gap for the PATH entry:\n{out}"));
+    let summary = gap["title"].as_str().expect("title");
+    assert!(summary.contains("terminal (zsh)"), "{summary}");
+    assert!(
+        !summary.contains("(bash)"),
+        "bash gets the setting: {summary}"
+    );
+    let (code, out, err) = h.groot(&["fix", "--yes"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(
+        h.real_with("/usr/bin/zsh", &["-i"], "command -v go", &[]),
+        h.goroot.join("bin/go").display().to_string(),
+        "{}",
+        h.dump()
+    );
+}

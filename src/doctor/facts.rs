@@ -804,42 +804,18 @@ fn annotate_paths_d(sh: &mut ShellFacts, inventory: &Inventory) {
     }
 }
 
+/// The shell layer's view of this host, the same one `groot contexts` and `groot fix` build:
+/// every context of `$SHELL` and of the other shells the user has, and their gaps.
 fn gather_shell(host: &Host) -> Option<ShellFacts> {
-    let root = host
-        .fs()
-        .root()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
-    let fs = shell::RootedFs::new(root);
-    let platform = match host.os() {
-        Os::MacOs => shell::Platform::macos(),
-        Os::Windows => return None,
-        _ => {
-            let distro = if host.fs().exists(Path::new("/etc/debian_version")) {
-                shell::Distro::Debian
-            } else {
-                shell::Distro::Upstream
-            };
-            shell::Platform::linux(distro)
-        }
-    };
-    let platform = match model_uid(host) {
-        Some(u) => platform.with_uid(u),
-        None => platform,
-    };
-    let session: shell::Env = host
-        .vars()
-        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
-        .collect();
-    let predictions = shell::contexts::predict_all(shell::contexts::Inputs {
-        fs: &fs,
-        platform: &platform,
-        session: &session,
-    });
+    if host.os() == Os::Windows {
+        return None;
+    }
+    let fs = host.fs();
+    let (platform, session, predictions) = shell::contexts::survey::predict_host(host);
     let mut paths_d = Vec::new();
     if host.os() == Os::MacOs {
-        for file in shell::startup::path_helper::config_files(&fs, Path::new("/")) {
-            let Ok(data) = shell::StartupFs::read(&fs, &file) else {
+        for file in shell::startup::path_helper::config_files(fs, Path::new("/")) {
+            let Ok(data) = shell::StartupFs::read(fs, &file) else {
                 continue;
             };
             for (i, line) in String::from_utf8_lossy(&data).lines().enumerate() {
@@ -858,7 +834,7 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
         }
     }
     let gaps = shell::gaps::find_gaps(&shell::gaps::GapInputs {
-        fs: &fs,
+        fs,
         platform: &platform,
         session: &session,
         predictions: &predictions,
@@ -871,11 +847,11 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
 }
 
 fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
-    let cached = crate::home::groot_home(host).and_then(|home| {
+    let cached = crate::home::cache_home(host).and_then(|cache| {
         let url = host
             .var_nonempty(dist::env::GROOT_INDEX_URL)
             .unwrap_or(dist::OFFICIAL_INDEX_URL);
-        let (json, _) = dist::index::cache_paths(&home.join("cache"), url);
+        let (json, _) = dist::index::cache_paths(&cache, url);
         let data = host.fs().read(&json).ok()?;
         ReleaseList::from_cache(&json, &data)
     });

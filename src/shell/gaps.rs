@@ -112,10 +112,24 @@ pub struct Target {
     pub placement: Placement,
 }
 
+impl Missing {
+    /// `terminal (zsh)`, or the context's name alone when it starts no shell.
+    pub fn label(&self) -> String {
+        match self.shell {
+            Some(s) => format!("{} ({})", self.context.name(), s.name()),
+            None => self.context.name().to_owned(),
+        }
+    }
+}
+
 /// A context that misses a setting, and the file that would give it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Missing {
     pub context: ContextId,
+    /// The shell that context starts (bash, zsh, fish), when groot predicts more than one
+    /// shell (the user has several): one context name then stands for several shells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shell: Option<ShellKind>,
     /// The file groot would add the setting to (`None`: no startup file reaches this context;
     /// `cron`, CI and Docker get their environment elsewhere).
     pub file: Option<PathBuf>,

@@ -55,7 +55,7 @@ fn gap_finding(code: &'static str, g: &Gap, consequence: &str) -> Finding {
             for m in missing {
                 x = x.evidence(
                     "missing in",
-                    m.context.name(),
+                    m.label(),
                     Some(m.file.as_ref().map_or_else(
                         || "no startup file reaches it".to_owned(),
                         |p| format!("fix in {}", p.display()),

@@ -207,6 +207,17 @@ pub(super) fn edit_for(t: &Target, lines: Vec<BlockLine>, comment_out: Vec<Comme
 
 pub(super) fn context_gaps(inp: &GapInputs<'_>) -> Vec<Gap> {
     let mut out = Vec::new();
+    // With more than one shell predicted, a context name alone is ambiguous: say the shell.
+    // (cron's and Docker's `sh` do not count: no startup file of the user reaches them.)
+    let mut shells: Vec<ShellKind> = inp
+        .predictions
+        .iter()
+        .filter(|p| FIXABLE.contains(&p.context.id))
+        .filter_map(|p| p.simulation().map(|s| s.invocation.shell))
+        .collect();
+    shells.sort();
+    shells.dedup();
+    let many_shells = shells.len() > 1;
     for (setting, places) in all_settings(inp) {
         let mut have = Vec::new();
         let mut missing = Vec::new();
@@ -227,6 +238,10 @@ pub(super) fn context_gaps(inp: &GapInputs<'_>) -> Vec<Gap> {
             }
             missing.push(Missing {
                 context: p.context.id,
+                shell: p
+                    .simulation()
+                    .map(|s| s.invocation.shell)
+                    .filter(|_| many_shells),
                 file: target.map(|t| t.file),
             });
         }
@@ -241,7 +256,13 @@ pub(super) fn context_gaps(inp: &GapInputs<'_>) -> Vec<Gap> {
             Setting::Dir(d) => format!("PATH entry {}", inp.short(Path::new(d))),
             Setting::Var(n, v) => format!("{n}={v}"),
         };
-        let names: Vec<&str> = missing.iter().map(|m| m.context.name()).collect();
+        let mut names: Vec<String> = Vec::new();
+        for m in &missing {
+            let l = m.label();
+            if !names.contains(&l) {
+                names.push(l);
+            }
+        }
         let from = places
             .first()
             .map(|p| format!("{}:{}", inp.short(&p.file), p.line))

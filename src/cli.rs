@@ -228,6 +228,7 @@ pub fn main() -> ExitCode {
         verbose: cli.global.verbose,
     });
     let host = groot::host::Host::real();
+    migrate_home(&host);
     let result = match cli.command {
         Command::Doctor(args) => doctor::run(&host, args),
         Command::Explain(args) => explain::run(&host, args),
@@ -284,6 +285,24 @@ pub fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// Moves an older groot's macOS store to `~/.local/share/groot`, once (issue 14 item 8). The
+/// shims never do this: until a groot command has run they keep using the old store.
+fn migrate_home(host: &groot::host::Host) {
+    match groot::home::migrate_legacy_macos_home(host) {
+        Ok(Some(m)) => switching::note(format!(
+            "moved groot's data from {} to {} (a path without spaces); {} now links there",
+            m.from.display(),
+            m.to.display(),
+            m.from.display()
+        )),
+        Ok(None) => {}
+        Err(e) => switching::note(format!(
+            "could not move groot's data from ~/Library/Application Support/groot to \
+             ~/.local/share/groot ({e}); groot keeps using the old place"
+        )),
     }
 }
 

@@ -53,8 +53,12 @@ pub mod env {
     pub const GROOT_MIRROR: &str = "GROOT_MIRROR";
     /// When set to `1`/`true`, never touch the network: use the cached or built-in index.
     pub const GROOT_OFFLINE: &str = "GROOT_OFFLINE";
-    /// Base of the XDG data directory on Unix other than macOS.
+    /// Base of the XDG data directory on Unix (macOS included).
     pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+    /// Base of the XDG cache directory (the index cache goes to `$XDG_CACHE_HOME/groot`).
+    pub const XDG_CACHE_HOME: &str = crate::env_vars::XDG_CACHE_HOME;
+    /// groot's cache directory, overriding every default.
+    pub const GROOT_CACHE_DIR: &str = crate::env_vars::GROOT_CACHE_DIR;
     /// The user's home directory on Unix.
     pub const HOME: &str = "HOME";
     /// `%LOCALAPPDATA%` on Windows.
@@ -133,7 +137,7 @@ pub struct Settings {
     pub user_home: Option<PathBuf>,
 }
 
-pub use crate::home::{default_home, HomeFacts};
+pub use crate::home::{default_cache, default_home, HomeFacts};
 
 impl Settings {
     /// Settings with the official index and download location, for `native` as the target.
@@ -169,8 +173,11 @@ impl Settings {
         let mut settings =
             Settings::from_env(|k| host.var_os(k).map(OsString::from), os, detect_native())?;
         if let Some(home) = crate::home::groot_home(host) {
-            settings.cache_dir = home.join("cache");
+            settings.cache_dir = home.join(crate::home::CACHE_DIR);
             settings.home = home;
+        }
+        if let Some(cache) = crate::home::cache_home(host) {
+            settings.cache_dir = cache;
         }
         settings.user_home = host.home();
         Ok(settings)
@@ -192,9 +199,15 @@ impl Settings {
             home: get(env::HOME).map(PathBuf::from),
             local_app_data: get(env::LOCALAPPDATA).map(PathBuf::from),
             user_profile: get(env::USERPROFILE).map(PathBuf::from),
+            xdg_cache_home: get(env::XDG_CACHE_HOME).map(PathBuf::from),
+            groot_cache_dir: get(env::GROOT_CACHE_DIR).map(PathBuf::from),
         };
         let home = default_home(&facts).ok_or(SettingsError::NoHome)?;
+        let cache = default_cache(&facts);
         let mut settings = Settings::new(home, native);
+        if let Some(cache) = cache {
+            settings.cache_dir = cache;
+        }
         settings.user_home = facts.home.clone();
         if let Some(url) = get(env::GROOT_INDEX_URL) {
             settings.index_url = url
@@ -429,8 +442,13 @@ mod tests {
             Some(PathBuf::from("/h/.local/share/groot"))
         );
         assert_eq!(
+            home(&[("HOME", "/Users/me")], "macos"),
+            Some(PathBuf::from("/Users/me/.local/share/groot")),
+            "no space in the path on macOS (issue 14 item 8)"
+        );
+        assert_eq!(
             home(&[("HOME", "/Users/me"), ("XDG_DATA_HOME", "/x")], "macos"),
-            Some(PathBuf::from("/Users/me/Library/Application Support/groot"))
+            Some(PathBuf::from("/x/groot"))
         );
         assert_eq!(
             home(&[("LOCALAPPDATA", "C:/Users/me/AppData/Local")], "windows"),
@@ -461,7 +479,55 @@ mod tests {
         assert!(s.offline);
         assert_eq!(s.proxy.as_deref(), Some("http://proxy:3128"));
         assert_eq!(s.no_proxy, ["mirror.example", ".corp"]);
-        assert_eq!(s.cache_dir, PathBuf::from("/h/.local/share/groot/cache"));
+        assert_eq!(s.cache_dir, PathBuf::from("/h/.cache/groot"));
         Ok(())
+    }
+
+    /// Issue 14 item 8: the cache is the platform's cache directory, not inside the data.
+    #[test]
+    fn cache_per_platform() {
+        let cache = |vars: &[(&str, &str)], os: &str| settings(vars, os).map(|s| s.cache_dir).ok();
+        let p = PathBuf::from;
+        assert_eq!(
+            cache(&[("HOME", "/h")], "linux"),
+            Some(p("/h/.cache/groot"))
+        );
+        assert_eq!(
+            cache(&[("HOME", "/h"), ("XDG_CACHE_HOME", "/xc")], "linux"),
+            Some(p("/xc/groot"))
+        );
+        assert_eq!(
+            cache(&[("HOME", "/h"), ("XDG_CACHE_HOME", "rel")], "linux"),
+            Some(p("/h/.cache/groot")),
+            "a relative XDG path is ignored"
+        );
+        assert_eq!(
+            cache(&[("HOME", "/Users/me")], "macos"),
+            Some(p("/Users/me/Library/Caches/groot"))
+        );
+        assert_eq!(
+            cache(&[("HOME", "/Users/me"), ("XDG_CACHE_HOME", "/xc")], "macos"),
+            Some(p("/xc/groot"))
+        );
+        assert_eq!(
+            cache(&[("LOCALAPPDATA", "C:/L")], "windows"),
+            Some(p("C:/L").join("groot").join("cache"))
+        );
+        // A home of its own keeps its cache; GROOT_CACHE_DIR beats everything.
+        assert_eq!(
+            cache(
+                &[
+                    ("HOME", "/h"),
+                    ("XDG_CACHE_HOME", "/xc"),
+                    ("GROOT_HOME", "/g")
+                ],
+                "linux"
+            ),
+            Some(p("/g/cache"))
+        );
+        assert_eq!(
+            cache(&[("GROOT_HOME", "/g"), ("GROOT_CACHE_DIR", "/c")], "linux"),
+            Some(p("/c"))
+        );
     }
 }

@@ -57,6 +57,9 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub const GOTOOLCHAIN_INTERNAL_SWITCH_VERSION: &str = "GOTOOLCHAIN_INTERNAL_SWITCH_VERSION";
 /// groot's own data directory (toolchains, shims); overrides the per-OS default.
 pub const GROOT_HOME: &str = "GROOT_HOME";
+/// groot's cache directory (release index, vulnerability data); overrides the default
+/// (`$XDG_CACHE_HOME/groot`, the platform's cache directory, or `$GROOT_HOME/cache`).
+pub const GROOT_CACHE_DIR: &str = "GROOT_CACHE_DIR";
 /// The Go this shell selects (`1.22`, `1.22.10`, `go1.22.10`, a toolchain name, `system`):
 /// the first source groot's selection consults, above `.go-version`.
 pub const GROOT_GO_VERSION: &str = "GROOT_GO_VERSION";

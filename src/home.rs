@@ -14,7 +14,19 @@
 //! <home>/current -> toolchains/<default>        the zero-cost link to the default's root
 //! <home>/tmp/                                   staging, partial downloads, trash
 //! <home>/locks/<name>.lock                      one lock per toolchain name
+//! <cache>/index-*.json, vulndb-*.txt            the release index and vulnerability data
 //! ```
+//!
+//! `<home>` is [`groot_home`]: `$GROOT_HOME`, else `$XDG_DATA_HOME/groot` or
+//! `~/.local/share/groot` on Linux, other Unixes *and macOS* (a path without spaces, as uv and
+//! mise use), `%LOCALAPPDATA%\groot` on Windows. `<cache>` is [`cache_home`], kept apart from the
+//! data: `$GROOT_CACHE_DIR`, else `<home>/cache` when `$GROOT_HOME` is set (a home of its own
+//! keeps everything), else `$XDG_CACHE_HOME/groot` or the platform's cache directory
+//! (`~/.cache/groot`, `~/Library/Caches/groot`, `%LOCALAPPDATA%\groot\cache`).
+//!
+//! Older groot versions kept the macOS data in `~/Library/Application Support/groot`
+//! ([`legacy_macos_home`]). Until [`migrate_legacy_macos_home`] has moved it (the CLI does that
+//! once, with a note, and leaves a link behind), [`groot_home`] keeps using it.
 //!
 //! "Installed" has one meaning, [`is_complete`]: a directory in `toolchains/` is a toolchain
 //! only when its completion marker is a regular file (an install writes it last, after every
@@ -42,7 +54,8 @@ pub const SHIMS_DIR: &str = "shims";
 pub const TMP_DIR: &str = "tmp";
 /// `locks/`: one lock file per toolchain name.
 pub const LOCKS_DIR: &str = "locks";
-/// `cache/`: downloaded index and archives.
+/// `cache/`: where groot before the separate cache directory kept the index (and where the
+/// cache is when `$GROOT_HOME` is set; see [`cache_home`]).
 pub const CACHE_DIR: &str = "cache";
 /// `backups/`: copies of startup files `groot fix` edited.
 pub const BACKUPS_DIR: &str = "backups";
@@ -232,31 +245,23 @@ pub struct HomeFacts<'a> {
     pub local_app_data: Option<PathBuf>,
     /// `%USERPROFILE%`.
     pub user_profile: Option<PathBuf>,
+    /// `$XDG_CACHE_HOME`.
+    pub xdg_cache_home: Option<PathBuf>,
+    /// `$GROOT_CACHE_DIR`.
+    pub groot_cache_dir: Option<PathBuf>,
 }
 
 /// groot's data directory: `$GROOT_HOME`, else the platform's per-user data directory
-/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot`; `~/Library/Application Support/groot` on
-/// macOS; `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec
-/// says.
+/// (`$XDG_DATA_HOME/groot` or `~/.local/share/groot` on Linux, other Unixes and macOS;
+/// `%LOCALAPPDATA%\groot` on Windows). Relative XDG paths are ignored, as the XDG spec says.
+/// This is the path by the facts alone; [`groot_home`] also keeps an unmoved
+/// [`legacy_macos_home`].
 pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
     if let Some(home) = &facts.groot_home {
         return Some(home.clone());
     }
     match facts.os {
-        "windows" => facts
-            .local_app_data
-            .clone()
-            .or_else(|| {
-                facts
-                    .user_profile
-                    .as_ref()
-                    .map(|p| p.join("AppData").join("Local"))
-            })
-            .map(|p| p.join("groot")),
-        "macos" | "ios" => facts
-            .home
-            .as_ref()
-            .map(|h| h.join("Library").join("Application Support").join("groot")),
+        "windows" => windows_local(facts).map(|p| p.join("groot")),
         _ => facts
             .xdg_data_home
             .clone()
@@ -266,15 +271,60 @@ pub fn default_home(facts: &HomeFacts<'_>) -> Option<PathBuf> {
     }
 }
 
-/// groot's data directory on `host`: `$GROOT_HOME` when set (made absolute against the working
-/// directory), else [`default_home`] for the host's OS. `None` when no base directory is known.
-pub fn groot_home(host: &Host) -> Option<PathBuf> {
+fn windows_local(facts: &HomeFacts<'_>) -> Option<PathBuf> {
+    facts.local_app_data.clone().or_else(|| {
+        facts
+            .user_profile
+            .as_ref()
+            .map(|p| p.join("AppData").join("Local"))
+    })
+}
+
+/// groot's cache directory (the release index, the vulnerability database): `$GROOT_CACHE_DIR`,
+/// else `<$GROOT_HOME>/cache` when `$GROOT_HOME` is set, else `$XDG_CACHE_HOME/groot` (an
+/// absolute one), else the platform's: `~/.cache/groot`, `~/Library/Caches/groot` on macOS,
+/// `%LOCALAPPDATA%\groot\cache` on Windows (as uv does).
+pub fn default_cache(facts: &HomeFacts<'_>) -> Option<PathBuf> {
+    if let Some(dir) = &facts.groot_cache_dir {
+        return Some(dir.clone());
+    }
+    if let Some(home) = &facts.groot_home {
+        return Some(home.join(CACHE_DIR));
+    }
+    let xdg = facts.xdg_cache_home.clone().filter(|p| p.is_absolute());
+    match facts.os {
+        "windows" => xdg
+            .map(|p| p.join("groot"))
+            .or_else(|| windows_local(facts).map(|p| p.join("groot").join(CACHE_DIR))),
+        "macos" | "ios" => xdg
+            .or_else(|| {
+                facts
+                    .home
+                    .as_ref()
+                    .map(|h| h.join("Library").join("Caches"))
+            })
+            .map(|p| p.join("groot")),
+        _ => xdg
+            .or_else(|| facts.home.as_ref().map(|h| h.join(".cache")))
+            .map(|p| p.join("groot")),
+    }
+}
+
+/// Where groot kept its data on macOS before it moved to `~/.local/share/groot`.
+pub fn legacy_macos_home(user_home: &Path) -> PathBuf {
+    user_home
+        .join("Library")
+        .join("Application Support")
+        .join("groot")
+}
+
+fn host_facts(host: &Host) -> HomeFacts<'_> {
     let get = |name: &str| {
         host.var_os(name)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    default_home(&HomeFacts {
+    HomeFacts {
         os: match host.os() {
             Os::MacOs => "macos",
             Os::Windows => "windows",
@@ -285,7 +335,110 @@ pub fn groot_home(host: &Host) -> Option<PathBuf> {
         home: host.home(),
         local_app_data: get(env_vars::LOCALAPPDATA),
         user_profile: get(env_vars::USERPROFILE),
+        // The cache's variables are read by `cache_home` alone: the shim reads only what
+        // `shim::VARS` lists.
+        xdg_cache_home: None,
+        groot_cache_dir: None,
+    }
+}
+
+/// The store of an older groot on a Mac that has not been moved yet: the default is not
+/// `$GROOT_HOME`, nothing is at the new place, and the old place is a real directory (after the
+/// move it is a link).
+fn unmoved_legacy(host: &Host, facts: &HomeFacts<'_>, new: &Path) -> Option<PathBuf> {
+    if host.os() != Os::MacOs || facts.groot_home.is_some() {
+        return None;
+    }
+    let fs = host.fs();
+    if fs.symlink_metadata(new).is_ok() {
+        return None;
+    }
+    let old = legacy_macos_home(facts.home.as_deref()?);
+    fs.symlink_metadata(&old)
+        .is_ok_and(|m| m.is_dir())
+        .then_some(old)
+}
+
+/// groot's data directory on `host`: `$GROOT_HOME` when set (made absolute against the working
+/// directory), else [`default_home`] for the host's OS; on a Mac whose store has not been moved
+/// yet, [`legacy_macos_home`]. `None` when no base directory is known.
+pub fn groot_home(host: &Host) -> Option<PathBuf> {
+    let facts = host_facts(host);
+    let home = default_home(&facts)?;
+    Some(unmoved_legacy(host, &facts, &home).unwrap_or(home))
+}
+
+/// groot's cache directory on `host` ([`default_cache`]), a logical path.
+pub fn cache_home(host: &Host) -> Option<PathBuf> {
+    let get = |name: &str| {
+        host.var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    default_cache(&HomeFacts {
+        xdg_cache_home: get(env_vars::XDG_CACHE_HOME),
+        groot_cache_dir: get(env_vars::GROOT_CACHE_DIR).map(|p| host.absolute(&p)),
+        ..host_facts(host)
     })
+}
+
+/// What [`migrate_legacy_macos_home`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Migrated {
+    /// The old store, now a link to `to`.
+    pub from: PathBuf,
+    /// The new store.
+    pub to: PathBuf,
+}
+
+/// Moves an older groot's macOS store (`~/Library/Application Support/groot`) to
+/// [`default_home`] once, and leaves a relative link at the old place so that shells still
+/// holding the old shims directory in PATH, IDE settings and `current` paths keep working.
+/// Nothing happens (`Ok(None)`) off macOS, with `$GROOT_HOME`, when the old store is missing
+/// or already a link, or when something is at the new place already.
+pub fn migrate_legacy_macos_home(host: &Host) -> std::io::Result<Option<Migrated>> {
+    let facts = host_facts(host);
+    let Some(new) = default_home(&facts) else {
+        return Ok(None);
+    };
+    let Some(old) = unmoved_legacy(host, &facts, &new) else {
+        return Ok(None);
+    };
+    let fs = host.fs();
+    let (real_old, real_new) = (fs.to_real(&old), fs.to_real(&new));
+    if let Some(parent) = real_new.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    // Both below $HOME: one rename (a cross-device move is left to the user, with the error).
+    std::fs::rename(&real_old, &real_new)?;
+    #[cfg(unix)]
+    {
+        // When this fails the store is moved and works; only the convenience link is missing.
+        let _ = std::os::unix::fs::symlink(relative_link_target(&old, &new), &real_old);
+    }
+    Ok(Some(Migrated { from: old, to: new }))
+}
+
+/// The target of a link at `link` that points to `target`, relative when both are absolute
+/// (so it works inside a `GROOT_ROOT` and if the home directory is moved).
+fn relative_link_target(link: &Path, target: &Path) -> PathBuf {
+    let Some(dir) = link.parent() else {
+        return target.to_owned();
+    };
+    if !dir.is_absolute() || !target.is_absolute() {
+        return target.to_owned();
+    }
+    let a: Vec<_> = dir.components().collect();
+    let b: Vec<_> = target.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out
 }
 
 /// The layout below one home directory. Paths are as given (logical for a [`Host`], real for
@@ -354,11 +507,6 @@ impl Layout {
     /// `<home>/locks/<name>.lock`.
     pub fn lock(&self, name: &str) -> PathBuf {
         self.locks().join(format!("{name}.lock"))
-    }
-
-    /// `<home>/cache`.
-    pub fn cache(&self) -> PathBuf {
-        self.root.join(CACHE_DIR)
     }
 
     /// `<home>/backups`.
@@ -575,5 +723,84 @@ mod tests {
             check_home(&foreign.join("notes\u{1b}[31m.txt"), None),
             Err(HomeError::NotADirectory(_))
         ));
+    }
+
+    #[test]
+    fn relative_link_targets() {
+        let t = |a: &str, b: &str| relative_link_target(Path::new(a), Path::new(b));
+        assert_eq!(
+            t(
+                "/Users/me/Library/Application Support/groot",
+                "/Users/me/.local/share/groot"
+            ),
+            Path::new("../../.local/share/groot")
+        );
+        assert_eq!(t("/a/b", "/x/y"), Path::new("../x/y"));
+        assert_eq!(t("rel/b", "/x/y"), Path::new("/x/y"));
+    }
+
+    /// Issue 14 item 8: an older groot's macOS store is used until it is moved, moved once,
+    /// with a link left behind; nothing moves off macOS or with GROOT_HOME.
+    #[test]
+    fn macos_store_moves_once() {
+        let t = tempfile::tempdir().expect("tmp");
+        let root = t.path();
+        let old = root.join("Users/me/Library/Application Support/groot");
+        touch(&old.join("default"));
+        touch(&old.join("toolchains/go1.22.10/.groot-complete"));
+        let mac = Host::fake(root, Os::MacOs).with_var("HOME", "/Users/me");
+        let new = PathBuf::from("/Users/me/.local/share/groot");
+        let legacy = PathBuf::from("/Users/me/Library/Application Support/groot");
+        // Off macOS and with GROOT_HOME: not looked at.
+        let linux = Host::fake(root, Os::Linux).with_var("HOME", "/Users/me");
+        assert_eq!(groot_home(&linux), Some(new.clone()));
+        assert_eq!(migrate_legacy_macos_home(&linux).expect("io"), None);
+        let own = mac.clone().with_var("GROOT_HOME", "/g");
+        assert_eq!(migrate_legacy_macos_home(&own).expect("io"), None);
+        assert!(old.join("default").is_file());
+        // Before the move the old store is the home.
+        assert_eq!(groot_home(&mac), Some(legacy.clone()));
+        let moved = migrate_legacy_macos_home(&mac).expect("io").expect("moved");
+        assert_eq!(
+            moved,
+            Migrated {
+                from: legacy.clone(),
+                to: new.clone()
+            }
+        );
+        assert_eq!(groot_home(&mac), Some(new.clone()));
+        assert!(root
+            .join("Users/me/.local/share/groot/toolchains/go1.22.10/.groot-complete")
+            .is_file());
+        #[cfg(unix)]
+        {
+            assert!(old.is_symlink());
+            assert!(
+                old.join("default").is_file(),
+                "the link leads to the new store"
+            );
+        }
+        // Once: the second call finds the link (or the new store) and does nothing.
+        assert_eq!(migrate_legacy_macos_home(&mac).expect("io"), None);
+        // A new store next to an old one: the new one wins, nothing moves.
+        let t2 = tempfile::tempdir().expect("tmp");
+        touch(
+            &t2.path()
+                .join("Users/me/Library/Application Support/groot/default"),
+        );
+        touch(&t2.path().join("Users/me/.local/share/groot/default"));
+        let both = Host::fake(t2.path(), Os::MacOs).with_var("HOME", "/Users/me");
+        assert_eq!(groot_home(&both), Some(new));
+        assert_eq!(migrate_legacy_macos_home(&both).expect("io"), None);
+    }
+
+    #[test]
+    fn cache_home_of_a_host() {
+        let h = Host::fake("/r", Os::Linux).with_var("HOME", "/h");
+        assert_eq!(cache_home(&h), Some(PathBuf::from("/h/.cache/groot")));
+        let h = h.with_var("XDG_CACHE_HOME", "/xc");
+        assert_eq!(cache_home(&h), Some(PathBuf::from("/xc/groot")));
+        let h = h.with_var("GROOT_CACHE_DIR", "/c");
+        assert_eq!(cache_home(&h), Some(PathBuf::from("/c")));
     }
 }

@@ -437,6 +437,9 @@ pub struct CommandSpec {
     pub env: Vec<(OsString, Option<OsString>)>,
     pub cwd: Option<PathBuf>,
     pub timeout: Duration,
+    /// Unix: run the child in a process group of its own, and on a timeout kill that whole
+    /// group, so a `go` that started children does not leave them running.
+    pub own_group: bool,
 }
 
 impl CommandSpec {
@@ -448,7 +451,14 @@ impl CommandSpec {
             env: Vec::new(),
             cwd: None,
             timeout: Duration::from_secs(10),
+            own_group: false,
         }
+    }
+
+    /// See [`CommandSpec::own_group`].
+    pub fn own_group(mut self) -> CommandSpec {
+        self.own_group = true;
+        self
     }
 
     pub fn arg(mut self, arg: impl Into<OsString>) -> CommandSpec {
@@ -568,6 +578,11 @@ impl Runner for SystemRunner {
         if let Some(dir) = &spec.cwd {
             cmd.current_dir(dir);
         }
+        #[cfg(unix)]
+        if spec.own_group {
+            use std::os::unix::process::CommandExt as _;
+            cmd.process_group(0);
+        }
         let mut child = cmd.spawn().map_err(|source| {
             if source.kind() == std::io::ErrorKind::NotFound {
                 RunError::NotFound {
@@ -605,6 +620,10 @@ impl Runner for SystemRunner {
         let status = match child.wait_timeout(spec.timeout) {
             Ok(Some(status)) => status,
             Ok(None) | Err(_) => {
+                #[cfg(unix)]
+                if spec.own_group {
+                    kill_group(child.id());
+                }
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(RunError::TimedOut {
@@ -618,6 +637,24 @@ impl Runner for SystemRunner {
             stdout: out.join().unwrap_or_default(),
             stderr: err.join().unwrap_or_default(),
         })
+    }
+}
+
+/// Sends SIGKILL to the process group `pgid` (a child started with `process_group(0)` leads
+/// the group of its own id).
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn kill_group(pgid: u32) {
+    let Ok(pgid) = libc::pid_t::try_from(pgid) else {
+        return;
+    };
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: kill(2) takes two integers and touches no memory of ours; a negative pid names
+    // the process group, which is the child's own (never ours: it was made by process_group(0)).
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
     }
 }
 
@@ -747,5 +784,52 @@ mod tests {
             h.run(&CommandSpec::new("go")),
             Err(RunError::Refused { .. })
         ));
+    }
+
+    /// Issue 12, item 14: a command that times out is killed with the children it started
+    /// (`explain --verify` of a `go` wrapper that spawned a long-running child left it behind).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timed_out_command_is_killed_with_its_children() {
+        let t = tempfile::tempdir().expect("tmp");
+        let pidfile = t.path().join("pid");
+        let script = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
+        let alive = |pid: &str| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+                st.rsplit(')')
+                    .next()
+                    .is_some_and(|r| !r.trim_start().starts_with('Z'))
+            })
+        };
+        for own_group in [true, false] {
+            let _ = std::fs::remove_file(&pidfile);
+            let mut spec = CommandSpec::new("/bin/sh")
+                .args(["-c", script.as_str()])
+                .timeout(Duration::from_millis(500));
+            spec.own_group = own_group;
+            let r = SystemRunner.run(&spec);
+            assert!(matches!(r, Err(RunError::TimedOut { .. })), "{r:?}");
+            let pid = std::fs::read_to_string(&pidfile).expect("pid");
+            let pid = pid.trim();
+            // Let the kill land.
+            let mut gone = false;
+            for _ in 0..50 {
+                if !alive(pid) {
+                    gone = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if own_group {
+                assert!(gone, "the child of a timed-out command is still running");
+            } else {
+                // Without a group of its own the child outlives the timeout (what own_group
+                // fixes); clean it up.
+                assert!(!gone, "the test cannot tell: the child died by itself");
+                let _ = std::process::Command::new("kill")
+                    .args(["-9", pid])
+                    .status();
+            }
+        }
     }
 }

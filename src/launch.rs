@@ -42,11 +42,15 @@ pub(crate) const SCRIPT_HEAD: u64 = 64 << 10;
 pub(crate) fn script_head(host: &Host, path: &Path) -> Option<String> {
     use std::io::Read as _;
     let real = host.fs().real_following(path).ok()?;
-    let (file, _) = crate::fs::open_regular(&real).ok()?;
-    let mut data = Vec::with_capacity(4096);
-    file.take(SCRIPT_HEAD).read_to_end(&mut data).ok()?;
-    data.starts_with(b"#!")
-        .then(|| String::from_utf8_lossy(&data).into_owned())
+    let (mut file, _) = crate::fs::open_regular(&real).ok()?;
+    // Two bytes first: a go binary costs one small read.
+    let mut data = vec![0u8; 2];
+    file.read_exact(&mut data).ok()?;
+    if data != b"#!" {
+        return None;
+    }
+    file.take(SCRIPT_HEAD - 2).read_to_end(&mut data).ok()?;
+    Some(String::from_utf8_lossy(&data).into_owned())
 }
 
 /// A small text file of a launcher (a version file, a config file), lossy UTF-8, refused when

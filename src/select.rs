@@ -116,14 +116,44 @@ impl fmt::Display for Request {
     }
 }
 
-/// A name the store can hold: no separators, no leading dot, no control characters.
+/// A name the store can hold (the rule `groot link` and installs enforce): letters, digits
+/// and `._+-`, not starting with `.` or `-`, at most 128 bytes. Anything else in a version
+/// file is not a request, so no message ever suggests a command built from it (`groot link
+/// 1.22$(touch …`).
 fn is_store_name(name: &str) -> bool {
     !name.is_empty()
-        && !name.starts_with('.')
-        && name != ".."
-        && !name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c == ':' || c.is_control() || c.is_whitespace())
+        && name.len() <= 128
+        && !name.starts_with(['.', '-'])
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-'))
+}
+
+/// How long a value read from a file may be when a message repeats it.
+const SHOWN_MAX: usize = 64;
+
+/// `text` as a message shows it: control characters escaped, at most [`SHOWN_MAX`] characters
+/// (then `…` and the full length), so a hostile version file cannot flood a terminal.
+pub fn shown(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() || c == '\u{feff}' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    match escaped.char_indices().nth(SHOWN_MAX) {
+        Some((i, _)) => format!("{}… ({} characters)", &escaped[..i], text.chars().count()),
+        None => escaped,
+    }
+}
+
+/// A file's text without a UTF-8 byte-order mark (editors on Windows write one).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Where a selection came from. In JSON, `kind` names a go.work / go.mod source `go_work` or
@@ -305,14 +335,17 @@ impl Selection {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SelectError {
-    #[error("{request} is not installed (selected by {selected_by})")]
+    #[error("{} is not installed (selected by {selected_by})", shown(request))]
     NotInstalled {
         request: String,
         selected_by: Source,
         /// Names of the installed toolchains, newest first.
         installed: Vec<String>,
     },
-    #[error("{selected_by}: {value:?} is not a Go version or toolchain name")]
+    #[error(
+        "{selected_by}: \"{}\" is not a Go version or toolchain name",
+        shown(value)
+    )]
     Invalid { value: String, selected_by: Source },
     #[error("cannot tell where groot keeps its data: set GROOT_HOME or HOME")]
     NoHome,
@@ -330,6 +363,12 @@ impl SelectError {
                 request, installed, ..
             } => {
                 let what = request.strip_prefix("go").unwrap_or(request);
+                if request.chars().count() > SHOWN_MAX {
+                    return Some(
+                        "no Go release has a version that long; `groot list --available` shows the ones that exist"
+                            .to_owned(),
+                    );
+                }
                 if Request::parse(request).is_some_and(|r| matches!(r, Request::Name(_))) {
                     // A name groot cannot download: only `groot link` can make it.
                     return Some(format!(
@@ -492,7 +531,7 @@ fn select_lower(host: &Host, store: &Store<'_>, dir: &Path) -> Result<Selection,
 /// The first line that is neither blank nor a `#` comment: its 1-based number and trimmed
 /// text (a trailing `# comment` removed).
 fn first_value_line(text: &str) -> Option<(usize, &str)> {
-    text.lines().enumerate().find_map(|(i, l)| {
+    without_bom(text).lines().enumerate().find_map(|(i, l)| {
         let l = l.split_once('#').map_or(l, |(before, _)| before).trim();
         (!l.is_empty()).then_some((i + 1, l))
     })
@@ -558,7 +597,7 @@ pub fn find_tool_versions(host: &Host, dir: &Path) -> Result<Option<ToolVersions
         let p = d.join(TOOL_VERSIONS_FILE);
         if let Some(data) = read_small(host, &p, cap::TOOL_VERSIONS)? {
             let text = String::from_utf8_lossy(&data);
-            for (i, raw) in text.lines().enumerate() {
+            for (i, raw) in without_bom(&text).lines().enumerate() {
                 let l = raw.split_once('#').map_or(raw, |(b, _)| b);
                 let mut words = l.split_whitespace();
                 if matches!(words.next(), Some("golang" | "go")) {

@@ -46,7 +46,9 @@ pub fn verify(host: &Host, ex: &Explanation) -> Result<Verification, VerifyError
     let run = |args: &[&str]| -> Result<CommandOutput, RunError> {
         let spec = CommandSpec::new(&program)
             .args(args.iter().copied())
-            .timeout(TIMEOUT);
+            .timeout(TIMEOUT)
+            // A go that hangs is killed with everything it started.
+            .own_group();
         // A deleted working directory is part of what is verified: go inherits it as is.
         let spec = if host.cwd_gone() {
             spec

@@ -84,7 +84,7 @@ impl Options {
         let url = host
             .var_nonempty(crate::env_vars::GOVULNDB)
             .unwrap_or(DEFAULT_URL);
-        let cache_dir = crate::home::Layout::of(host).map(|l| host.fs().to_real(&l.cache()));
+        let cache_dir = crate::home::cache_home(host).map(|c| host.fs().to_real(&c));
         let mut o = Options::new(url, cache_dir);
         o.offline = host
             .var_nonempty(crate::dist::env::GROOT_OFFLINE)

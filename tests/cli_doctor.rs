@@ -214,7 +214,7 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
                     .join(".")
             );
             let (json, _) = groot::dist::index::cache_paths(
-                Path::new("/home/u/.local/share/groot/cache"),
+                Path::new("/home/u/.cache/groot"),
                 groot::dist::OFFICIAL_INDEX_URL,
             );
             f.write(

@@ -249,6 +249,19 @@ fn goenv_shims_agree_with_real_go() {
     let empty = h.home.join("empty/x");
     std::fs::create_dir_all(&empty).expect("mkdir");
     write(&h.home.join("empty/.go-version"), "");
+    let sys_file = h.home.join("sys/x");
+    std::fs::create_dir_all(&sys_file).expect("mkdir");
+    write(&h.home.join("sys/.go-version"), "system\n");
+    let dir_file = h.home.join("dirfile/x");
+    std::fs::create_dir_all(h.home.join("dirfile/.go-version")).expect("mkdir");
+    std::fs::create_dir_all(&dir_file).expect("mkdir");
+    let module = h.home.join("module/cmd");
+    std::fs::create_dir_all(&module).expect("mkdir");
+    write(
+        &h.home.join("module/go.mod"),
+        &format!("module example.com/m\n\ngo {}\n", minor(&old)),
+    );
+    std::os::unix::fs::symlink(versions.join(&new), versions.join("mygo")).expect("link");
     let var = |k: &str, v: &str| vec![(k.to_owned(), v.to_owned())];
     let cases = [
         Case {
@@ -299,6 +312,48 @@ fn goenv_shims_agree_with_real_go() {
             env: var("GOENV_VERSION", "1.99.1"),
             expect_goroot: None,
         },
+        Case {
+            name: "several versions, the first missing",
+            cwd: h.home.clone(),
+            env: var("GOENV_VERSION", &format!("1.99.0:{old}")),
+            expect_goroot: None,
+        },
+        Case {
+            name: ".go-version saying system",
+            cwd: sys_file,
+            env: Vec::new(),
+            expect_goroot: Some(system.clone()),
+        },
+        Case {
+            name: ".go-version that is a directory",
+            cwd: dir_file,
+            env: Vec::new(),
+            expect_goroot: Some(system.clone()),
+        },
+        Case {
+            name: "GOENV_DIR",
+            cwd: h.home.clone(),
+            env: var("GOENV_DIR", &deep.display().to_string()),
+            expect_goroot: Some(versions.join(&new)),
+        },
+        Case {
+            name: "go.mod with GOENV_GOMOD_VERSION_ENABLE=1",
+            cwd: module.clone(),
+            env: var("GOENV_GOMOD_VERSION_ENABLE", "1"),
+            expect_goroot: Some(versions.join(&old)),
+        },
+        Case {
+            name: "go.mod ignored by default",
+            cwd: module,
+            env: Vec::new(),
+            expect_goroot: Some(versions.join(&old)),
+        },
+        Case {
+            name: "a version goenv prefix refuses: empty GOROOT",
+            cwd: h.home.clone(),
+            env: var("GOENV_VERSION", "mygo"),
+            expect_goroot: Some(versions.join(&new)),
+        },
     ];
     let bad = h.check("goenv", &cases);
     assert!(bad.is_empty(), "disagreements:\n{}", bad.join("\n"));
@@ -339,6 +394,18 @@ fn asdf_shims_agree_with_real_go() {
     write(
         &h.home.join("legacy/.go-version"),
         &format!("{}\n", minor(&new)),
+    );
+    let several = h.home.join("several/x");
+    std::fs::create_dir_all(&several).expect("mkdir");
+    write(
+        &h.home.join("several/.tool-versions"),
+        &format!("golang 1.99.0 {old}\n"),
+    );
+    let module = h.home.join("module/cmd");
+    std::fs::create_dir_all(&module).expect("mkdir");
+    write(
+        &h.home.join("module/go.mod"),
+        &format!("module example.com/m\n\ngo {}\n", minor(&old)),
     );
     let rc = h.tmp.join("asdfrc");
     write(&rc, "legacy_version_file = yes\n");
@@ -395,6 +462,24 @@ fn asdf_shims_agree_with_real_go() {
             cwd: h.home.clone(),
             env: var("ASDF_GOLANG_VERSION", "1.99.1"),
             expect_goroot: None,
+        },
+        Case {
+            name: "a partial version asdf does not expand",
+            cwd: h.home.clone(),
+            env: var("ASDF_GOLANG_VERSION", &minor(&new)),
+            expect_goroot: None,
+        },
+        Case {
+            name: "several versions, the first not installed",
+            cwd: several,
+            env: Vec::new(),
+            expect_goroot: go(&old),
+        },
+        Case {
+            name: "legacy go.mod means the newest installed 1.x",
+            cwd: module,
+            env: var("ASDF_CONFIG_FILE", &rc.display().to_string()),
+            expect_goroot: go(&new),
         },
     ];
     let bad = h.check("asdf", &cases);

@@ -155,6 +155,19 @@ fn mise_shim_matches_real_mise() {
     );
     check(&m.env, &deep, ".mise.toml over mise.toml", Some(m.oldest()));
 
+    // MISE_ENV: mise.<env>.toml comes after every default file of its directory.
+    write(
+        &proj.join("a/mise.dev.toml"),
+        &format!("[tools]\ngo = \"{}\"\n", m.newest()),
+    );
+    check(&m.env, &deep, "MISE_ENV unset", Some(m.oldest()));
+    check(
+        &m.env.with("MISE_ENV", "dev"),
+        &deep,
+        "MISE_ENV=dev",
+        Some(m.newest()),
+    );
+
     // MISE_GO_VERSION beats every file.
     let over = m.env.with("MISE_GO_VERSION", &minor(m.newest()));
     check(&over, &deep, "MISE_GO_VERSION", Some(m.newest()));
@@ -180,6 +193,51 @@ fn mise_shim_matches_real_mise() {
         &m.home("risky").join("mise.toml").display().to_string(),
     ]);
     check(&m.env, &risky, "trusted [env]", Some(m.oldest()));
+
+    // With CI set mise trusts every config file.
+    let risky2 = m.home("risky2");
+    write(
+        &risky2.join(".mise.toml"),
+        &format!("[env]\nFOO = \"x\"\n[tools]\ngo = \"{}\"\n", m.newest()),
+    );
+    check(&m.env, &risky2, "untrusted .mise.toml", None);
+    check(
+        &m.env.with("CI", "true"),
+        &risky2,
+        "CI trusts",
+        Some(m.newest()),
+    );
+
+    // asdf's name for the tool in .tool-versions; of several versions, the first runs.
+    let alias = m.home("alias/x");
+    write(
+        &m.home("alias").join(".tool-versions"),
+        &format!("# pinned\ngolang {} {}\n", m.newest(), m.oldest()),
+    );
+    check(&m.env, &alias, "golang alias", Some(m.newest()));
+
+    // Settings in the global config: idiomatic .go-version files.
+    let global = m.config.join("config.toml");
+    let before = std::fs::read_to_string(&global).unwrap();
+    write(
+        &global,
+        &format!("{before}[settings]\nidiomatic_version_file_enable_tools = [\"go\"]\n"),
+    );
+    check(
+        &m.env,
+        &idio,
+        ".go-version enabled in settings",
+        Some(m.newest()),
+    );
+    write(&global, &before);
+
+    // MISE_GLOBAL_CONFIG_FILE replaces the global config.
+    let other = m.home("elsewhere").join("g.toml");
+    write(&other, &format!("[tools]\ngo = \"{}\"\n", m.newest()));
+    let g = m
+        .env
+        .with("MISE_GLOBAL_CONFIG_FILE", &other.display().to_string());
+    check(&g, &work, "MISE_GLOBAL_CONFIG_FILE", Some(m.newest()));
 
     // A version that is not installed: mise tries to install it, offline that fails.
     let missing = m.env.with("MISE_GO_VERSION", "1.3");

@@ -109,9 +109,7 @@ fn path_helper_reordering_is_fixed_in_zprofile() {
         "export PATH=/opt/homebrew/bin:$PATH\n"
     );
     // Backups live in groot's macOS data dir under the simulated root.
-    assert!(root
-        .join("Users/me/Library/Application Support/groot/backups")
-        .is_dir());
+    assert!(root.join("Users/me/.local/share/groot/backups").is_dir());
 
     let (go, v) = terminal_go(root);
     assert_eq!(go, Some(PathBuf::from("/opt/homebrew/bin/go")));

@@ -584,3 +584,93 @@ fn an_unmarked_toolchain_directory_is_moved_aside_not_deleted() {
     );
     assert!(target.join(".groot-complete").is_file());
 }
+
+/// Issue 12, item 14: messages name what failed and never repeat hostile input at length.
+#[test]
+fn messages_name_reads_dns_failures_and_clip_hostile_values() {
+    let w = World::new();
+    // Reading the archive failed: "cannot read", not "cannot write".
+    let r = w.groot(&[
+        "install",
+        "--from-archive",
+        "/nonexistent/go1.22.10.linux-amd64.tar.gz",
+        "--sha256",
+        "abc",
+    ]);
+    assert!(!r.out.status.success());
+    assert!(
+        r.stderr().contains("cannot read /nonexistent/"),
+        "{}",
+        r.stderr()
+    );
+    assert!(!r.stderr().contains("cannot write"), "{}", r.stderr());
+
+    // A name that does not resolve is not a lost connection; nor is a refused one.
+    let r = w.groot_with(
+        &[(
+            "GROOT_INDEX_URL",
+            Path::new("https://nonexistent.invalid/index.json"),
+        )],
+        &["list", "--available"],
+    );
+    assert!(!r.out.status.success());
+    assert!(r.stderr().contains("cannot resolve"), "{}", r.stderr());
+    assert!(!r.stderr().contains("connection lost"), "{}", r.stderr());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/index.json", closed.local_addr().unwrap());
+    drop(closed);
+    let r = w.groot_with(
+        &[("GROOT_INDEX_URL", Path::new(&url))],
+        &["list", "--available"],
+    );
+    assert!(r.stderr().contains("cannot connect"), "{}", r.stderr());
+    assert!(!r.stderr().contains("connection lost"), "{}", r.stderr());
+
+    // A version file's junk is not offered back as a command.
+    std::fs::write(w.path("p/.go-version"), "1.22$(touch /tmp/x)\n").unwrap();
+    let r = w.groot(&["which"]);
+    assert!(!r.out.status.success());
+    assert!(r.stderr().contains("is not a Go version"), "{}", r.stderr());
+    assert!(!r.stderr().contains("groot link 1.22$("), "{}", r.stderr());
+    // Nor repeated at full length.
+    let long = format!("1.21.{}\n", "9".repeat(3000));
+    std::fs::write(w.path("p/.go-version"), long).unwrap();
+    let r = w.groot(&["which"]);
+    assert!(!r.out.status.success());
+    assert!(
+        r.stderr().len() < 600,
+        "{} bytes: {}",
+        r.stderr().len(),
+        r.stderr()
+    );
+    std::fs::write(
+        w.path("p/.go-version"),
+        format!("go1.22.10\u{1b}[31m{}\n", "x".repeat(500)),
+    )
+    .unwrap();
+    let r = w.groot(&["which"]);
+    assert!(!r.stderr().contains('\u{1b}'), "{:?}", r.stderr());
+    assert!(r.stderr().len() < 600, "{} bytes", r.stderr().len());
+    let r = w.groot(&["pin", &"a".repeat(5000)]);
+    assert!(!r.out.status.success());
+    assert!(r.stderr().len() < 600, "{} bytes", r.stderr().len());
+    let before = std::fs::read(w.path("p/.go-version")).unwrap();
+    let r = w.groot(&["pin", "*"]);
+    assert!(!r.out.status.success());
+    assert_eq!(std::fs::read(w.path("p/.go-version")).unwrap(), before);
+
+    // A byte-order mark (Windows editors) is not part of the version.
+    std::fs::write(w.path("p/.go-version"), "\u{feff}1.22.10\n").unwrap();
+    let r = w.groot(&["which"]);
+    assert!(
+        r.stderr().contains("go1.22.10 is not installed"),
+        "{}",
+        r.stderr()
+    );
+    assert!(
+        r.stderr().contains("groot install 1.22.10`"),
+        "{}",
+        r.stderr()
+    );
+    assert!(!r.stderr().contains('\u{feff}'), "{:?}", r.stderr());
+}

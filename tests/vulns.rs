@@ -209,7 +209,7 @@ impl Machine {
     }
 
     fn cache_dir(&self) -> PathBuf {
-        self.root.join("home/u/.local/share/groot/cache")
+        self.root.join("home/u/.cache/groot")
     }
 }
 

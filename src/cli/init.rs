@@ -187,6 +187,9 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         .unwrap_or(0);
     let plans: Vec<edit::EditPlan> = plans.into_iter().map(|(_, p)| p).collect();
     let journal = edit::apply(&plans, &backups, &edit::stamp_from_unix(secs))?;
+    if args.uninstall {
+        remove_files_groot_made(host, &home, &plans);
+    }
     for e in &journal.entries {
         writeln!(out, "updated {}", e.path.display())?;
     }
@@ -211,6 +214,37 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After groot's block was removed: a startup file that is now empty and that an earlier
+/// `init --install` created (its journal under `<home>/backups` records no file before) is
+/// deleted, so uninstalling leaves the startup files exactly as they were, existence included.
+/// A file the user had (even an empty one) stays.
+fn remove_files_groot_made(host: &Host, home: &std::path::Path, plans: &[edit::EditPlan]) {
+    let backups = host.fs().to_real(&home.join(groot::home::BACKUPS_DIR));
+    let mut created: Vec<PathBuf> = Vec::new();
+    if let Ok(dirs) = std::fs::read_dir(&backups) {
+        for d in dirs.flatten() {
+            let Ok(journal) = edit::read_journal(&d.path().join(edit::Journal::FILE_NAME)) else {
+                continue;
+            };
+            created.extend(
+                journal
+                    .entries
+                    .into_iter()
+                    .filter(|e| e.before_sha256.is_none())
+                    .map(|e| e.target),
+            );
+        }
+    }
+    for plan in plans {
+        if !plan.after.is_empty() || !created.contains(&plan.target) {
+            continue;
+        }
+        if std::fs::metadata(&plan.target).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            let _ = std::fs::remove_file(&plan.target);
+        }
+    }
 }
 
 /// `init --install` also installs the shell's completion script where the shell finds it by
@@ -326,6 +360,7 @@ pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<Ex
             .map(|d| d.as_secs())
             .unwrap_or(0);
         backup_dir = edit::apply(&plans, &backups, &edit::stamp_from_unix(secs))?.dir;
+        remove_files_groot_made(host, &home, &plans);
     }
     let completions = super::completions::remove_files(host)?;
     let mut shims = None;
@@ -339,11 +374,30 @@ pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<Ex
     }
     let mut removed_dirs = Vec::new();
     if args.all {
-        let real = host.fs().to_real(&home);
-        if real.is_dir() {
-            std::fs::remove_dir_all(&real)
-                .with_context(|| format!("cannot remove {}", home.display()))?;
-            removed_dirs.push(home.clone());
+        // The data, the cache (apart from the data unless GROOT_HOME keeps it inside), and on a
+        // Mac the link an older groot's store left behind when it was moved.
+        let legacy = host
+            .home()
+            .filter(|_| host.os() == groot::host::Os::MacOs)
+            .map(|h| groot::home::legacy_macos_home(&h));
+        for dir in [Some(home.clone()), groot::home::cache_home(host)]
+            .into_iter()
+            .flatten()
+        {
+            let real = host.fs().to_real(&dir);
+            if real.is_dir() && !real.is_symlink() {
+                std::fs::remove_dir_all(&real)
+                    .with_context(|| format!("cannot remove {}", dir.display()))?;
+                removed_dirs.push(dir);
+            }
+        }
+        if let Some(link) = legacy {
+            let real = host.fs().to_real(&link);
+            if real.is_symlink() {
+                std::fs::remove_file(&real)
+                    .with_context(|| format!("cannot remove {}", link.display()))?;
+                removed_dirs.push(link);
+            }
         }
     }
     let report = SelfUninstallReport {

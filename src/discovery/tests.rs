@@ -570,7 +570,7 @@ fn groot_home_per_os() {
     let mac = Host::fake("/r", Os::MacOs).with_var("HOME", "/Users/u");
     assert_eq!(
         groot_home(&mac),
-        Some(PathBuf::from("/Users/u/Library/Application Support/groot"))
+        Some(PathBuf::from("/Users/u/.local/share/groot"))
     );
     let win = Host::fake("/r", Os::Windows).with_var("LocalAppData", "/AppData/Local");
     assert_eq!(

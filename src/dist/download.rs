@@ -391,6 +391,22 @@ impl Client {
                 url: url.to_owned(),
                 after: self.stall,
             },
+            ureq::Error::HostNotFound => DownloadError::Resolve {
+                url: url.to_owned(),
+                detail: "no address found".to_owned(),
+            },
+            ureq::Error::Io(source) if is_dns_failure(&source) => DownloadError::Resolve {
+                url: url.to_owned(),
+                detail: source.to_string(),
+            },
+            ureq::Error::Io(source) if is_connect_failure(&source) => DownloadError::Connect {
+                url: url.to_owned(),
+                source,
+            },
+            ureq::Error::ConnectionFailed => DownloadError::Connect {
+                url: url.to_owned(),
+                source: io::Error::from(io::ErrorKind::ConnectionRefused),
+            },
             ureq::Error::Io(source) => self.read_error(url, source),
             other => DownloadError::Http {
                 url: url.to_owned(),
@@ -420,6 +436,33 @@ impl Client {
             source: e,
         }
     }
+}
+
+/// Whether an I/O error is a failed name lookup (the resolver's messages on glibc, musl, macOS
+/// and Windows), not a broken connection.
+fn is_dns_failure(e: &io::Error) -> bool {
+    let text = e.to_string();
+    [
+        "failed to lookup address",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "nodename nor servname",
+        "No such host is known",
+        "No address associated",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// Whether an I/O error means the connection was never made.
+fn is_connect_failure(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::AddrNotAvailable
+    )
 }
 
 /// curl's `--speed-limit` / `--speed-time`: counts the bytes of each `window` of a transfer and
@@ -694,6 +737,23 @@ pub enum DownloadError {
         #[source]
         source: Box<ureq::Error>,
     },
+    /// The server's name could not be resolved (DNS): nothing was sent.
+    #[error("cannot resolve the host of {url} ({detail}): no network, or a DNS problem")]
+    Resolve {
+        /// The URL.
+        url: String,
+        /// What the resolver said.
+        detail: String,
+    },
+    /// The connection could not be made (refused, unreachable): nothing was sent.
+    #[error("cannot connect to the server of {url}")]
+    Connect {
+        /// The URL.
+        url: String,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
     /// The connection broke while receiving.
     #[error("connection lost while fetching {url}")]
     Connection {
@@ -810,6 +870,7 @@ impl DownloadError {
     pub fn is_transient(&self) -> bool {
         match self {
             DownloadError::Connection { .. }
+            | DownloadError::Connect { .. }
             | DownloadError::Stalled { .. }
             | DownloadError::BadRange { .. }
             | DownloadError::Truncated { .. } => true,

@@ -123,7 +123,7 @@ pub fn install_archive(
         .map(str::to_owned)
         .or_else(|| listed.as_ref().map(|f| f.sha256.clone()))
         .filter(|s| !s.is_empty());
-    let (sha256, _) = download::hash_file(archive).map_err(|source| InstallError::Io {
+    let (sha256, _) = download::hash_file(archive).map_err(|source| InstallError::Read {
         path: archive.to_owned(),
         source,
     })?;
@@ -330,7 +330,7 @@ fn fetch(
         return Err(InstallError::Offline { url });
     }
     if let Some(path) = local {
-        let (sha256, _) = download::hash_file(&path).map_err(|source| InstallError::Io {
+        let (sha256, _) = download::hash_file(&path).map_err(|source| InstallError::Read {
             path: path.clone(),
             source,
         })?;
@@ -687,7 +687,16 @@ pub enum InstallError {
         /// The exit status.
         status: String,
     },
-    /// A filesystem operation failed.
+    /// Reading a file failed (a local archive, a `file://` mirror's archive).
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing into the store failed.
     #[error("cannot write {}", path.display())]
     Io {
         /// The path.
@@ -719,6 +728,8 @@ impl InstallError {
             InstallError::Download(
                 DownloadError::Http { url, .. }
                 | DownloadError::Connection { url, .. }
+                | DownloadError::Connect { url, .. }
+                | DownloadError::Resolve { url, .. }
                 | DownloadError::Stalled { url, .. },
             ) => Some(format!(
                 "{} could not be reached; check the network, or fetch from a mirror you can reach \

@@ -847,11 +847,11 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
 }
 
 fn release_list(host: &Host, inventory: &Inventory) -> ReleaseList {
-    let cached = crate::home::groot_home(host).and_then(|home| {
+    let cached = crate::home::cache_home(host).and_then(|cache| {
         let url = host
             .var_nonempty(dist::env::GROOT_INDEX_URL)
             .unwrap_or(dist::OFFICIAL_INDEX_URL);
-        let (json, _) = dist::index::cache_paths(&home.join("cache"), url);
+        let (json, _) = dist::index::cache_paths(&cache, url);
         let data = host.fs().read(&json).ok()?;
         ReleaseList::from_cache(&json, &data)
     });

@@ -810,6 +810,99 @@ mod tests {
         );
     }
 
+    /// A rooted machine with an asdf 0.16+ shim in front of `golang 1.22.10`.
+    #[cfg(unix)]
+    fn go_flavour_machine() -> (tempfile::TempDir, Host, String) {
+        use std::os::unix::fs::PermissionsExt as _;
+        let t = tempfile::tempdir().expect("tmp");
+        let put = |p: &str, text: &str, exec: bool| {
+            let real = t.path().join(p.trim_start_matches('/'));
+            std::fs::create_dir_all(real.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&real, text).expect("write");
+            if exec {
+                std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o755))
+                    .expect("chmod");
+            }
+        };
+        let shim = "#!/usr/bin/env bash\n# asdf-plugin: golang 1.22.10\n# asdf-plugin: golang 1.21.13\nexec asdf exec \"go\" \"$@\"";
+        put("/home/u/.asdf/shims/go", shim, true);
+        put("/usr/bin/asdf", "", true);
+        put("/usr/bin/go", "", true);
+        put("/home/u/.asdf/plugins/golang/bin/exec-env", "", true);
+        put(
+            "/home/u/.asdf/plugins/golang/bin/list-bin-paths",
+            "echo -n \"bin go/bin\"",
+            true,
+        );
+        for v in ["1.22.10", "1.21.13"] {
+            put(
+                &format!("/home/u/.asdf/installs/golang/{v}/go/bin/go"),
+                "",
+                true,
+            );
+        }
+        put("/home/u/.tool-versions", "golang 1.22.10\n", false);
+        let host = Host::fake(t.path(), crate::host::Os::Linux)
+            .with_var("HOME", "/home/u")
+            .with_var("PATH", "/home/u/.asdf/shims:/usr/bin");
+        (t, host, shim.to_owned())
+    }
+
+    #[cfg(unix)]
+    fn env_of(f: &Followed, name: &str) -> Option<String> {
+        f.launcher
+            .env
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.value.clone())
+    }
+
+    /// asdf 0.16+ as read from its source: the install's go, exec-env's GOROOT when unset,
+    /// `/.tool-versions` read too, `system` from PATH without the shims.
+    #[cfg(unix)]
+    #[test]
+    fn go_flavour_follows_asdf_source() {
+        let (t, host, shim) = go_flavour_machine();
+        let dir = Path::new("/home/u/proj");
+        std::fs::create_dir_all(t.path().join("home/u/proj")).expect("mkdir");
+        let path = Path::new("/home/u/.asdf/shims/go");
+        let f = recognise(&host, dir, path, &shim).expect("recognised");
+        assert_eq!(
+            f.launcher.runs.as_deref(),
+            Some(Path::new("/home/u/.asdf/installs/golang/1.22.10/go/bin/go"))
+        );
+        assert_eq!(
+            env_of(&f, "GOROOT").as_deref(),
+            Some("/home/u/.asdf/installs/golang/1.22.10/go")
+        );
+        assert_eq!(
+            f.launcher.source.as_deref(),
+            Some("/home/u/.tool-versions:1")
+        );
+        // A GOROOT already set is kept.
+        let kept = host.clone().with_var("GOROOT", "/opt/go");
+        let f = recognise(&kept, dir, path, &shim).expect("recognised");
+        assert_eq!(env_of(&f, "GOROOT"), None);
+        // 0.16+ reads /.tool-versions when nothing nearer says (0.15 stops below /).
+        std::fs::remove_file(t.path().join("home/u/.tool-versions")).expect("rm");
+        std::fs::write(t.path().join(".tool-versions"), "golang 1.21.13\n").expect("write");
+        let f = recognise(&host, dir, path, &shim).expect("recognised");
+        assert_eq!(f.launcher.version.as_deref(), Some("1.21.13"));
+        // system: the next go on PATH without the shims directory.
+        let sys = host.clone().with_var("ASDF_GOLANG_VERSION", "system");
+        let f = recognise(&sys, dir, path, &shim).expect("recognised");
+        assert_eq!(f.launcher.runs.as_deref(), Some(Path::new("/usr/bin/go")));
+        // A version the shim does not list.
+        let missing = host.clone().with_var("ASDF_GOLANG_VERSION", "1.99.0");
+        let f = recognise(&missing, dir, path, &shim).expect("recognised");
+        let e = f.next.as_ref().err().map(|e| e.message.as_str());
+        assert_eq!(e, Some("no versions set for go"));
+        // No asdf on PATH: the shim's exec fails.
+        let noasdf = host.clone().with_var("PATH", "/home/u/.asdf/shims");
+        let f = recognise(&noasdf, dir, path, &shim).expect("recognised");
+        assert_eq!(f.next.as_ref().err().map(|e| e.code), Some("asdf-missing"));
+    }
+
     #[test]
     fn path_removal() {
         assert_eq!(remove_substring_path("/a:/d/shims:/b", "/d/shims"), "/a:/b");

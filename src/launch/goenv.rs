@@ -260,6 +260,7 @@ impl Run<'_> {
         launcher.version = Some(version.clone());
         launcher.source = Some(match &origin {
             Origin::Env => "GOENV_VERSION".to_owned(),
+            Origin::File(p) if self.host.fs().is_file(p) => self.version_line(p),
             Origin::File(p) => p.display().to_string(),
         });
         if version != spec && !spec.is_empty() {
@@ -488,12 +489,13 @@ impl Run<'_> {
     /// fails.
     fn prefix(&self, versions: &[String], goenv_path: &OsString, shims: &str) -> String {
         let mut out = Vec::new();
-        let installed = {
-            let mut v = installed_names(self.host, &self.versions_dir(), true);
-            v.sort_by(|a, b| version_sort(a, b));
-            v
-        };
+        let mut listed: Option<Vec<String>> = None;
         for v in versions {
+            // A full X.Y.Z is installed when its directory is (no listing needed).
+            if is_full_version(v) && self.host.fs().is_dir(&self.versions_dir().join(v)) {
+                out.push(self.versions_dir().join(v).display().to_string());
+                continue;
+            }
             if v == "system" {
                 let path = remove_from_path(&goenv_path.to_string_lossy(), shims);
                 let Some(go) = command_v(self.host, std::ffi::OsStr::new(&path), "go") else {
@@ -506,7 +508,12 @@ impl Run<'_> {
                 }
                 continue;
             }
-            let Some(p) = goenv_installed(&installed, v) else {
+            let installed = listed.get_or_insert_with(|| {
+                let mut v = installed_names(self.host, &self.versions_dir(), true);
+                v.sort_by(|a, b| version_sort(a, b));
+                v
+            });
+            let Some(p) = goenv_installed(installed, v) else {
                 return String::new();
             };
             out.push(self.versions_dir().join(p).display().to_string());

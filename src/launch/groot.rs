@@ -112,7 +112,9 @@ pub fn annotate(
         dir: options.dir.clone(),
         go: Some(t.bin(host, "go")),
     };
-    let ex = resolve::explain(&child, inspect, &request);
+    // A golang.org/dl wrapper the switch finds on PATH is seen through, as in `explain`.
+    let hook = super::dl::Hook { inspect };
+    let ex = resolve::explain_hooked(&child, inspect, &request, None, &hook);
     let Some(sw) = &ex.switch else {
         return;
     };

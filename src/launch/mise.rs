@@ -11,7 +11,8 @@
 //!   `.go-version` below it only when `idiomatic_version_file_enable_tools` lists `go`; then the
 //!   global config (`$MISE_GLOBAL_CONFIG_FILE`, else `conf.d/*.toml`, `config.toml`,
 //!   `mise.toml`, `config.local.toml`, `mise.local.toml` of `$MISE_CONFIG_DIR`), then
-//!   `/etc/mise`;
+//!   `/etc/mise`; with `MISE_ENV`, the `mise.<env>.toml` family comes after the rest of its
+//!   directory ([`ENV_FILES`]);
 //! - trust: a `mise.toml` with anything but `min_version`, `[tasks]` and `[tools]` entries that
 //!   are plain strings (or lists of strings), or with template syntax, must be trusted (`mise
 //!   trust`, a link in `$MISE_STATE_DIR/trusted-configs`), else mise refuses to run at all —
@@ -55,6 +56,35 @@ const LOCAL_FILES: &[&str] = &[
     "mise.local.toml",
     ".mise.local.toml",
 ];
+
+/// With `MISE_ENV=<env>`, these come after [`LOCAL_FILES`] in each directory, for each
+/// environment in order (mise's `env_config_patterns`; `conf.d` environment files are not
+/// modelled).
+const ENV_FILES: &[&str] = &[
+    ".config/mise/config.{env}.toml",
+    ".config/mise.{env}.toml",
+    "mise/config.{env}.toml",
+    "mise.{env}.toml",
+    ".mise/config.{env}.toml",
+    ".mise.{env}.toml",
+    ".config/mise/config.{env}.local.toml",
+    ".config/mise.{env}.local.toml",
+    "mise/config.{env}.local.toml",
+    "mise.{env}.local.toml",
+    ".mise/config.{env}.local.toml",
+    ".mise.{env}.local.toml",
+];
+
+/// `MISE_ENV`: a comma-separated list of environments.
+fn mise_envs(host: &Host) -> Vec<String> {
+    host.var("MISE_ENV")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.contains(['/', '\\']))
+        .map(str::to_owned)
+        .collect()
+}
 
 /// The names mise knows Go by in `[tools]` and `.tool-versions`.
 const TOOL_NAMES: &[&str] = &["go", "golang", "core:go"];
@@ -354,15 +384,20 @@ fn parse_bool(v: &str) -> Option<bool> {
 fn global_files(host: &Host, dirs: &Dirs) -> Vec<ConfigFile> {
     let fs = host.fs();
     let mut out = Vec::new();
+    let envs = mise_envs(host);
     let from_dir = |dir: &Path| {
         let mut files = glob_toml(host, &dir.join("conf.d"));
-        for name in [
-            "config.toml",
-            "mise.toml",
-            "config.local.toml",
-            "mise.local.toml",
-        ] {
-            files.push(dir.join(name));
+        files.push(dir.join("config.toml"));
+        files.push(dir.join("mise.toml"));
+        for e in &envs {
+            files.push(dir.join(format!("config.{e}.toml")));
+            files.push(dir.join(format!("mise.{e}.toml")));
+        }
+        files.push(dir.join("config.local.toml"));
+        files.push(dir.join("mise.local.toml"));
+        for e in &envs {
+            files.push(dir.join(format!("config.{e}.local.toml")));
+            files.push(dir.join(format!("mise.{e}.local.toml")));
         }
         files
             .into_iter()
@@ -417,6 +452,7 @@ fn glob_toml(host: &Host, dir: &Path) -> Vec<PathBuf> {
 fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec<ConfigFile> {
     let fs = host.fs();
     let globals = global_files(host, dirs);
+    let envs = mise_envs(host);
     let mut out: Vec<ConfigFile> = Vec::new();
     let mut d = clean(dir);
     loop {
@@ -428,6 +464,11 @@ fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec
             match name.strip_suffix("*.toml") {
                 Some(sub) => here.extend(glob_toml(host, &d.join(sub))),
                 None => here.push(d.join(name)),
+            }
+        }
+        for e in &envs {
+            for pattern in ENV_FILES {
+                here.push(d.join(pattern.replace("{env}", e)));
             }
         }
         for path in here.into_iter().rev() {

@@ -727,6 +727,7 @@ fn garbage_everywhere_never_panics() {
         "/usr/local/go/VERSION",
         "/usr/local/go/go.env",
         "/home/u/.local/share/groot/cache/index-0.json",
+        "/home/u/.cache/groot/index-0.json",
     ] {
         lab.file(p, junk);
     }

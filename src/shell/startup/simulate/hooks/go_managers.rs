@@ -202,6 +202,7 @@ impl Sim<'_> {
             home: Some(PathBuf::from(&home)).filter(|h| h.is_absolute()),
             local_app_data: var("LOCALAPPDATA"),
             user_profile: var("USERPROFILE"),
+            ..Default::default()
         };
         let Some(groot_home) = crate::home::default_home(&facts) else {
             self.unknown(

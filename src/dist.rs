@@ -405,6 +405,48 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    /// GROOT_SPEED_LIMIT (bytes/s, a whole number, 0 turns the floor off) and
+    /// GROOT_SPEED_TIME (seconds, may be fractional, positive and finite) as curl's
+    /// `--speed-limit` / `--speed-time`; an empty value is unset; anything else is an error
+    /// naming the variable.
+    #[test]
+    fn speed_floor_from_the_environment() {
+        let floor = |vars: &[(&str, &str)]| {
+            let mut all = vec![("GROOT_HOME", "/g")];
+            all.extend_from_slice(vars);
+            settings(&all, "linux").map(|s| s.min_rate)
+        };
+        assert_eq!(
+            floor(&[]).ok(),
+            Some(SpeedFloor {
+                bytes_per_sec: 1024,
+                window: Duration::from_secs(30)
+            })
+        );
+        let got =
+            floor(&[("GROOT_SPEED_LIMIT", " 2048 "), ("GROOT_SPEED_TIME", "1.5")]).expect("valid");
+        assert_eq!(got.bytes_per_sec, 2048);
+        assert_eq!(got.window, Duration::from_millis(1500));
+        assert_eq!(
+            floor(&[("GROOT_SPEED_LIMIT", "0")])
+                .map(|f| f.bytes_per_sec)
+                .ok(),
+            Some(0)
+        );
+        assert_eq!(
+            floor(&[("GROOT_SPEED_LIMIT", ""), ("GROOT_SPEED_TIME", "")]).ok(),
+            Some(SpeedFloor::default())
+        );
+        for bad in ["fast", "-1", "1.5", "1e3", "99999999999999999999999"] {
+            let e = floor(&[("GROOT_SPEED_LIMIT", bad)]).expect_err(bad);
+            assert!(e.to_string().contains("GROOT_SPEED_LIMIT"), "{bad}: {e}");
+        }
+        for bad in ["0", "-3", "inf", "NaN", "1e10", "30s", "soon"] {
+            let e = floor(&[("GROOT_SPEED_TIME", bad)]).expect_err(bad);
+            assert!(e.to_string().contains("GROOT_SPEED_TIME"), "{bad}: {e}");
+        }
+    }
+
     fn settings(vars: &[(&str, &str)], os: &str) -> Result<Settings, SettingsError> {
         let vars: Vec<(String, String)> = vars
             .iter()

@@ -511,18 +511,20 @@ pub fn load(opts: &Options, client: &dyn Fn() -> Client) -> Result<Loaded, VulnD
     let cached = read_cache(opts);
     let now = now_unix();
     let age_of = |db: &Db| now.saturating_sub(db.fetched_unix);
-    if let Some(db) = &cached {
-        // A local mirror is cheap to revalidate (one small file); a server is asked once a TTL.
-        if !opts.refresh && !local && Duration::from_secs(age_of(db)) < opts.ttl {
+    // A local mirror is cheap to revalidate (one small file); a server is asked once a TTL.
+    let within_ttl = |db: &Db| Duration::from_secs(age_of(db)) < opts.ttl;
+    let cached = match cached {
+        Some(db) if !opts.refresh && !local && within_ttl(&db) => {
             return Ok(Loaded {
                 origin: Origin::Cache {
-                    age_secs: age_of(db),
+                    age_secs: age_of(&db),
                 },
-                db: db.clone(),
+                db,
                 notes: Vec::new(),
             });
         }
-    }
+        other => other,
+    };
     let failure = if opts.offline && !local {
         "offline (GROOT_OFFLINE)".to_owned()
     } else {
@@ -534,7 +536,7 @@ pub fn load(opts: &Options, client: &dyn Fn() -> Client) -> Result<Loaded, VulnD
             },
         };
         match fetch(&source, url, cached.as_ref(), now) {
-            Ok((db, notes)) => {
+            Ok(Fresh::New(db, notes)) => {
                 write_cache(opts, &db);
                 return Ok(Loaded {
                     db,
@@ -542,6 +544,22 @@ pub fn load(opts: &Options, client: &dyn Fn() -> Client) -> Result<Loaded, VulnD
                     notes,
                 });
             }
+            // The database has not changed since the cache was written: the cache is current.
+            // A server's answer restarts the TTL (so the cache is rewritten with the new
+            // stamp); a local mirror is revalidated on every run, so its cache stays as it is.
+            Ok(Fresh::Same) if cached.is_some() => {
+                let mut db = cached.unwrap_or_default();
+                db.fetched_unix = now;
+                if !local {
+                    write_cache(opts, &db);
+                }
+                return Ok(Loaded {
+                    db,
+                    origin: Origin::Fetched,
+                    notes: Vec::new(),
+                });
+            }
+            Ok(Fresh::Same) => "the database answered \"unchanged\" without a cache".to_owned(),
             Err(FetchError::Layout(e)) => return Err(e),
             Err(FetchError::Transport(reason)) => reason,
         }
@@ -564,6 +582,14 @@ pub fn load(opts: &Options, client: &dyn Fn() -> Client) -> Result<Loaded, VulnD
 
 /// One entry as fetched: id, modified, bytes or why not.
 type Fetched = (String, String, Result<Vec<u8>, GetError>);
+
+/// What revalidating against the database gave.
+enum Fresh {
+    /// Its `modified` stamp is the cache's: nothing to fetch.
+    Same,
+    /// The database with what changed fetched, and notes on skipped entries.
+    New(Db, Vec<String>),
+}
 
 enum FetchError {
     Layout(VulnDbError),
@@ -594,7 +620,7 @@ fn fetch(
     base: &str,
     cached: Option<&Db>,
     now: u64,
-) -> Result<(Db, Vec<String>), FetchError> {
+) -> Result<Fresh, FetchError> {
     let layout = |rel: &str, why: String| {
         FetchError::Layout(VulnDbError::Layout {
             url: format!("{base}/{rel}"),
@@ -613,10 +639,8 @@ fn fetch(
                 format!("expected {{\"modified\": …}}: {e}"),
             )
         })?;
-    if let Some(c) = cached.filter(|c| c.modified == db_json.modified) {
-        let mut db = c.clone();
-        db.fetched_unix = now;
-        return Ok((db, Vec::new()));
+    if cached.is_some_and(|c| c.modified == db_json.modified) {
+        return Ok(Fresh::Same);
     }
     let modules: Vec<ModuleJson> =
         serde_json::from_slice(&get("index/modules.json", MAX_MODULES_JSON)?).map_err(|e| {
@@ -710,7 +734,7 @@ fn fetch(
         }
     }
     db.records.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok((db, notes))
+    Ok(Fresh::New(db, notes))
 }
 
 #[cfg(test)]
@@ -805,6 +829,47 @@ mod tests {
         assert!(
             e.contains("file:///nonexistent/vulndb/index/db.json") && e.contains("v1 layout"),
             "{e}"
+        );
+    }
+
+    /// An unchanged local mirror is answered from the cache without rewriting it; a changed
+    /// one is fetched again.
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_mirror_keeps_its_cache() {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/vulndb");
+        let mirror = tempfile::tempdir().expect("tmp");
+        for sub in ["index", "ID"] {
+            let to = mirror.path().join(sub);
+            std::fs::create_dir_all(&to).expect("mkdir");
+            for e in std::fs::read_dir(fixture.join(sub)).expect("fixture") {
+                let e = e.expect("entry");
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        }
+        let cache = tempfile::tempdir().expect("tmp");
+        let url = format!("file://{}", mirror.path().display());
+        let opts = Options::new(&url, Some(cache.path().to_path_buf()));
+        let no_client = || -> Client { unreachable!("a file:// mirror needs no client") };
+        let first = load(&opts, &no_client).expect("first load");
+        let path = cache_path(cache.path(), &opts.url);
+        // The cache is written atomically (a new file renamed in): a rewrite changes the inode.
+        let inode =
+            || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&path).expect("cache"));
+        let before = inode();
+        let second = load(&opts, &no_client).expect("second load");
+        assert!(matches!(second.origin, Origin::Fetched));
+        assert_eq!(second.db.records, first.db.records);
+        assert_eq!(inode(), before, "an unchanged mirror rewrote the cache");
+        // The mirror changes: fetched again, and the cache rewritten.
+        let db_json = mirror.path().join("index/db.json");
+        std::fs::write(&db_json, r#"{"modified":"2099-01-01T00:00:00Z"}"#).expect("db.json");
+        let third = load(&opts, &no_client).expect("third load");
+        assert_eq!(third.db.modified, "2099-01-01T00:00:00Z");
+        assert_ne!(
+            inode(),
+            before,
+            "a changed mirror did not rewrite the cache"
         );
     }
 

@@ -286,4 +286,19 @@ fn mise_trace_names_its_sources() {
         env.contains(&"GOROOT".to_owned()) && env.contains(&"GOBIN".to_owned()),
         "{env:?}"
     );
+    // The text summary names the launcher, what it picked and why.
+    let out = m
+        .env
+        .command(env!("CARGO_BIN_EXE_groot"), &proj)
+        .arg("explain")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let want = format!(
+        "mise shim {} picks {}  ({}:5)",
+        m.env.path[0].join("go").display(),
+        m.newest(),
+        proj.join("mise.toml").display()
+    );
+    assert!(text.contains(&want), "{want}\n{text}");
 }

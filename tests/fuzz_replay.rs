@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 #[path = "../fuzz/checks/buildinfo.rs"]
 mod buildinfo;
+#[path = "../fuzz/checks/capped_read.rs"]
+mod capped_read;
 #[path = "../fuzz/checks/edit.rs"]
 mod edit;
 #[path = "../fuzz/checks/envfile.rs"]
@@ -59,6 +61,11 @@ fn replay(target: &str, check: fn(&[u8])) {
 #[test]
 fn replay_buildinfo() {
     replay("buildinfo", buildinfo::run);
+}
+
+#[test]
+fn replay_capped_read() {
+    replay("capped_read", capped_read::run);
 }
 
 #[test]

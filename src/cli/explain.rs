@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use groot::host::Host;
+use groot::launch::Kind;
 use groot::report::ExplainReport;
 use groot::resolve::{Outcome, Request, Stage, SwitchTarget};
 use groot::toolchain::{BinaryReader, Stamped};
@@ -61,6 +62,8 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         let mut out = super::style::stdout().lock();
         out.write_all(render(&report).as_bytes())?;
     }
+    // The process ends next: leave the report to the OS instead of freeing it piece by piece.
+    std::mem::forget(report);
     Ok(if disagree {
         ExitCode::from(super::EXIT_DISAGREE)
     } else {
@@ -107,6 +110,18 @@ pub fn render(r: &ExplainReport) -> String {
     if let Some(sel) = &r.selection {
         label(&mut s, "selected");
         let _ = writeln!(s, "{}  {}", sel.summary(), paint(DIM, "(groot shim)"));
+    }
+    // The other launchers in front of go, in the order they run (docs/launchers.md).
+    for l in r.launchers.iter().filter(|l| l.kind != Kind::Groot) {
+        label(&mut s, "launcher");
+        let _ = write!(s, "{} {}", l.kind.label(), l.path.display());
+        if let Some(v) = &l.version {
+            let _ = write!(s, " picks {v}");
+        }
+        if let Some(src) = &l.source {
+            let _ = write!(s, "  {}", paint(DIM, format!("({src})")));
+        }
+        s.push('\n');
     }
     for c in r.lookup.shadowed() {
         label(&mut s, "");

@@ -354,18 +354,43 @@ pub fn default_session_path(platform: &Platform) -> &'static str {
 
 /// Predicts one context.
 pub fn predict(inputs: Inputs<'_>, ctx: &Context) -> Prediction {
-    predict_depth(inputs, ctx, 0)
+    predict_depth(inputs, ctx, 0, &mut Memo::default())
 }
 
 /// Predicts every context of the platform's OS.
 pub fn predict_all(inputs: Inputs<'_>) -> Vec<Prediction> {
-    contexts(inputs.platform.os)
+    let all = contexts(inputs.platform.os);
+    // Only the contexts others start from are kept for reuse.
+    let starts: Vec<ContextId> = all
         .iter()
-        .map(|c| predict(inputs, c))
+        .filter_map(|c| match c.origin {
+            Origin::After(prev) => Some(prev),
+            _ => None,
+        })
+        .collect();
+    let mut memo = Memo::default();
+    all.iter()
+        .map(|c| {
+            let p = predict_depth(inputs, c, 0, &mut memo);
+            if starts.contains(&c.id) {
+                memo.done.insert(c.id, p.clone());
+            }
+            p
+        })
         .collect()
 }
 
-fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize) -> Prediction {
+/// What one [`predict_all`] has worked out already: a context started from another (a VS Code
+/// terminal from VS Code) reuses that context's prediction, and identical shell starts (the same
+/// invocation from the same environment: a new terminal tab and GoLand's terminal) are
+/// simulated once.
+#[derive(Default)]
+struct Memo {
+    done: std::collections::HashMap<ContextId, Prediction>,
+    sims: std::collections::HashMap<(Invocation, Env), Simulation>,
+}
+
+fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize, memo: &mut Memo) -> Prediction {
     let identity = || -> Env {
         inputs
             .session
@@ -414,7 +439,10 @@ fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize) -> Prediction 
                 .find(|c| c.id == prev && depth < 4);
             match prev_ctx {
                 Some(pc) => {
-                    let p = predict_depth(inputs, &pc, depth + 1);
+                    let p = match memo.done.get(&pc.id) {
+                        Some(p) => p.clone(),
+                        None => predict_depth(inputs, &pc, depth + 1, memo),
+                    };
                     stages.extend(p.stages);
                     p.env
                 }
@@ -439,7 +467,13 @@ fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize) -> Prediction 
         inv.no_profile = ctx.no_rc;
         inv.no_rc = ctx.no_rc;
         inv.ssh_command = ctx.ssh_command && kind == ShellKind::Bash;
-        simulate::simulate(inputs.fs, inputs.platform, &inv, &start_env)
+        let key = (inv, start_env.clone());
+        if let Some(s) = memo.sims.get(&key) {
+            return s.clone();
+        }
+        let s = simulate::simulate(inputs.fs, inputs.platform, &key.0, &start_env);
+        memo.sims.insert(key, s.clone());
+        s
     });
     let env = simulation
         .as_ref()
@@ -520,6 +554,33 @@ mod tests {
         assert!(!contexts(Os::Linux)
             .iter()
             .any(|c| c.id == ContextId::GuiApp));
+    }
+
+    /// `predict_all` reuses predictions and simulations; the result is what predicting each
+    /// context on its own gives.
+    #[test]
+    fn predict_all_equals_each_context_predicted_alone() {
+        let fs = MemFs::new()
+            .file(
+                "/home/me/.bashrc",
+                "export PATH=/usr/local/go/bin:$PATH\nexport GOFLAGS=-mod=mod\n",
+            )
+            .file("/home/me/.profile", ". \"$HOME/.bashrc\"\n")
+            .file("/usr/local/go/bin/go", "");
+        for (os, shell) in [
+            (Platform::linux(Distro::Debian), "/bin/bash"),
+            (Platform::macos(), "/bin/zsh"),
+        ] {
+            let env = session("/home/me", shell);
+            let inputs = Inputs {
+                fs: &fs,
+                platform: &os,
+                session: &env,
+            };
+            let alone: Vec<Prediction> =
+                contexts(os.os).iter().map(|c| predict(inputs, c)).collect();
+            assert_eq!(predict_all(inputs), alone);
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl Mode {
 }
 
 /// How a shell process is started, as far as it changes the files it reads.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Invocation {
     pub shell: ShellKind,
     pub mode: Mode,

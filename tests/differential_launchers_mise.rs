@@ -168,6 +168,28 @@ fn mise_shim_matches_real_mise() {
         Some(m.newest()),
     );
 
+    // mise walks up from the physical directory: a link into a tree without config finds
+    // only the global default, whatever the logical parents hold.
+    let elsewhere = m.home("elsewhere/x");
+    let lk = m.home("lk");
+    write(
+        &lk.join("mise.toml"),
+        &format!("[tools]\ngo = \"{}\"\n", m.newest()),
+    );
+    let link = lk.join("link");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    check(&m.env, &link, "cwd through a link", Some(m.oldest()));
+    let v = support::launchers::groot_json(
+        &m.env,
+        &m.env.home,
+        &["explain", &link.display().to_string()],
+    );
+    assert_eq!(
+        v["go_version"],
+        format!("go{}", m.oldest()),
+        "explain DIR through a link"
+    );
+
     // MISE_GO_VERSION beats every file.
     let over = m.env.with("MISE_GO_VERSION", &minor(m.newest()));
     check(&over, &deep, "MISE_GO_VERSION", Some(m.newest()));

@@ -6,7 +6,8 @@
 //! binary by tests/differential_launchers_mise.rs):
 //!
 //! - the version: `MISE_GO_VERSION` (or `MISE_GOLANG_VERSION`), else the nearest config file
-//!   that sets `go` (or its alias `golang`), walking up from the directory: in each directory
+//!   that sets `go` (or its alias `golang`), walking up from the directory with its links
+//!   resolved (mise starts from getcwd, not `$PWD`): in each directory
 //!   the files in [`LOCAL_FILES`] order (the last one wins), `.tool-versions` lowest, and
 //!   `.go-version` below it only when `idiomatic_version_file_enable_tools` lists `go`; then the
 //!   global config (`$MISE_GLOBAL_CONFIG_FILE`, else `conf.d/*.toml`, `config.toml`,
@@ -190,7 +191,13 @@ pub(crate) fn follow(host: &Host, dir: &Path, path: &Path) -> Followed {
         }
     };
     let settings = Settings::read(host, &dirs);
-    let files = config_files(host, &dirs, dir, settings.idiomatic_go);
+    // mise walks up from its working directory as getcwd reports it: every link resolved.
+    let physical = host
+        .fs()
+        .canonicalize(dir)
+        .map(|r| r.path)
+        .unwrap_or_else(|_| dir.to_path_buf());
+    let files = config_files(host, &dirs, &physical, settings.idiomatic_go);
     // mise loads every config file before it runs anything: one it refuses stops the shim.
     for f in &files {
         if let Err(r) = trust(host, &dirs, f) {

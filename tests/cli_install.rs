@@ -239,3 +239,50 @@ fn an_install_without_a_checked_hash_shows_as_unverified() {
     let (_, out, _) = groot(h, &server, &["verify"]);
     assert!(!out.contains("UNVERIFIED"), "{out}");
 }
+
+/// Issue 12, item 4: an install cleans `tmp/` of what killed groot runs left, and of nothing
+/// else: a `trash-*` or a day-old `*.staging-*` it did not make (no `.groot-tmp` mark) stays.
+/// Before, every `trash-*` and every `*.staging-*` older than a day was deleted, which with
+/// GROOT_HOME=/ or $HOME meant other people's files.
+#[test]
+fn an_install_cleans_only_groots_own_leftovers_in_tmp() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let gh = h.join(".local/share/groot");
+    let tmp = gh.join("tmp");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 24 * 3600);
+    let mine = [
+        "trash-photos",
+        "thesis.staging-draft",
+        "go1.22.10.staging-notes",
+    ];
+    for d in mine {
+        std::fs::create_dir_all(tmp.join(d)).unwrap();
+        std::fs::write(tmp.join(d).join("precious"), "x").unwrap();
+        std::fs::File::open(tmp.join(d))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    // What a killed install left: groot's mark, a pid no process has.
+    let dead = tmp.join("go1.22.10.staging-4194999-AbCdEf");
+    std::fs::create_dir_all(&dead).unwrap();
+    std::fs::write(dead.join(".groot-tmp"), "").unwrap();
+    let (code, _, err) = groot(h, &server, &["install", "1.22.10", "--arch", "amd64"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!dead.exists(), "a dead run's staging directory is removed");
+    for d in mine {
+        assert!(tmp.join(d).join("precious").is_file(), "{d} was deleted");
+    }
+}

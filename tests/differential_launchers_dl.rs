@@ -46,68 +46,113 @@ func main() {
 }
 "#;
 
-/// The wrapper for the newest real Go, built once per test binary by the oldest one (so its
-/// own build info says another version): `(wrapper, its version, builder's version)`.
+/// gotip's wrapper: `~/sdk/gotip`, checks for `bin/go`, sets GOTOOLCHAIN=auto when unset.
+const TIP_MAIN: &str = r#"package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+)
+
+func main() {
+	root := filepath.Join(os.Getenv("HOME"), "sdk", "gotip")
+	gobin := filepath.Join(root, "bin", "go")
+	if _, err := os.Stat(gobin); err != nil {
+		fmt.Fprintf(os.Stderr, "gotip: not downloaded. Run 'gotip download' to install to %v\n", root)
+		os.Exit(1)
+	}
+	newPath := filepath.Join(root, "bin")
+	if p := os.Getenv("PATH"); p != "" {
+		newPath += string(filepath.ListSeparator) + p
+	}
+	env := append(os.Environ(), "GOROOT="+root, "PATH="+newPath)
+	if _, ok := os.LookupEnv("GOTOOLCHAIN"); !ok {
+		env = append(env, "GOTOOLCHAIN=auto")
+	}
+	cmd := exec.Command(gobin, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = env
+	err := cmd.Run()
+	if e, ok := err.(*exec.ExitError); ok {
+		os.Exit(e.ExitCode())
+	} else if err != nil {
+		os.Exit(1)
+	}
+}
+"#;
+
+/// Builds `main` as the main package of module `golang.org/dl/<name>` with the oldest real Go
+/// (so its own build info says another version than the Go it runs), once: kept between runs,
+/// keyed by the source. Returns the binary and the builder's version.
+fn build(name: &str, main: &str) -> Option<(PathBuf, String)> {
+    let gos = support::real_gos(2);
+    if gos.len() < 2 {
+        return None;
+    }
+    let (builder_v, builder) = &gos[0];
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (main, name, builder_v).hash(&mut h);
+        h.finish()
+    };
+    let dir = std::env::temp_dir().join(format!("groot-dl-wrapper-{key:x}"));
+    let out_bin = dir.join(name);
+    if out_bin.is_file() {
+        return Some((out_bin, format!("go{builder_v}")));
+    }
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("go.mod"),
+        format!("module golang.org/dl/{name}\n\ngo 1.21\n"),
+    )
+    .unwrap();
+    std::fs::write(src.join("main.go"), main).unwrap();
+    let tmp_bin = dir.join(format!("{name}.{}", std::process::id()));
+    // A GOCACHE that outlives the test: the first build compiles the standard library, later
+    // ones take a second.
+    let gocache = support::go_cache()
+        .parent()
+        .map(|p| p.join("go-build"))
+        .unwrap_or_else(|| dir.join("gocache"));
+    let out = std::process::Command::new(builder.join("bin/go"))
+        .args(["build", "-o"])
+        .arg(&tmp_bin)
+        .arg(".")
+        .current_dir(&src)
+        .env_clear()
+        .env("HOME", &dir)
+        .env("PATH", "/usr/bin:/bin")
+        .env("GOCACHE", &gocache)
+        .env("GOPATH", dir.join("gopath"))
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOPROXY", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("CGO_ENABLED", "0")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "building {name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(&tmp_bin, &out_bin).unwrap();
+    Some((out_bin, format!("go{builder_v}")))
+}
+
+/// The wrapper for the newest real Go, built once per test binary:
+/// `(wrapper, its version, builder's version)`.
 fn wrapper() -> Option<&'static (PathBuf, String, String)> {
     static BUILT: OnceLock<Option<(PathBuf, String, String)>> = OnceLock::new();
     BUILT
         .get_or_init(|| {
             let gos = support::real_gos(2);
-            if gos.len() < 2 {
-                return None;
-            }
-            let (builder_v, builder) = &gos[0];
-            let version = format!("go{}", gos[gos.len() - 1].0);
-            // Kept between runs (keyed by the source and both versions): built once.
-            let key = {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                (MAIN, &version, builder_v).hash(&mut h);
-                h.finish()
-            };
-            let dir = std::env::temp_dir().join(format!("groot-dl-wrapper-{key:x}"));
-            let out_bin = dir.join(&version);
-            if out_bin.is_file() {
-                return Some((out_bin, version, format!("go{builder_v}")));
-            }
-            let src = dir.join("src");
-            std::fs::create_dir_all(&src).unwrap();
-            std::fs::write(
-                src.join("go.mod"),
-                format!("module golang.org/dl/{version}\n\ngo 1.21\n"),
-            )
-            .unwrap();
-            std::fs::write(src.join("main.go"), MAIN.replace("VERSION", &version)).unwrap();
-            let tmp_bin = dir.join(format!("{version}.{}", std::process::id()));
-            // A GOCACHE that outlives the test: the first build compiles the standard
-            // library, later ones take a second.
-            let gocache = support::go_cache()
-                .parent()
-                .map(|p| p.join("go-build"))
-                .unwrap_or_else(|| dir.join("gocache"));
-            let out = std::process::Command::new(builder.join("bin/go"))
-                .args(["build", "-o"])
-                .arg(&tmp_bin)
-                .arg(".")
-                .current_dir(&src)
-                .env_clear()
-                .env("HOME", &dir)
-                .env("PATH", "/usr/bin:/bin")
-                .env("GOCACHE", &gocache)
-                .env("GOPATH", dir.join("gopath"))
-                .env("GOFLAGS", "-mod=mod")
-                .env("GOPROXY", "off")
-                .env("GOTOOLCHAIN", "local")
-                .env("CGO_ENABLED", "0")
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "building the wrapper: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            std::fs::rename(&tmp_bin, &out_bin).unwrap();
-            Some((out_bin, version, format!("go{builder_v}")))
+            let version = format!("go{}", gos.last()?.0);
+            let (bin, builder) = build(&version, &MAIN.replace("VERSION", &version))?;
+            Some((bin, version, builder))
         })
         .as_ref()
 }
@@ -220,5 +265,32 @@ fn dl_wrapper_as_toolchain_switch_target() {
     )
     .unwrap();
     diff.extend(compare(&switched, &cwd, "switch, not downloaded"));
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
+}
+
+#[test]
+fn gotip_wrapper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gos = support::real_gos(2);
+    let Some((v, real)) = gos.last().cloned() else {
+        return;
+    };
+    let Some((tip, _)) = build("gotip", TIP_MAIN) else {
+        return;
+    };
+    let mut env = Env::new(tmp.path());
+    let bin = env.home.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::copy(&tip, bin.join("go")).unwrap();
+    env.path.push(bin);
+    let cwd = env.home.clone();
+    // Not built yet: gotip checks for bin/go.
+    let mut diff = compare(&env, &cwd, "gotip not downloaded");
+    support::mini_tree(&real, &env.home.join("sdk/gotip"));
+    let seen = observe(&env, &cwd);
+    assert_eq!(seen.version, Some(format!("go{v}")), "{seen:?}");
+    diff.extend(compare(&env, &cwd, "gotip"));
+    let v = predict(&env, &cwd);
+    assert_eq!(v["launchers"][0]["version"], "gotip", "{v:#}");
     assert!(diff.is_empty(), "{}", diff.join("\n"));
 }

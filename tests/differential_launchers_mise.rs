@@ -301,4 +301,28 @@ fn mise_trace_names_its_sources() {
         proj.join("mise.toml").display()
     );
     assert!(text.contains(&want), "{want}\n{text}");
+    // `groot which` names the go the shim ends in.
+    let out = m
+        .env
+        .command(env!("CARGO_BIN_EXE_groot"), &proj)
+        .arg("which")
+        .output()
+        .unwrap();
+    let data = m
+        .env
+        .vars
+        .iter()
+        .find(|(k, _)| k == "MISE_DATA_DIR")
+        .map(|(_, v)| PathBuf::from(v))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        data.join("installs/go")
+            .join(m.newest())
+            .join("bin/go")
+            .display()
+            .to_string(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

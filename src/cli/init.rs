@@ -264,6 +264,7 @@ fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode
         }
     }
     let home = groot::home::groot_home(host).context("cannot tell where groot keeps its data")?;
+    groot::shell::write::plan::claim_home(host)?;
     let backups = host.fs().to_real(&home.join("backups"));
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -7,6 +7,9 @@
 //!   `go1.24.11: not downloaded. Run 'go1.24.11 download' to install to <sdk>`;
 //! - else it runs `<sdk>/bin/go` with `GOROOT=<sdk>` and `<sdk>/bin` first on PATH.
 //!
+//! `gotip` is the same with `~/sdk/gotip`, except that it checks for `bin/go` (it builds Go
+//! from source) and sets `GOTOOLCHAIN=auto` when GOTOOLCHAIN is unset.
+//!
 //! A wrapper is recognised by its build info, whatever its name: as the `go` PATH finds (a link
 //! or copy named `go`), and as the `goX.Y.Z` cmd/go's toolchain switch finds on PATH
 //! (`GOTOOLCHAIN=go1.24.11`, or a go.mod asking for it), through [`Hook`].
@@ -21,14 +24,16 @@ use crate::toolchain::{GoBinary, Inspect};
 /// The package path prefix of golang.org/dl's wrappers.
 const PREFIX: &str = "golang.org/dl/";
 
+/// `gotip`, which builds Go from source into `~/sdk/gotip` (`internal/version.RunTip`).
+const TIP: &str = "gotip";
+
 /// The file golang.org/dl writes last when a download is unpacked.
 pub const UNPACKED_OK: &str = ".unpacked-success";
 
 /// The Go version a golang.org/dl wrapper runs (`go1.24.11`), from its build info.
 pub(crate) fn wrapper_version(bin: &GoBinary) -> Option<String> {
     let v = bin.main_path.as_deref()?.strip_prefix(PREFIX)?;
-    // `gotip` builds Go from source: a different program, not modelled.
-    (v.starts_with("go1") && !v.contains('/')).then(|| v.to_owned())
+    ((v.starts_with("go1") || v == TIP) && !v.contains('/')).then(|| v.to_owned())
 }
 
 /// What a wrapper for `version` does on `host`.
@@ -73,7 +78,15 @@ fn run(host: &Host, path: &Path, version: &str) -> Run {
         };
     };
     let root = home.join("sdk").join(version);
-    let marker = root.join(UNPACKED_OK);
+    let go = root
+        .join("bin")
+        .join(format!("go{}", host.os().exe_suffix()));
+    // gotip checks for the built binary, the others for the unpacking marker.
+    let marker = if version == TIP {
+        go.clone()
+    } else {
+        root.join(UNPACKED_OK)
+    };
     if !host.fs().exists(&marker) {
         steps.push(step(
             "dl-sdk",
@@ -98,9 +111,6 @@ fn run(host: &Host, path: &Path, version: &str) -> Run {
             }),
         };
     }
-    let go = root
-        .join("bin")
-        .join(format!("go{}", host.os().exe_suffix()));
     steps.push(step(
         "dl-sdk",
         Some(go.display().to_string()),
@@ -120,14 +130,14 @@ fn run(host: &Host, path: &Path, version: &str) -> Run {
     }
 }
 
-/// The environment the wrapper gives go.
-fn env(host: &Host, root: &Path) -> Vec<EnvChange> {
+/// The environment the wrapper gives go (gotip also sets `GOTOOLCHAIN=auto` when it is unset).
+fn env(host: &Host, root: &Path, version: &str) -> Vec<EnvChange> {
     let bin = root.join("bin").display().to_string();
     let path = match host.var("PATH").filter(|p| !p.is_empty()) {
         Some(p) => format!("{bin}{}{p}", host.os().list_separator()),
         None => bin,
     };
-    vec![
+    let mut out = vec![
         EnvChange {
             name: "GOROOT".to_owned(),
             value: Some(root.display().to_string()),
@@ -136,7 +146,14 @@ fn env(host: &Host, root: &Path) -> Vec<EnvChange> {
             name: "PATH".to_owned(),
             value: Some(path),
         },
-    ]
+    ];
+    if version == TIP && host.var_os("GOTOOLCHAIN").is_none() {
+        out.push(EnvChange {
+            name: "GOTOOLCHAIN".to_owned(),
+            value: Some("auto".to_owned()),
+        });
+    }
+    out
 }
 
 /// Follows the wrapper at `path` (for `version`) as the `go` PATH finds.
@@ -159,7 +176,7 @@ pub(crate) fn follow(host: &Host, path: &Path, version: &str) -> Followed {
         },
         Ok((root, go)) => {
             launcher.runs = Some(go.clone());
-            launcher.env = env(host, &root);
+            launcher.env = env(host, &root, version);
             let next_host = super::with_env(host, &launcher.env);
             Followed {
                 launcher,
@@ -224,7 +241,14 @@ mod tests {
             wrapper_version(&with("golang.org/dl/go1.24.11")).as_deref(),
             Some("go1.24.11")
         );
-        assert_eq!(wrapper_version(&with("golang.org/dl/gotip")), None);
+        assert_eq!(
+            wrapper_version(&with("golang.org/dl/gotip")).as_deref(),
+            Some("gotip")
+        );
+        assert_eq!(
+            wrapper_version(&with("golang.org/dl/internal/version")),
+            None
+        );
         assert_eq!(wrapper_version(&with("cmd/go")), None);
         assert_eq!(wrapper_version(&fake_official("go1.22.10")), None);
     }

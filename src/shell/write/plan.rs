@@ -39,6 +39,9 @@ pub enum FixError {
     },
     #[error("no place for backups: groot's data directory is unknown (set HOME or GROOT_HOME)")]
     NoDataDir,
+    /// The data directory is `/`, `$HOME` or not groot's: no backups are written there.
+    #[error(transparent)]
+    Home(#[from] crate::home::HomeError),
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
@@ -368,11 +371,21 @@ pub fn backup_root(host: &Host) -> Option<PathBuf> {
     crate::home::Layout::of(host).map(|l| l.backups())
 }
 
+/// Checks that groot's data directory may hold backups ([`crate::home::claim_home`]: not `/`,
+/// not `$HOME`, not a directory groot did not make) and marks it as groot's.
+pub fn claim_home(host: &Host) -> Result<(), FixError> {
+    let home = crate::home::groot_home(host).ok_or(FixError::NoDataDir)?;
+    let user_home = host.home().map(|h| host.fs().to_real(&h));
+    crate::home::claim_home(&host.fs().to_real(&home), user_home.as_deref())?;
+    Ok(())
+}
+
 /// Applies a plan: backs every changed file up under [`backup_root`]`/<stamp>/`, writes the
 /// journal, then writes each file atomically. Refuses, changing nothing, when a file changed
 /// since the plan or cannot be written.
 pub fn apply_fix(host: &Host, plan: &FixPlan, stamp: &str) -> Result<Journal, FixError> {
     let root = backup_root(host).ok_or(FixError::NoDataDir)?;
+    claim_home(host)?;
     Ok(edit::apply(
         &plan.edit_plans(),
         &host.fs().to_real(&root),
@@ -432,6 +445,34 @@ pub fn undo_last(host: &Host) -> Result<Option<Undone>, FixError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 12, item 4: `groot fix` keeps its backups in groot's data directory; one that is
+    /// `$HOME` or not groot's gets nothing, not even a `backups/` directory.
+    #[test]
+    fn fix_backups_go_only_into_a_home_of_groots_own() {
+        let t = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(t.path().join("home/u")).expect("mkdir");
+        std::fs::create_dir_all(t.path().join("gh")).expect("mkdir");
+        std::fs::write(t.path().join("gh/notes.txt"), "mine").expect("write");
+        let plan = FixPlan {
+            gaps: Vec::new(),
+            changes: Vec::new(),
+        };
+        for groot_home in ["/gh", "/home/u"] {
+            let host = crate::host::Host::fake(t.path(), crate::host::Os::Linux)
+                .with_var("HOME", "/home/u")
+                .with_var("GROOT_HOME", groot_home);
+            let err = apply_fix(&host, &plan, "20261202T000000Z").expect_err(groot_home);
+            assert!(matches!(err, FixError::Home(_)), "{groot_home}: {err}");
+        }
+        assert!(!t.path().join("gh/backups").exists());
+        assert!(!t.path().join("home/u/backups").exists());
+        let host = crate::host::Host::fake(t.path(), crate::host::Os::Linux)
+            .with_var("HOME", "/home/u")
+            .with_var("GROOT_HOME", "/fresh");
+        apply_fix(&host, &plan, "20261202T000000Z").expect("a new home is fine");
+        assert!(t.path().join("fresh/.groot-home").is_file());
+    }
 
     #[test]
     fn blocks_are_spelled_per_shell_with_home_kept_symbolic() {

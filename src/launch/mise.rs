@@ -89,8 +89,8 @@ fn mise_envs(host: &Host) -> Vec<String> {
 /// The names mise knows Go by in `[tools]` and `.tool-versions`.
 const TOOL_NAMES: &[&str] = &["go", "golang", "core:go"];
 
-/// True when `path` is a mise shim: a symlink, not itself named `mise`, whose target is the
-/// mise binary.
+/// True when `path` is a mise shim: a symlink, not itself named `mise`, to a file named
+/// `mise` (directly or at the end of its links).
 pub(crate) fn is_shim(host: &Host, path: &Path) -> bool {
     let fs = host.fs();
     let is_link = fs
@@ -99,7 +99,10 @@ pub(crate) fn is_shim(host: &Host, path: &Path) -> bool {
     if !is_link || is_mise_name(path) {
         return false;
     }
-    fs.canonicalize(path).is_ok_and(|r| is_mise_name(&r.path))
+    // `mise reshim` links to the mise it ran as (`…/bin/mise`), which may itself be a link to
+    // a file with another name.
+    fs.read_link(path).is_ok_and(|t| is_mise_name(&t))
+        || fs.canonicalize(path).is_ok_and(|r| is_mise_name(&r.path))
 }
 
 fn is_mise_name(path: &Path) -> bool {
@@ -928,6 +931,26 @@ fn find_install(host: &Host, dirs: &Dirs, wanted: &str) -> Result<Install, Box<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shims_are_links_to_mise() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let r = tmp.path();
+        std::fs::create_dir_all(r.join("m/bin")).expect("mkdir");
+        std::fs::create_dir_all(r.join("shims")).expect("mkdir");
+        std::fs::write(r.join("m/bin/mise-2026.9.15"), "").expect("write");
+        std::fs::write(r.join("m/bin/other"), "").expect("write");
+        symlink("mise-2026.9.15", r.join("m/bin/mise")).expect("link");
+        symlink("/m/bin/mise", r.join("shims/go")).expect("link");
+        symlink("/m/bin/other", r.join("shims/gofmt")).expect("link");
+        let host = Host::fake(r, crate::host::Os::Linux);
+        assert!(is_shim(&host, Path::new("/shims/go")));
+        assert!(!is_shim(&host, Path::new("/shims/gofmt")));
+        assert!(!is_shim(&host, Path::new("/m/bin/mise")));
+        assert!(!is_shim(&host, Path::new("/m/bin/other")));
+    }
 
     #[test]
     fn safe_bodies() {

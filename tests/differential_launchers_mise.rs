@@ -190,6 +190,12 @@ fn mise_shim_matches_real_mise() {
         "explain DIR through a link"
     );
 
+    // MISE_CEILING_PATHS: the walk stops below the ceiling, which is not read.
+    let under = m.home("lk/under");
+    check(&m.env, &under, "no ceiling", Some(m.newest()));
+    let ceiling = m.env.with("MISE_CEILING_PATHS", &lk.display().to_string());
+    check(&ceiling, &under, "ceiling", Some(m.oldest()));
+
     // MISE_GO_VERSION beats every file.
     let over = m.env.with("MISE_GO_VERSION", &minor(m.newest()));
     check(&over, &deep, "MISE_GO_VERSION", Some(m.newest()));

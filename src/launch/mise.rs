@@ -464,8 +464,22 @@ fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec
     let globals = global_files(host, dirs);
     let envs = mise_envs(host);
     let mut out: Vec<ConfigFile> = Vec::new();
+    // MISE_CEILING_PATHS: the walk stops below these directories (they are not read).
+    let ceilings: Vec<PathBuf> = host
+        .var_nonempty("MISE_CEILING_PATHS")
+        .map(|v| {
+            host.split_list(std::ffi::OsStr::new(v))
+                .into_iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| expand_tilde(host, &p))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut d = clean(dir);
     loop {
+        if ceilings.contains(&d) {
+            break;
+        }
         let mut here = Vec::new();
         if idiomatic_go {
             here.push(d.join(".go-version"));
@@ -498,6 +512,14 @@ fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec
         }
     }
     out
+}
+
+/// `~/x` with HOME (mise's `replace_path`).
+fn expand_tilde(host: &Host, p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), host.home()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => p.to_path_buf(),
+    }
 }
 
 fn is_tool_versions(path: &Path) -> bool {

@@ -275,6 +275,29 @@ fn mise_shim_matches_real_mise() {
     let nogoroot = m.env.with("MISE_GO_SET_GOROOT", "false");
     check(&nogoroot, &work, "set_goroot false", Some(m.oldest()));
 
+    // A wrapper script in front of mise's shim: the chain is followed.
+    let wrap = m.home("wrap");
+    let shim = m.env.path[0].join("go");
+    write(
+        &wrap.join("go"),
+        &format!("#!/bin/sh\nexec {} \"$@\"\n", shim.display()),
+    );
+    std::fs::set_permissions(
+        wrap.join("go"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let mut chained = m.env.clone();
+    chained.path.insert(0, wrap);
+    check(&chained, &deep, "script then mise shim", Some(m.oldest()));
+    let kinds: Vec<String> = predict(&chained, &deep)["launchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(kinds, ["script", "mise"]);
+
     assert!(
         diff.is_empty(),
         "{} of {checked}:\n{}",

@@ -202,6 +202,87 @@ fn goenv_version_seen() {
     assert_sees_version(&s, &s.doctor(), "goenv");
 }
 
+/// goenv's init exports GOROOT for the version selected where the shell started; in a project
+/// pinned to another version, goenv's shim gives go the right GOROOT, so only tools that read
+/// `$GOROOT` see the stale one. Doctor traces it to the hook line, warns (not an error: go
+/// works), never proposes deleting the hook line, and gives goenv's own switch; following
+/// that advice in the real shell clears the finding.
+#[test]
+fn goenv_goroot_exported_at_init_is_traced_to_the_hook() {
+    let Some(s) = goenv_setup() else { return };
+    let gos = real_gos(2);
+    let Some((other, other_real)) = gos.first().filter(|(v, _)| *v != s.version).cloned() else {
+        return;
+    };
+    mini_tree(&other_real, &s.home.join(".goenv/versions").join(&other));
+    write(&s.home.join("proj/.go-version"), &format!("{other}\n"));
+    std::fs::create_dir_all(s.home.join("proj/a/b")).unwrap();
+    let groot = env!("CARGO_BIN_EXE_groot");
+    let script = format!(
+        "cd proj/a/b && go env GOROOT && '{groot}' doctor --json --fail-on never --no-packages"
+    );
+    let report = |s: &Setup| -> (String, serde_json::Value) {
+        let (_, out, err) = s.bash(&script);
+        let (first, json) = out
+            .split_once('\n')
+            .unwrap_or_else(|| panic!("{out}\n{err}"));
+        let v = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}:\n{out}\n{err}"));
+        (first.to_owned(), v)
+    };
+    let (goroot, v) = report(&s);
+    assert!(
+        goroot.ends_with(&format!(".goenv/versions/{other}")),
+        "real go through goenv's shim: {goroot}"
+    );
+    let found: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "goroot-version-mismatch")
+        .collect();
+    assert_eq!(found.len(), 1, "{v:#}");
+    let f = found[0];
+    assert_eq!(f["severity"], "warning", "{f:#}");
+    let set_by = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["label"] == "set by")
+        .unwrap_or_else(|| panic!("no `set by` evidence: {f:#}"));
+    assert!(
+        set_by["value"].as_str().unwrap().contains("goenv's hook")
+            && set_by["source"].as_str().unwrap().ends_with(".bashrc:1"),
+        "{set_by:#}"
+    );
+    assert!(
+        f["fix"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("export GOENV_DISABLE_GOROOT=1"),
+        "{f:#}"
+    );
+    assert!(
+        !f["fix"]["edits"].to_string().contains("remove_line"),
+        "the hook line must not be deleted: {f:#}"
+    );
+    // The advice, followed in the real shell: go still gets the project's Go, and doctor has
+    // nothing more to say about GOROOT.
+    s.bashrc("export GOENV_DISABLE_GOROOT=1\neval \"$(goenv init -)\"\n");
+    let (goroot, v) = report(&s);
+    assert!(
+        goroot.ends_with(&format!(".goenv/versions/{other}")),
+        "{goroot}"
+    );
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"].as_str().is_some_and(|c| c.starts_with("goroot-"))),
+        "{v:#}"
+    );
+}
+
 fn asdf_setup() -> Option<Setup> {
     let asdf = manager(Manager::Asdf)?;
     let plugin = manager(Manager::AsdfGolang)?;

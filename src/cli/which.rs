@@ -49,8 +49,22 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
             }
             p
         }
-        None => groot::shim::next_on_path(host, &args.tool, me.as_deref())
-            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => {
+            let next = groot::shim::next_on_path(host, &args.tool, me.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // Nothing selected: the shim runs the next go on PATH. When that is a launcher (a
+            // version manager's shim, a wrapper), say which go it ends in.
+            match through_launchers(host, &args) {
+                Some((go, via)) => {
+                    if super::output().verbose > 0 {
+                        let mut err = anstream::stderr().lock();
+                        writeln!(err, "{}", paint(DIM, format!("through {via}")))?;
+                    }
+                    go
+                }
+                None => next,
+            }
+        }
     };
     if args.json {
         super::print_json(&WhichReport::new(args.tool, path, sel))?;
@@ -69,4 +83,25 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     }
     warn_notes(&sel.notes);
     Ok(ExitCode::SUCCESS)
+}
+
+/// For `go`: the binary the launchers in front of PATH's go end in, and a description of them
+/// (`None` when PATH's go is a go binary, or a launcher cannot run one).
+fn through_launchers(host: &Host, args: &Args) -> Option<(PathBuf, String)> {
+    if args.tool != "go" {
+        return None;
+    }
+    let request = groot::resolve::Request {
+        dir: args.dir.clone(),
+        go: None,
+    };
+    let ex = groot::launch::explain(host, &BinaryReader, &request);
+    let last = ex.launchers.last()?;
+    let go = last.runs.clone()?;
+    let via: Vec<String> = ex
+        .launchers
+        .iter()
+        .map(|l| format!("{} {}", l.kind.label(), l.path.display()))
+        .collect();
+    Some((go, via.join(", then ")))
 }

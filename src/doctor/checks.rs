@@ -361,6 +361,24 @@ pub(crate) fn shell_lines<'f>(f: &'f Facts, var: &'f str) -> Vec<&'f Effect> {
     out
 }
 
+/// The manager hook that runs at `file:line` in any context's startup, if one does.
+pub(crate) fn hook_at(
+    f: &Facts,
+    file: &Path,
+    line: usize,
+) -> Option<crate::shell::startup::managers::Hook> {
+    let sh = f.shell.as_ref()?;
+    sh.predictions
+        .iter()
+        .flat_map(|p| &p.stages)
+        .filter_map(|st| st.simulation.as_ref())
+        .flat_map(|sim| &sim.effects)
+        .find_map(|e| match &e.kind {
+            EffectKind::Hook { hook, .. } if e.file == file && e.line == line => Some(hook.clone()),
+            _ => None,
+        })
+}
+
 /// `file:line` of an effect.
 pub(crate) fn at(e: &Effect) -> String {
     format!("{}:{}", e.file.display(), e.line)

@@ -182,6 +182,9 @@ pub struct GorootSource {
     pub version: Option<String>,
     /// A nearby directory that is a Go root (the parent of a `…/go/bin` value).
     pub suggestion: Option<PathBuf>,
+    /// The launcher that gives go another GOROOT (goenv's shim exports its own), so this one
+    /// only reaches tools that read `$GOROOT` themselves.
+    pub replaced_by: Option<String>,
 }
 
 /// groot's own store.
@@ -748,14 +751,22 @@ fn path_dirs(host: &Host) -> Vec<PathDir> {
         .collect()
 }
 
-fn goroot_sources(host: &Host, ex: &Explanation) -> Vec<GorootSource> {
+fn goroot_sources(host: &Host, ex: &crate::launch::Explained) -> Vec<GorootSource> {
     let mut out = Vec::new();
     let env = host.var_nonempty(env_vars::GOROOT).map(str::to_owned);
+    // A launcher in front of go that sets or clears GOROOT decides it for go.
+    let replaced_by = ex
+        .launchers
+        .iter()
+        .rev()
+        .find(|l| l.env.iter().any(|c| c.name == env_vars::GOROOT))
+        .map(|l| format!("{} ({})", l.kind.label(), l.path.display()));
     if let Some(v) = &env {
         out.push(GorootSource {
             value: v.clone(),
             source: "environment".to_owned(),
-            effective: true,
+            effective: replaced_by.is_none(),
+            replaced_by: replaced_by.clone(),
             ..GorootSource::default()
         });
     }
@@ -767,7 +778,8 @@ fn goroot_sources(host: &Host, ex: &Explanation) -> Vec<GorootSource> {
                 source: format!("{}:{}", file.display(), e.line),
                 file: Some(file),
                 line: Some(e.line),
-                effective: env.is_none(),
+                effective: env.is_none() && replaced_by.is_none(),
+                replaced_by: replaced_by.clone(),
                 ..GorootSource::default()
             });
         }

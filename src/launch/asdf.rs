@@ -480,13 +480,14 @@ impl Run<'_> {
         Ok((go, next_host))
     }
 
-    /// asdf-golang's `list-bin-paths`: `bin go/bin`.
+    /// The install's executable directories: asdf-golang's `list-bin-paths` says `bin go/bin`
+    /// (groot does not run it); without that script asdf uses `bin`.
     fn bin_dirs(&self) -> Vec<String> {
         let script = self.plugin_dir().join("bin/list-bin-paths");
-        match read_text(self.host, &script, cap::VERSION_FILE) {
-            Ok(t) if t.contains("echo -n \"bin go/bin\"") => vec!["bin".into(), "go/bin".into()],
-            Ok(_) => vec!["bin".into(), "go/bin".into()],
-            Err(_) => vec!["bin".into()],
+        if self.host.fs().is_file(&script) {
+            vec!["bin".into(), "go/bin".into()]
+        } else {
+            vec!["bin".into()]
         }
     }
 

@@ -331,8 +331,12 @@ impl Run<'_> {
             Outcome::Chosen,
             match (&origin, version.as_str()) {
                 (_, "system") => format!(
-                    "goenv runs the system go (version {}), the next {program} on PATH after {shims}",
-                    if spec.is_empty() { "unset" } else { "system" }
+                    "goenv runs the system {program} ({}): the first on PATH without {shims}",
+                    if spec.is_empty() {
+                        "no version set"
+                    } else {
+                        "version system"
+                    }
                 ),
                 (Origin::Env, _) => format!("goenv runs {version}, set by GOENV_VERSION"),
                 (Origin::File(p), _) => format!("goenv runs {version}, set by {}", p.display()),

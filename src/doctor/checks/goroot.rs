@@ -7,11 +7,24 @@ use crate::doctor::facts::{Facts, GorootSource};
 use crate::doctor::finding::{sh_quote, Edit, Finding, Severity};
 use crate::resolve::{Outcome, Stage};
 
-use super::{at, install_at, shell_lines};
+use super::{at, hook_at, install_at, shell_lines};
+use crate::shell::startup::managers::Hook;
 
 /// Evidence and edits for the startup-file lines that set GOROOT.
 fn with_shell_lines(mut finding: Finding, f: &Facts, value_filter: Option<&str>) -> Finding {
     for e in shell_lines(f, "GOROOT") {
+        // A version manager's hook exports it: never delete the hook line; say what to tell
+        // that manager instead.
+        if let Some(hook) = hook_at(f, &e.file, e.line) {
+            let manager = hook.manager().name();
+            finding = finding.evidence(
+                "set by",
+                format!("{} ({manager}'s hook)", e.text),
+                Some(at(e)),
+            );
+            finding = finding.fix(hook_goroot_fix(&hook, &at(e), &e.text));
+            continue;
+        }
         let shown = match &e.kind {
             crate::shell::startup::simulate::EffectKind::Set { value, .. } => {
                 crate::shell::startup::simulate::display_value(value)
@@ -30,6 +43,34 @@ fn with_shell_lines(mut finding: Finding, f: &Facts, value_filter: Option<&str>)
             });
     }
     finding
+}
+
+/// What to do about a GOROOT a manager's hook exports (at `place`, the line `text`).
+fn hook_goroot_fix(hook: &Hook, place: &str, text: &str) -> String {
+    match hook {
+        Hook::GoenvInit => format!(
+            "goenv's init exports GOROOT for the version selected when the shell starts: add \
+             `export GOENV_DISABLE_GOROOT=1` above `{text}` ({place}); goenv then leaves GOROOT \
+             alone and go finds its own root"
+        ),
+        Hook::MiseActivate { .. } => format!(
+            "mise's hook ({place}) sets GOROOT for the directory where it last ran: in shells \
+             without a prompt use `mise activate --shims` (go then gets GOROOT from mise at each \
+             run), or run go through `mise exec`"
+        ),
+        Hook::Gimme => format!(
+            "gimme exports GOROOT for the version named at {place}: change the version on that \
+             line, or remove the line and let one manager choose"
+        ),
+        Hook::GvmScript => format!(
+            "gvm exports GOROOT for its default ({place}): switch with `gvm use <version> \
+             --default`, or remove the gvm line if another manager chooses Go"
+        ),
+        _ => format!(
+            "GOROOT comes from {}'s hook at {place}: keep the hook and unset GOROOT after it",
+            hook.manager().name()
+        ),
+    }
 }
 
 fn source_fix(mut finding: Finding, s: &GorootSource) -> Finding {
@@ -177,20 +218,32 @@ pub fn goroot_version_mismatch(f: &Facts) -> Vec<Finding> {
     let go_version = bin.version.raw.clone();
     f.goroot_sources
         .iter()
-        .filter(|s| s.effective && s.is_goroot)
+        .filter(|s| (s.effective || s.replaced_by.is_some()) && s.is_goroot)
         .filter_map(|s| {
             let v = s.version.clone()?;
             if v == go_version || !v.starts_with("go") {
                 return None;
             }
-            let mut x = Finding::new(
-                "goroot-version-mismatch",
-                Severity::Error,
-                format!(
-                    "GOROOT {} holds {v}, but the go that runs is {go_version}",
-                    s.value
+            // A launcher (goenv's shim) gives go its own GOROOT: go works, but editors, gopls
+            // and scripts that read $GOROOT get the other tree.
+            let (severity, title) = match &s.replaced_by {
+                Some(l) => (
+                    Severity::Warning,
+                    format!(
+                        "GOROOT {} holds {v}; go ({go_version}) gets its own GOROOT from {l}, \
+                         but tools that read $GOROOT see {v}",
+                        s.value
+                    ),
                 ),
-            )
+                None => (
+                    Severity::Error,
+                    format!(
+                        "GOROOT {} holds {v}, but the go that runs is {go_version}",
+                        s.value
+                    ),
+                ),
+            };
+            let mut x = Finding::new("goroot-version-mismatch", severity, title)
             .evidence("GOROOT", s.value.clone(), Some(s.source.clone()))
             .evidence(
                 "VERSION",

@@ -116,7 +116,21 @@ impl Sim<'_> {
                     .find(|d| self.fs.is_file(&Path::new(d).join("mise")))
                     .cloned()
             });
-        list.retain(|p| *p != shims_dir);
+        // mise adds its own directory only when it is not on PATH already, judged against the
+        // PATH before the first activation (`__MISE_ORIG_PATH`, exported): a nested shell (a
+        // terminal in VS Code, tmux) re-activates without piling up entries.
+        let orig: Option<Vec<String>> = self
+            .get_scalar("__MISE_ORIG_PATH")
+            .filter(|o| is_resolved(o))
+            .map(|o| o.split(':').map(str::to_owned).collect());
+        if orig.is_none() {
+            self.set_var("__MISE_ORIG_PATH", vec![list.join(":")], Some(true), line);
+        }
+        let exe_dir = exe_dir.filter(|d| match &orig {
+            Some(o) => !o.contains(d),
+            None => !list.contains(d),
+        });
+        list.retain(|p| *p != shims_dir && Some(p) != exe_dir.as_ref());
         list.insert(0, shims_dir);
         if let Some(dir) = &exe_dir {
             // Full mode: `export PATH="<mise dir>:$PATH"` after the shims; `--shims`: before.
@@ -133,7 +147,9 @@ impl Sim<'_> {
             if let Some(root) = mise_go_version(self.fs, &data, &home, wanted.as_deref(), |n| {
                 self.get_scalar(n).filter(|v| !v.is_empty())
             }) {
-                list.insert(at, format!("{root}/bin"));
+                let bin = format!("{root}/bin");
+                list.retain(|p| *p != bin);
+                list.insert(at, bin);
                 self.set_path_list(list, line);
                 self.set_var("GOROOT", vec![root.clone()], Some(true), line);
                 self.set_var("GOBIN", vec![format!("{root}/bin")], Some(true), line);

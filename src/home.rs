@@ -421,6 +421,7 @@ pub fn migrate_legacy_macos_home(host: &Host) -> std::io::Result<Option<Migrated
 
 /// The target of a link at `link` that points to `target`, relative when both are absolute
 /// (so it works inside a `GROOT_ROOT` and if the home directory is moved).
+#[cfg_attr(not(unix), allow(dead_code))] // the link is made on Unix (macOS) only
 fn relative_link_target(link: &Path, target: &Path) -> PathBuf {
     let Some(dir) = link.parent() else {
         return target.to_owned();

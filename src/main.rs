@@ -24,7 +24,7 @@ fn shim_main(tool: &str, args: std::env::ArgsOs) -> ExitCode {
     // Only the variables the shim reads: the environment is neither copied nor rebuilt.
     let host = groot::host::Host::real_only(groot::shim::VARS);
     let err = match groot::shim::run(&host, tool, args) {
-        Ok(code) => return ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Ok(code) => return exit_code(code),
         Err(e) => e,
     };
     let mut out = std::io::stderr().lock();
@@ -33,4 +33,16 @@ fn shim_main(tool: &str, args: std::env::ArgsOs) -> ExitCode {
         let _ = writeln!(out, "  hint: {h}");
     }
     ExitCode::from(err.exit_code())
+}
+
+/// The child's exit code as ours. Windows codes are 32 bits (0xC000013A after Ctrl-C), so
+/// they are passed on whole; elsewhere a code is 0–255.
+fn exit_code(code: i32) -> ExitCode {
+    #[cfg(windows)]
+    {
+        #[allow(clippy::exit)] // ExitCode holds only a u8; cmd and PowerShell see all 32 bits
+        std::process::exit(code)
+    }
+    #[cfg(not(windows))]
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

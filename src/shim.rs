@@ -334,9 +334,23 @@ where
                 None => cmd.env_remove(k),
             };
         }
+        ignore_console_interrupts();
         let status = cmd.status()?;
         Ok(status.code().unwrap_or(1))
     }
+}
+
+/// Windows has no exec: groot waits for the child. Ctrl-C (and Ctrl-Break) go to every process
+/// attached to the console, so `go` gets the event itself and decides (a `go test` prints
+/// what failed, then exits); groot must only not die first, leaving the child running behind
+/// a prompt. ctrlc's handler answers "handled" and does nothing else. Unlike
+/// `SetConsoleCtrlHandler(NULL, TRUE)`, a handler is not inherited, so the child keeps the
+/// default reaction. groot then exits with the child's code (0xC000013A after a Ctrl-C).
+#[cfg(not(unix))]
+fn ignore_console_interrupts() {
+    // An error means a handler is already installed (the CLI's progress bar): that one exits,
+    // but never while a child runs.
+    let _ = ctrlc::set_handler(|| {});
 }
 
 /// This running binary, as a path to compare files with: `/proc/self/exe` on Linux (a

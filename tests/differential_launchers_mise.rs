@@ -168,6 +168,34 @@ fn mise_shim_matches_real_mise() {
         Some(m.newest()),
     );
 
+    // mise walks up from the physical directory: a link into a tree without config finds
+    // only the global default, whatever the logical parents hold.
+    let elsewhere = m.home("elsewhere/x");
+    let lk = m.home("lk");
+    write(
+        &lk.join("mise.toml"),
+        &format!("[tools]\ngo = \"{}\"\n", m.newest()),
+    );
+    let link = lk.join("link");
+    std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+    check(&m.env, &link, "cwd through a link", Some(m.oldest()));
+    let v = support::launchers::groot_json(
+        &m.env,
+        &m.env.home,
+        &["explain", &link.display().to_string()],
+    );
+    assert_eq!(
+        v["go_version"],
+        format!("go{}", m.oldest()),
+        "explain DIR through a link"
+    );
+
+    // MISE_CEILING_PATHS: the walk stops below the ceiling, which is not read.
+    let under = m.home("lk/under");
+    check(&m.env, &under, "no ceiling", Some(m.newest()));
+    let ceiling = m.env.with("MISE_CEILING_PATHS", &lk.display().to_string());
+    check(&ceiling, &under, "ceiling", Some(m.oldest()));
+
     // MISE_GO_VERSION beats every file.
     let over = m.env.with("MISE_GO_VERSION", &minor(m.newest()));
     check(&over, &deep, "MISE_GO_VERSION", Some(m.newest()));
@@ -246,6 +274,29 @@ fn mise_shim_matches_real_mise() {
     // go.set_goroot = false: mise leaves GOROOT alone; go finds its own.
     let nogoroot = m.env.with("MISE_GO_SET_GOROOT", "false");
     check(&nogoroot, &work, "set_goroot false", Some(m.oldest()));
+
+    // A wrapper script in front of mise's shim: the chain is followed.
+    let wrap = m.home("wrap");
+    let shim = m.env.path[0].join("go");
+    write(
+        &wrap.join("go"),
+        &format!("#!/bin/sh\nexec {} \"$@\"\n", shim.display()),
+    );
+    std::fs::set_permissions(
+        wrap.join("go"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let mut chained = m.env.clone();
+    chained.path.insert(0, wrap);
+    check(&chained, &deep, "script then mise shim", Some(m.oldest()));
+    let kinds: Vec<String> = predict(&chained, &deep)["launchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(kinds, ["script", "mise"]);
 
     assert!(
         diff.is_empty(),

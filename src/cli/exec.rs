@@ -61,6 +61,11 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match groot::shim::exec(&program, rest, &env) {
+        // Windows: the whole 32-bit code of the child (0xC000013A after a Ctrl-C it got).
+        #[cfg(windows)]
+        #[allow(clippy::exit)]
+        Ok(code) => std::process::exit(code),
+        #[cfg(not(windows))]
         Ok(code) => Ok(ExitCode::from(u8::try_from(code).unwrap_or(1))),
         Err(e) => {
             let code = if e.kind() == std::io::ErrorKind::NotFound {

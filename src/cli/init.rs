@@ -21,17 +21,21 @@ pub enum Shell {
     Pwsh,
     /// POSIX sh, dash, ksh.
     Sh,
+    /// Windows' cmd.exe: a batch file that puts the shims on PATH; `--install` puts them on
+    /// the user PATH in the registry instead.
+    Cmd,
 }
 
 impl Shell {
-    fn kind(self) -> ShellKind {
-        match self {
+    fn kind(self) -> Option<ShellKind> {
+        Some(match self {
             Shell::Bash => ShellKind::Bash,
             Shell::Zsh => ShellKind::Zsh,
             Shell::Fish => ShellKind::Fish,
             Shell::Pwsh => ShellKind::PowerShell,
             Shell::Sh => ShellKind::Sh,
-        }
+            Shell::Cmd => return None,
+        })
     }
 }
 
@@ -66,7 +70,9 @@ pub struct Args {
 }
 
 pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
-    let kind = args.shell.kind();
+    let Some(kind) = args.shell.kind() else {
+        return cmd(host, &args);
+    };
     if args.install {
         return install(host, kind, &args);
     }
@@ -95,7 +101,85 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `groot init cmd`: the batch text for cmd.exe; with `--install`, the shims on the user PATH
+/// (Windows only: cmd has no startup file of its own).
+fn cmd(host: &Host, args: &Args) -> anyhow::Result<ExitCode> {
+    if args.install {
+        if host.os() != groot::host::Os::Windows {
+            anyhow::bail!(
+                "`groot init cmd --install` edits the Windows user PATH; this is not Windows"
+            );
+        }
+        user_path(host, args.uninstall, args.dry_run)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::use_pin::ensure_shims(host);
+    let first = groot::shim::shim_dir(host).context("cannot tell where groot keeps its data")?;
+    let first = activate::path_text(&first)
+        .ok_or_else(|| anyhow::anyhow!("{} is not valid UTF-8", first.display()))?;
+    let go_bin = if args.no_go_bin {
+        None
+    } else {
+        activate::go_bin_dir(host).and_then(|p| activate::path_text(&p))
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(
+        groot::shell::write::windows::cmd_script(&first, go_bin.as_deref(), args.local_toolchain)
+            .as_bytes(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// On Windows: adds the shims directory to the user PATH (`HKCU\Environment`), or removes it,
+/// as rustup and uv do, so every new program (cmd, PowerShell, IDEs) finds the shims. Elsewhere,
+/// or in a simulated root, nothing. Returns what changed.
+fn user_path(host: &Host, remove: bool, dry_run: bool) -> anyhow::Result<Option<String>> {
+    let Some(dir) = groot::shim::shim_dir(host) else {
+        return Ok(None);
+    };
+    let Some(dir) = activate::path_text(&dir) else {
+        return Ok(None);
+    };
+    #[cfg(windows)]
+    if host.fs().root().is_none() {
+        use groot::shell::write::windows::{path_with, path_without, registry};
+        let (current, expand) =
+            registry::read_user_path().context("cannot read the user PATH (HKCU\\Environment)")?;
+        let new = if remove {
+            path_without(&current, &dir)
+        } else {
+            path_with(&current, &dir)
+        };
+        let Some(new) = new else {
+            return Ok(None);
+        };
+        let what = if remove {
+            format!("removed {dir} from the user PATH (HKCU\\Environment)")
+        } else {
+            format!("added {dir} to the user PATH (HKCU\\Environment); new terminals see it")
+        };
+        if dry_run {
+            println_out(&format!("would have {what}"))?;
+            return Ok(None);
+        }
+        registry::write_user_path(&new, expand).context("cannot write the user PATH")?;
+        println_out(&what)?;
+        return Ok(Some(what));
+    }
+    let _ = (host, remove, dry_run, dir);
+    Ok(None)
+}
+
+#[cfg(windows)]
+fn println_out(text: &str) -> std::io::Result<()> {
+    writeln!(super::style::stdout().lock(), "{text}")
+}
+
 fn install(host: &Host, kind: ShellKind, args: &Args) -> anyhow::Result<ExitCode> {
+    if host.os() == groot::host::Os::Windows {
+        // Every shell on Windows also gets the shims on the user PATH (cmd, IDEs, services).
+        user_path(host, args.uninstall, args.dry_run)?;
+    }
     // Every file a context of this shell reads first; on uninstall also the single file older
     // groot versions wrote.
     let mut files = activate::install_targets(host, kind);
@@ -364,6 +448,9 @@ pub fn self_uninstall(host: &Host, args: SelfUninstallArgs) -> anyhow::Result<Ex
         remove_files_groot_made(host, &home, &plans);
     }
     let completions = super::completions::remove_files(host)?;
+    if host.os() == groot::host::Os::Windows {
+        user_path(host, true, false)?;
+    }
     let mut shims = None;
     if let Some(dir) = groot::shim::shim_dir(host) {
         let real = host.fs().to_real(&dir);

@@ -6,7 +6,8 @@
 //! binary by tests/differential_launchers_mise.rs):
 //!
 //! - the version: `MISE_GO_VERSION` (or `MISE_GOLANG_VERSION`), else the nearest config file
-//!   that sets `go` (or its alias `golang`), walking up from the directory: in each directory
+//!   that sets `go` (or its alias `golang`), walking up from the directory with its links
+//!   resolved (mise starts from getcwd, not `$PWD`): in each directory
 //!   the files in [`LOCAL_FILES`] order (the last one wins), `.tool-versions` lowest, and
 //!   `.go-version` below it only when `idiomatic_version_file_enable_tools` lists `go`; then the
 //!   global config (`$MISE_GLOBAL_CONFIG_FILE`, else `conf.d/*.toml`, `config.toml`,
@@ -89,8 +90,8 @@ fn mise_envs(host: &Host) -> Vec<String> {
 /// The names mise knows Go by in `[tools]` and `.tool-versions`.
 const TOOL_NAMES: &[&str] = &["go", "golang", "core:go"];
 
-/// True when `path` is a mise shim: a symlink, not itself named `mise`, whose target is the
-/// mise binary.
+/// True when `path` is a mise shim: a symlink, not itself named `mise`, to a file named
+/// `mise` (directly or at the end of its links).
 pub(crate) fn is_shim(host: &Host, path: &Path) -> bool {
     let fs = host.fs();
     let is_link = fs
@@ -99,7 +100,10 @@ pub(crate) fn is_shim(host: &Host, path: &Path) -> bool {
     if !is_link || is_mise_name(path) {
         return false;
     }
-    fs.canonicalize(path).is_ok_and(|r| is_mise_name(&r.path))
+    // `mise reshim` links to the mise it ran as (`…/bin/mise`), which may itself be a link to
+    // a file with another name.
+    fs.read_link(path).is_ok_and(|t| is_mise_name(&t))
+        || fs.canonicalize(path).is_ok_and(|r| is_mise_name(&r.path))
 }
 
 fn is_mise_name(path: &Path) -> bool {
@@ -187,7 +191,13 @@ pub(crate) fn follow(host: &Host, dir: &Path, path: &Path) -> Followed {
         }
     };
     let settings = Settings::read(host, &dirs);
-    let files = config_files(host, &dirs, dir, settings.idiomatic_go);
+    // mise walks up from its working directory as getcwd reports it: every link resolved.
+    let physical = host
+        .fs()
+        .canonicalize(dir)
+        .map(|r| r.path)
+        .unwrap_or_else(|_| dir.to_path_buf());
+    let files = config_files(host, &dirs, &physical, settings.idiomatic_go);
     // mise loads every config file before it runs anything: one it refuses stops the shim.
     for f in &files {
         if let Err(r) = trust(host, &dirs, f) {
@@ -454,8 +464,22 @@ fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec
     let globals = global_files(host, dirs);
     let envs = mise_envs(host);
     let mut out: Vec<ConfigFile> = Vec::new();
+    // MISE_CEILING_PATHS: the walk stops below these directories (they are not read).
+    let ceilings: Vec<PathBuf> = host
+        .var_nonempty("MISE_CEILING_PATHS")
+        .map(|v| {
+            host.split_list(std::ffi::OsStr::new(v))
+                .into_iter()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| expand_tilde(host, &p))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut d = clean(dir);
     loop {
+        if ceilings.contains(&d) {
+            break;
+        }
         let mut here = Vec::new();
         if idiomatic_go {
             here.push(d.join(".go-version"));
@@ -488,6 +512,14 @@ fn config_files(host: &Host, dirs: &Dirs, dir: &Path, idiomatic_go: bool) -> Vec
         }
     }
     out
+}
+
+/// `~/x` with HOME (mise's `replace_path`).
+fn expand_tilde(host: &Host, p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), host.home()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => p.to_path_buf(),
+    }
 }
 
 fn is_tool_versions(path: &Path) -> bool {
@@ -928,6 +960,26 @@ fn find_install(host: &Host, dirs: &Dirs, wanted: &str) -> Result<Install, Box<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn shims_are_links_to_mise() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().expect("tmp");
+        let r = tmp.path();
+        std::fs::create_dir_all(r.join("m/bin")).expect("mkdir");
+        std::fs::create_dir_all(r.join("shims")).expect("mkdir");
+        std::fs::write(r.join("m/bin/mise-2026.9.15"), "").expect("write");
+        std::fs::write(r.join("m/bin/other"), "").expect("write");
+        symlink("mise-2026.9.15", r.join("m/bin/mise")).expect("link");
+        symlink("/m/bin/mise", r.join("shims/go")).expect("link");
+        symlink("/m/bin/other", r.join("shims/gofmt")).expect("link");
+        let host = Host::fake(r, crate::host::Os::Linux);
+        assert!(is_shim(&host, Path::new("/shims/go")));
+        assert!(!is_shim(&host, Path::new("/shims/gofmt")));
+        assert!(!is_shim(&host, Path::new("/m/bin/mise")));
+        assert!(!is_shim(&host, Path::new("/m/bin/other")));
+    }
 
     #[test]
     fn safe_bodies() {

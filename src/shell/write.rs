@@ -5,3 +5,4 @@
 pub mod activate;
 pub mod edit;
 pub mod plan;
+pub mod windows;

@@ -162,10 +162,10 @@ pub fn startup_file(host: &Host, kind: ShellKind) -> Option<PathBuf> {
             .join("fish")
             .join("conf.d")
             .join("groot.fish"),
-        ShellKind::PowerShell if os == crate::host::Os::Windows => home
-            .join("Documents")
-            .join("PowerShell")
-            .join("Microsoft.PowerShell_profile.ps1"),
+        ShellKind::PowerShell if os == crate::host::Os::Windows => {
+            let [seven, _] = super::windows::powershell_profiles(&windows_documents(host, &home));
+            seven
+        }
         ShellKind::PowerShell => home
             .join(".config")
             .join("powershell")
@@ -180,6 +180,19 @@ pub fn startup_file(host: &Host, kind: ShellKind) -> Option<PathBuf> {
 /// at its top when `ssh host cmd` must get past an interactive guard), merged per file. fish,
 /// sh and PowerShell have one file each ([`startup_file`]).
 pub fn install_targets(host: &Host, kind: ShellKind) -> Vec<(PathBuf, Placement)> {
+    if kind == ShellKind::PowerShell && host.os() == crate::host::Os::Windows {
+        // `$PROFILE` of PowerShell 7 and of Windows PowerShell 5.1: both are on a stock
+        // Windows, and a user may open either.
+        return host
+            .home()
+            .map(|home| {
+                super::windows::powershell_profiles(&windows_documents(host, &home))
+                    .into_iter()
+                    .map(|p| (p, Placement::End))
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
     let single = || {
         startup_file(host, kind)
             .map(|f| vec![(f, Placement::End)])
@@ -220,6 +233,26 @@ pub fn install_targets(host: &Host, kind: ShellKind) -> Vec<(PathBuf, Placement)
         return single();
     }
     out
+}
+
+/// The Documents folder on Windows (the registry's, on the real machine; OneDrive's or the
+/// profile's in a simulated one): where the PowerShell profiles live.
+fn windows_documents(host: &Host, home: &Path) -> PathBuf {
+    #[cfg(windows)]
+    let personal = host
+        .fs()
+        .root()
+        .is_none()
+        .then(super::windows::registry::personal_folder)
+        .flatten();
+    #[cfg(not(windows))]
+    let personal: Option<String> = None;
+    super::windows::documents_dir(
+        personal.as_deref(),
+        |n| host.var_nonempty(n).map(str::to_owned),
+        |p| host.fs().is_dir(p),
+        home,
+    )
 }
 
 /// Where `go install` puts binaries for every version: `GOBIN` (environment, then the go env
@@ -315,6 +348,56 @@ mod tests {
         assert_eq!(
             b,
             r#"if [ -x '/opt/it'\''s/groot' ]; then eval "$('/opt/it'\''s/groot' init bash '--local-toolchain')"; fi"#
+        );
+    }
+
+    /// Issue 14 item 10: the text `init pwsh --install` writes into `$PROFILE` (PowerShell 7
+    /// and 5.1 alike), with a path that needs quoting.
+    #[test]
+    fn powershell_profile_block_text() {
+        assert_eq!(
+            startup_block(
+                ShellKind::PowerShell,
+                r"C:\Users\O'Neil\groot.exe",
+                &["--local-toolchain"]
+            ),
+            r"if (Test-Path 'C:\Users\O''Neil\groot.exe') { & 'C:\Users\O''Neil\groot.exe' init pwsh '--local-toolchain' | Out-String | Invoke-Expression }"
+        );
+    }
+
+    #[test]
+    fn powershell_profiles_on_windows_follow_onedrive() {
+        let t = tempfile::tempdir().expect("tmp");
+        let h = Host::fake(t.path(), Os::Windows)
+            .with_var("USERPROFILE", "/Users/me")
+            .with_var("OneDrive", "/Users/me/OneDrive");
+        let files = |h: &Host| -> Vec<PathBuf> {
+            install_targets(h, ShellKind::PowerShell)
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
+        };
+        assert_eq!(
+            files(&h),
+            [
+                PathBuf::from("/Users/me/Documents/PowerShell/Microsoft.PowerShell_profile.ps1"),
+                PathBuf::from(
+                    "/Users/me/Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1"
+                )
+            ]
+        );
+        std::fs::create_dir_all(t.path().join("Users/me/OneDrive/Documents")).expect("mkdir");
+        assert_eq!(
+            files(&h)[1],
+            PathBuf::from(
+                "/Users/me/OneDrive/Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1"
+            )
+        );
+        assert_eq!(
+            startup_file(&h, ShellKind::PowerShell),
+            Some(PathBuf::from(
+                "/Users/me/OneDrive/Documents/PowerShell/Microsoft.PowerShell_profile.ps1"
+            ))
         );
     }
 }

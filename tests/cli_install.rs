@@ -279,9 +279,16 @@ fn an_install_cleans_only_groots_own_leftovers_in_tmp() {
     let dead = tmp.join("go1.22.10.staging-4194999-AbCdEf");
     std::fs::create_dir_all(&dead).unwrap();
     std::fs::write(dead.join(".groot-tmp"), "").unwrap();
+    // A run killed between making its trash directory and marking it: empty, unmarked.
+    let unmarked = tmp.join("trash-4194999-XyZabc");
+    std::fs::create_dir_all(&unmarked).unwrap();
     let (code, _, err) = groot(h, &server, &["install", "1.22.10", "--arch", "amd64"]);
     assert_eq!(code, 0, "{err}");
     assert!(!dead.exists(), "a dead run's staging directory is removed");
+    assert!(
+        !unmarked.exists(),
+        "a dead run's empty directory is removed"
+    );
     for d in mine {
         assert!(tmp.join(d).join("precious").is_file(), "{d} was deleted");
     }

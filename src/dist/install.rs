@@ -237,10 +237,13 @@ fn transaction(
     store.ensure_layout()?;
     let _lock = store.lock(step.name, reporter)?;
     store.recover_previous(step.name);
+    // Before the "already installed" answer too: a run killed while another installed the same
+    // version (it held the lock) left its staging directory, and only a later run can see that
+    // its process is gone.
+    store.clean_tmp();
     if let Some(done) = already(&store, step.name, options)? {
         return Ok(done);
     }
-    store.clean_tmp();
     let fetched = fetch(settings, &store, step.file, options, reporter)?;
     let result = (|| {
         let staging = staging_dir(&store, step.name)?;

@@ -666,9 +666,6 @@ impl Store {
                 continue;
             };
             let path = e.path();
-            if !carries_mark(&path) {
-                continue;
-            }
             let gone = match owner {
                 Some(pid) if Path::new("/proc/self").exists() => !may_be_alive(pid),
                 _ => e
@@ -679,6 +676,13 @@ impl Store {
                     .is_some_and(|age| age > day),
             };
             if !gone {
+                continue;
+            }
+            if !carries_mark(&path) {
+                // A kill between making a directory and marking it (or between deleting the
+                // mark and the directory) leaves it empty; `remove_dir` removes only an empty
+                // directory, so nothing groot did not make can be lost.
+                let _ = fs::remove_dir(&path);
                 continue;
             }
             if let Some(name) = previous_of {

@@ -679,10 +679,13 @@ impl Store {
                 continue;
             }
             if !carries_mark(&path) {
-                // A kill between making a directory and marking it (or between deleting the
-                // mark and the directory) leaves it empty; `remove_dir` removes only an empty
-                // directory, so nothing groot did not make can be lost.
-                let _ = fs::remove_dir(&path);
+                // A kill between making a staging or trash directory and marking it (or
+                // between deleting the mark and the directory) leaves it empty; `remove_dir`
+                // removes only an empty directory, so nothing groot did not make can be lost.
+                // (An old tree set aside is renamed in whole, never made empty.)
+                if previous_of.is_none() {
+                    let _ = fs::remove_dir(&path);
+                }
                 continue;
             }
             if let Some(name) = previous_of {

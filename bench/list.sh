@@ -7,7 +7,8 @@
 # same with an empty HOME (the fixed cost; both of these through `env HOME=…`), one `go env GOROOT`, and asking 20 installs
 # (`go version` × 20). The per-install cost is (crowded − empty) / installs listed.
 # RUST_BACKTRACE unset and =1. groot is the README build.
-# Usage: bench/list.sh   (results in bench/results/list-*.md)
+# Usage: [KEEP=1] bench/list.sh   (results in bench/results/list-*.md; KEEP=1 keeps the layout
+# in its temp directory, for profiling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -15,7 +16,7 @@ CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 ./scripts/provision.sh >/dev/null
 BUILT=$(readme_build)
 ROOT=$(mktemp -d)
-trap 'rm -rf "$ROOT"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$ROOT"' EXIT
 GROOT=$ROOT/groot
 fresh "$BUILT" "$GROOT"
 mkdir -p "$ROOT/gos"
@@ -65,9 +66,13 @@ mkdir -p "$ROOT/bin" "$ROOT/empty"
 newest=$(ls "$CACHE" | sort -V | tail -n1)
 ln -s "../home/u/sdk/go$newest/bin/go" "$ROOT/bin/go"
 export HOME=$H PATH=$ROOT/bin:/usr/bin:/bin
+# The vulnerability database: the committed real-entry fixture over file:// (no network; list
+# reads and matches it for every install, as with a cached https://vuln.go.dev).
+export GOVULNDB=file://$PWD/tests/data/vulndb
 n=$("$GROOT" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["installs"]))')
 echo "installs listed: $n"
-gos=$(find "$H" -path '*/bin/go' -type f | head -n 20 | tr '\n' ' ')
+# (find is cut off by head: its SIGPIPE must not fail the script under pipefail.)
+gos=$( (find "$H" -path '*/bin/go' -type f || true) | head -n 20 | tr '\n' ' ')
 cat > "$ROOT/ask-each.sh" <<SH
 #!/bin/sh
 for g in $gos; do "\$g" version >/dev/null; done

@@ -197,6 +197,12 @@ impl ListReport {
         vulndb: VulnDbSummary,
         notes: Vec<String>,
     ) -> ListReport {
+        // Many installs share a version (several managers, the module cache): match each
+        // version against the database once.
+        let mut matched: std::collections::HashMap<
+            String,
+            (Vec<crate::vulndb::Vuln>, Option<String>),
+        > = std::collections::HashMap::new();
         let installs = inv
             .installs
             .into_iter()
@@ -209,11 +215,17 @@ impl ListReport {
                     .and_then(|r| r.release);
                 let (vulns, fixed_by) = match (db, version) {
                     (Some(db), Some(v)) => {
-                        let fixed_by = match db.fix_all(&v) {
-                            crate::vulndb::FixAll::Release(r) => Some(r.toolchain_name()),
-                            _ => None,
-                        };
-                        (Some(db.affecting(&v)), fixed_by)
+                        let (vulns, fixed_by) = matched
+                            .entry(v.toolchain_name())
+                            .or_insert_with(|| {
+                                let fixed_by = match db.fix_all(&v) {
+                                    crate::vulndb::FixAll::Release(r) => Some(r.toolchain_name()),
+                                    _ => None,
+                                };
+                                (db.affecting(&v), fixed_by)
+                            })
+                            .clone();
+                        (Some(vulns), fixed_by)
                     }
                     _ => (None, None),
                 };

@@ -156,6 +156,12 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
+/// Whitespace, or a byte-order mark where it does not belong (after other bytes): neither is
+/// ever part of a version.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
 /// Where a selection came from. In JSON, `kind` names a go.work / go.mod source `go_work` or
 /// `go_mod`, as `groot explain` names the file kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -532,7 +538,10 @@ fn select_lower(host: &Host, store: &Store<'_>, dir: &Path) -> Result<Selection,
 /// text (a trailing `# comment` removed).
 fn first_value_line(text: &str) -> Option<(usize, &str)> {
     without_bom(text).lines().enumerate().find_map(|(i, l)| {
-        let l = l.split_once('#').map_or(l, |(before, _)| before).trim();
+        let l = l
+            .split_once('#')
+            .map_or(l, |(before, _)| before)
+            .trim_matches(is_blank);
         (!l.is_empty()).then_some((i + 1, l))
     })
 }
@@ -568,7 +577,7 @@ pub fn find_go_version(
             // An empty file selects nothing; keep walking.
             if let Some((line, value)) = first_value_line(&text) {
                 // goenv allows several versions on one line; the first one is used.
-                let value = value.split_whitespace().next().unwrap_or(value);
+                let value = value.split(is_blank).next().unwrap_or(value);
                 return Ok(Some((p, line, value.to_owned())));
             }
         }
@@ -599,7 +608,7 @@ pub fn find_tool_versions(host: &Host, dir: &Path) -> Result<Option<ToolVersions
             let text = String::from_utf8_lossy(&data);
             for (i, raw) in without_bom(&text).lines().enumerate() {
                 let l = raw.split_once('#').map_or(raw, |(b, _)| b);
-                let mut words = l.split_whitespace();
+                let mut words = l.split(is_blank).filter(|w| !w.is_empty());
                 if matches!(words.next(), Some("golang" | "go")) {
                     let versions: Vec<String> = words.map(str::to_owned).collect();
                     if !versions.is_empty() {

@@ -184,6 +184,36 @@ pub struct Launcher {
     pub selection: Option<Selection>,
 }
 
+impl Launcher {
+    /// A launcher of `kind` at `path` that has decided nothing yet.
+    pub(crate) fn new(kind: Kind, path: &Path) -> Launcher {
+        Launcher {
+            kind,
+            path: path.to_path_buf(),
+            version: None,
+            source: None,
+            runs: None,
+            env: Vec::new(),
+            selection: None,
+        }
+    }
+}
+
+/// The error a launcher stops with.
+pub(crate) fn go_error(
+    code: &'static str,
+    message: String,
+    exit_code: i32,
+    exact: bool,
+) -> GoError {
+    GoError {
+        code,
+        message,
+        exit_code,
+        exact,
+    }
+}
+
 /// An explanation of go as cmd/go models it, with the launchers in front of it.
 #[derive(Clone, Debug)]
 pub struct Explained {

@@ -24,8 +24,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    command_v, file_line, find_upwards, read_text, step, version_sort, EnvChange, Followed, Kind,
-    Launcher,
+    command_v, file_line, find_upwards, go_error, read_text, step, version_sort, EnvChange,
+    Followed, Kind, Launcher,
 };
 use crate::env_vars;
 use crate::fs::cap;
@@ -112,15 +112,7 @@ pub(crate) fn recognise(host: &Host, dir: &Path, path: &Path, head: &str) -> Opt
         data: data_dir(host),
         steps: Vec::new(),
     };
-    let mut launcher = Launcher {
-        kind: Kind::Asdf,
-        path: path.to_path_buf(),
-        version: None,
-        source: None,
-        runs: None,
-        env: Vec::new(),
-        selection: None,
-    };
+    let mut launcher = Launcher::new(Kind::Asdf, path);
     let next = run.decide(dir, path, &shim, &mut launcher);
     Some(Followed {
         launcher,
@@ -163,15 +155,6 @@ struct Run<'a> {
     flavour: Flavour,
     data: PathBuf,
     steps: Vec<Step>,
-}
-
-fn error(code: &'static str, message: String, exit_code: i32, exact: bool) -> GoError {
-    GoError {
-        code,
-        message,
-        exit_code,
-        exact,
-    }
 }
 
 impl Run<'_> {
@@ -243,7 +226,7 @@ impl Run<'_> {
                     shim.exec_line
                 ),
             };
-            return self.fail(None, error("asdf-missing", message, 127, false));
+            return self.fail(None, go_error("asdf-missing", message, 127, false));
         }
         let command = shim.command.as_str();
         let shim_file = self.data.join("shims").join(command);
@@ -252,7 +235,7 @@ impl Run<'_> {
                 Flavour::Bash => format!("unknown command: {command}. Perhaps you have to reshim?"),
                 Flavour::Go => format!("unknown command: {command}"),
             };
-            return self.fail(None, error("asdf-unknown-command", message, 1, false));
+            return self.fail(None, go_error("asdf-unknown-command", message, 1, false));
         }
 
         let Some(found) = self.find_versions(dir) else {
@@ -265,7 +248,7 @@ impl Run<'_> {
             } else {
                 1
             };
-            return self.fail(None, error("asdf-no-version", message, code, true));
+            return self.fail(None, go_error("asdf-no-version", message, code, true));
         };
         launcher.source = Some(found.source.text());
         launcher.version = Some(found.versions.join(" "));
@@ -289,7 +272,7 @@ impl Run<'_> {
                     let message = format!("No preset version installed for command {command}");
                     return self.fail(
                         Some(found.versions.join(" ")),
-                        error("asdf-not-installed", message, 126, false),
+                        go_error("asdf-not-installed", message, 126, false),
                     );
                 };
                 let new_path = if version == "system" {
@@ -298,7 +281,7 @@ impl Run<'_> {
                     if !fs.is_dir(&self.plugin_dir()) {
                         return self.fail(
                             Some(version),
-                            error(
+                            go_error(
                                 "asdf-no-plugin",
                                 format!("No such plugin: {PLUGIN}"),
                                 1,
@@ -322,7 +305,10 @@ impl Run<'_> {
                 let go = command_v(host, std::ffi::OsStr::new(&search), command);
                 let Some(go) = go.filter(|g| fs.is_executable_file(g)) else {
                     let message = format!("No {command} executable found for {PLUGIN} {version}");
-                    return self.fail(Some(version), error("asdf-no-executable", message, 2, true));
+                    return self.fail(
+                        Some(version),
+                        go_error("asdf-no-executable", message, 2, true),
+                    );
                 };
                 if version != "system" {
                     exec_path = Some(new_path);
@@ -350,7 +336,7 @@ impl Run<'_> {
                     let message = format!("no versions set for {command}");
                     return self.fail(
                         Some(found.versions.join(" ")),
-                        error("asdf-not-installed", message, 1, false),
+                        go_error("asdf-not-installed", message, 1, false),
                     );
                 }
                 for v in &candidates {
@@ -392,13 +378,16 @@ impl Run<'_> {
                     );
                     return self.fail(
                         Some(candidates.join(" ")),
-                        error("asdf-no-executable", message, 1, false),
+                        go_error("asdf-no-executable", message, 1, false),
                     );
                 }
             }
         }
         let Some((version, go)) = chosen else {
-            return self.fail(None, error("asdf-no-executable", String::new(), 1, false));
+            return self.fail(
+                None,
+                go_error("asdf-no-executable", String::new(), 1, false),
+            );
         };
         launcher.version = Some(version.clone());
         launcher.runs = Some(go.clone());

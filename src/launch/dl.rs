@@ -160,13 +160,9 @@ fn env(host: &Host, root: &Path, version: &str) -> Vec<EnvChange> {
 pub(crate) fn follow(host: &Host, path: &Path, version: &str) -> Followed {
     let r = run(host, path, version);
     let mut launcher = Launcher {
-        kind: Kind::Dl,
-        path: path.to_path_buf(),
         version: Some(version.to_owned()),
         source: Some(format!("build info: {PREFIX}{version}")),
-        runs: None,
-        env: Vec::new(),
-        selection: None,
+        ..Launcher::new(Kind::Dl, path)
     };
     match r.result {
         Err(e) => Followed {

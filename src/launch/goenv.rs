@@ -21,7 +21,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::{
-    command_v, file_line, read_text, step, version_sort, EnvChange, Followed, Kind, Launcher,
+    command_v, file_line, go_error, read_text, step, version_sort, EnvChange, Followed, Kind,
+    Launcher,
 };
 use crate::host::Host;
 use crate::resolve::{GoError, Outcome, Step};
@@ -94,27 +95,10 @@ struct Run<'a> {
     steps: Vec<Step>,
 }
 
-fn error(code: &'static str, message: String, exit_code: i32, exact: bool) -> GoError {
-    GoError {
-        code,
-        message,
-        exit_code,
-        exact,
-    }
-}
-
 fn follow(host: &Host, dir: &Path, path: &Path, shim: &Shim) -> Followed {
     let root_text = shim.root.display().to_string();
     let root = PathBuf::from(root_text.strip_suffix('/').unwrap_or(&root_text));
-    let mut launcher = Launcher {
-        kind: Kind::Goenv,
-        path: path.to_path_buf(),
-        version: None,
-        source: None,
-        runs: None,
-        env: Vec::new(),
-        selection: None,
-    };
+    let mut launcher = Launcher::new(Kind::Goenv, path);
     let mut run = Run {
         host,
         root,
@@ -186,7 +170,7 @@ impl Run<'_> {
         );
         let goenv = host.absolute(&shim.goenv);
         let Ok(resolved) = fs.canonicalize(&goenv) else {
-            let e = error(
+            let e = go_error(
                 "goenv-missing",
                 format!(
                     "{}: line {}: {}: No such file or directory",
@@ -208,7 +192,7 @@ impl Run<'_> {
             Some(d) => {
                 let d = crate::fs::clean(&dir.join(d));
                 if !fs.is_dir(&d) {
-                    let e = error(
+                    let e = go_error(
                         "goenv-dir",
                         format!(
                             "goenv: cannot change working directory to '{}'",
@@ -242,7 +226,7 @@ impl Run<'_> {
                 }
             }
             if let Some(v) = missing.first() {
-                let e = error(
+                let e = go_error(
                     "goenv-version-not-installed",
                     format!(
                         "goenv: version '{v}' is not installed (set by {})",
@@ -317,7 +301,7 @@ impl Run<'_> {
             }
         }
         let Some(command) = command else {
-            let e = error(
+            let e = go_error(
                 "goenv-command-not-found",
                 format!("goenv: '{program}' command not found"),
                 127,

@@ -28,15 +28,7 @@ pub(crate) fn follow(host: &Host, dir: &Path, path: &Path) -> Followed {
             };
             Ok((sel, go, env))
         });
-    let mut launcher = Launcher {
-        kind: Kind::Groot,
-        path: path.to_path_buf(),
-        version: None,
-        source: None,
-        runs: None,
-        env: Vec::new(),
-        selection: None,
-    };
+    let mut launcher = Launcher::new(Kind::Groot, path);
     match selected {
         Err(e) => Followed {
             steps: vec![step(

@@ -163,15 +163,7 @@ struct Refusal {
 /// Follows the mise shim at `path` for a go run in `dir`.
 pub(crate) fn follow(host: &Host, dir: &Path, path: &Path) -> Followed {
     let dirs = Dirs::new(host);
-    let mut launcher = Launcher {
-        kind: Kind::Mise,
-        path: path.to_path_buf(),
-        version: None,
-        source: None,
-        runs: None,
-        env: Vec::new(),
-        selection: None,
-    };
+    let mut launcher = Launcher::new(Kind::Mise, path);
     let mut steps = vec![step(
         "mise-shim",
         Some(path.display().to_string()),

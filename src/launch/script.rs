@@ -29,15 +29,7 @@ const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash"];
 
 /// Follows the script at `path` whose `#!` line is `interpreter`.
 pub(crate) fn follow(host: &Host, path: &Path, interpreter: &str) -> Followed {
-    let mut launcher = Launcher {
-        kind: Kind::Script,
-        path: path.to_path_buf(),
-        version: None,
-        source: None,
-        runs: None,
-        env: Vec::new(),
-        selection: None,
-    };
+    let mut launcher = Launcher::new(Kind::Script, path);
     match read(host, path, interpreter) {
         Ok(exec) => {
             let source = super::file_line(path, exec.line);

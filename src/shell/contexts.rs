@@ -344,11 +344,9 @@ const IDENTITY: &[&str] = &[
 pub fn default_session_path(platform: &Platform) -> &'static str {
     match (platform.os, platform.distro) {
         (Os::MacOs, _) => "/usr/bin:/bin:/usr/sbin:/sbin",
-        (Os::Linux, Distro::Debian) => "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games",
-        (Os::Linux, Distro::Upstream) => {
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-        }
         (Os::Windows, _) => "",
+        (_, Distro::Debian) => "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games",
+        (_, Distro::Upstream) => "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     }
 }
 

@@ -11,14 +11,7 @@ use std::path::{Component, Path, PathBuf};
 /// Environment variables as the shell layer sees them: name → value.
 pub type Env = BTreeMap<String, String>;
 
-/// Operating system family, as far as startup rules differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Os {
-    Linux,
-    MacOs,
-    Windows,
-}
+pub use crate::host::Os;
 
 /// How the distribution built its shells, where that changes which files they read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -35,6 +28,8 @@ pub enum Distro {
 /// Everything about the machine that selects startup rules, as plain data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Platform {
+    /// The OS whose startup rules apply: the [`Host`](crate::host::Host)'s, where the BSDs and
+    /// other Unixes count as Linux (see [`Platform::from_host`]).
     pub os: Os,
     pub distro: Distro,
     /// The user id, the answer to `$(id -u)` in system profiles (Debian's `/etc/profile` picks
@@ -101,10 +96,9 @@ impl Platform {
     /// (which is the user in every normal setup, and lets a `GROOT_ROOT` fixture choose it),
     /// and fish's directories (Homebrew's on macOS when present).
     pub fn from_host(host: &crate::host::Host) -> Platform {
-        use crate::host::Os as HostOs;
         let fs = host.fs();
         let mut p = match host.os() {
-            HostOs::MacOs => {
+            Os::MacOs => {
                 let mut p = Platform::macos();
                 if !fs.is_dir(Path::new("/opt/homebrew/share/fish"))
                     && fs.is_dir(Path::new("/usr/local/share/fish"))
@@ -114,7 +108,8 @@ impl Platform {
                 }
                 p
             }
-            HostOs::Windows => Platform::windows(),
+            Os::Windows => Platform::windows(),
+            // The BSDs and the rest follow Linux's startup rules.
             _ => {
                 let distro = if fs.is_file(Path::new("/etc/debian_version")) {
                     Distro::Debian

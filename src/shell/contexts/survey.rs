@@ -126,6 +126,9 @@ pub struct ContextView {
 /// Every context of the host, with the predictions behind them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Survey {
+    /// The OS whose startup rules apply; in JSON `linux`, `mac_os` or `windows` (the names
+    /// `groot contexts --json` has always used).
+    #[serde(serialize_with = "startup_os_name")]
     pub os: Os,
     pub distro: Distro,
     pub home: Option<PathBuf>,
@@ -144,11 +147,7 @@ pub struct Survey {
 impl Survey {
     /// `linux`, `darwin` or `windows`.
     pub fn os_name(&self) -> &'static str {
-        match self.os {
-            Os::Linux => "linux",
-            Os::MacOs => "darwin",
-            Os::Windows => "windows",
-        }
+        self.os.goos()
     }
 
     /// ` (debian)` on Debian-family Linux, else empty.
@@ -159,6 +158,16 @@ impl Survey {
             ""
         }
     }
+}
+
+/// `Survey::os` in JSON: [`Platform::from_host`] models every OS but macOS and Windows with
+/// Linux's startup rules, so the names are `linux`, `mac_os` and `windows`.
+fn startup_os_name<S: serde::Serializer>(os: &Os, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match os {
+        Os::MacOs => "mac_os",
+        Os::Windows => "windows",
+        _ => "linux",
+    })
 }
 
 /// Whether a variable is one of Go's (or cgo's).

@@ -349,8 +349,8 @@ pub struct PwshProfile {
 pub fn powershell_profiles(platform: &Platform) -> Vec<PwshProfile> {
     let (pshome, user_dir): (&str, &'static str) = match platform.os {
         Os::Windows => ("C:/Program Files/PowerShell/7", "Documents/PowerShell"),
-        Os::Linux => ("/opt/microsoft/powershell/7", ".config/powershell"),
         Os::MacOs => ("/usr/local/microsoft/powershell/7", ".config/powershell"),
+        _ => ("/opt/microsoft/powershell/7", ".config/powershell"),
     };
     let user = |name: &'static str| -> &'static str {
         match (user_dir, name) {

@@ -543,9 +543,9 @@ impl<'a> Sim<'a> {
         match (cmd, &words[1..]) {
             ("id", ["-u"]) => self.platform.uid.map(|u| u.to_string()),
             ("uname", [] | ["-s"]) => match self.platform.os {
-                Os::Linux => Some("Linux".into()),
                 Os::MacOs => Some("Darwin".into()),
                 Os::Windows => None,
+                _ => Some("Linux".into()),
             },
             ("brew", ["--prefix"]) => self.brew_prefix(words[0]),
             _ => None,

@@ -211,7 +211,7 @@ impl Sim<'_> {
             os: match self.platform.os {
                 Os::MacOs => "macos",
                 Os::Windows => "windows",
-                Os::Linux => "linux",
+                _ => "linux",
             },
             groot_home: var("GROOT_HOME").filter(|p| p.is_absolute()),
             xdg_data_home: var("XDG_DATA_HOME"),

@@ -13,6 +13,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
+mod view;
+pub use view::{MemFs, View};
+
 /// How many symlinks one resolution may follow before it is called a loop (Go's limit).
 const MAX_LINKS: usize = 255;
 

@@ -16,8 +16,9 @@
 //!   merged plan of `groot fix`, and the planned, backed-up, atomic, undoable editor.
 //!
 //! Nothing in this layer reads the process environment or prints: the machine comes in through
-//! [`platform`] (an env map, an OS, a filesystem under a root) or a `Host`, and the probe runs
-//! shells only through the Host's runner.
+//! a `Host` (its OS, and its filesystem as a [`crate::fs::View`]) and [`platform`] (the env map
+//! and the facts that select startup rules, built from the Host), and the probe runs shells
+//! only through the Host's runner.
 
 pub mod contexts;
 pub mod gaps;
@@ -29,5 +30,5 @@ pub mod syntax;
 pub mod write;
 
 pub use kind::ShellKind;
-pub use platform::{Distro, Env, MemFs, Os, Platform, RootedFs, StartupFs};
+pub use platform::{Distro, Env, Os, Platform};
 pub use startup::rules::{Invocation, Mode};

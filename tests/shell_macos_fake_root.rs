@@ -1,12 +1,13 @@
 //! macOS startup on a fake root: `/etc/paths`, `/etc/paths.d`, `/etc/zprofile` calling
 //! path_helper, Homebrew's `brew shellenv` and an official .pkg Go, laid out in a temp dir and
-//! read through a `RootedFs`. Checks which `go` each context finds.
+//! read through a rooted `Fs`. Checks which `go` each context finds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use groot::fs::Fs;
 use groot::shell::contexts::{contexts, predict, ContextId, Inputs};
-use groot::shell::{Os, Platform, RootedFs};
+use groot::shell::{Os, Platform};
 
 fn put(root: &Path, logical: &str, text: &str) {
     let p = root.join(logical.trim_start_matches('/'));
@@ -37,7 +38,7 @@ fn layout(root: &Path, zshenv: &str, zprofile: &str) {
 }
 
 fn which(root: &Path, id: ContextId) -> (Option<PathBuf>, Vec<String>) {
-    let fs = RootedFs::new(root);
+    let fs = Fs::rooted(root.to_path_buf());
     let platform = Platform::macos().with_uid(501);
     let session = [("HOME", "/Users/me"), ("SHELL", "/bin/zsh"), ("USER", "me")]
         .iter()

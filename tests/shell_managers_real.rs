@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use groot::fs::Fs;
 use groot::shell::startup::simulate::simulate;
 use groot::shell::write::activate::startup_block;
-use groot::shell::{Distro, Invocation, Mode, Platform, RootedFs, ShellKind};
+use groot::shell::{Distro, Invocation, Mode, Platform, ShellKind};
 use support::managers::{manager, Manager};
 use wait_timeout::ChildExt;
 
@@ -157,7 +158,7 @@ fn predict(kind: ShellKind, start: Start, home: &Path) -> String {
         inv.ssh_command = true;
         env.insert("SSH_CLIENT".into(), "127.0.0.1 50000 22".into());
     }
-    let fs = RootedFs::new("/");
+    let fs = Fs::real();
     let sim = simulate(&fs, &platform(), &inv, &env);
     let go = sim
         .which_go(&fs)

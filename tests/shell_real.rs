@@ -1,7 +1,7 @@
 //! Differential tests: the analyzer's predicted PATH and GOROOT against the real bash, zsh,
 //! fish and dash, each run hermetically (`env -i`, a generated HOME, stdin from /dev/null, a
 //! timeout) over many generated home layouts. The system files are this machine's own
-//! (`/etc/profile`, `/etc/zsh/*`, fish's vendor conf.d), read through a `RootedFs` at `/`.
+//! (`/etc/profile`, `/etc/zsh/*`, fish's vendor conf.d), read through the real `Fs`.
 //! A shell that is not installed is skipped with a note.
 
 use std::collections::BTreeMap;
@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use groot::fs::Fs;
 use groot::shell::startup::simulate::{display_value, simulate};
-use groot::shell::{Distro, Invocation, Mode, Platform, RootedFs, ShellKind};
+use groot::shell::{Distro, Invocation, Mode, Platform, ShellKind};
 use wait_timeout::ChildExt;
 
 const BASE_PATH: &str = "/usr/bin:/bin";
@@ -84,7 +85,7 @@ fn predict(kind: ShellKind, mode: Mode, home: &Path) -> String {
     ]
     .into_iter()
     .collect();
-    let fs = RootedFs::new("/");
+    let fs = Fs::real();
     let sim = simulate(&fs, &platform(), &Invocation::new(kind, mode), &env);
     format!(
         "{}|{}",

@@ -6,8 +6,9 @@
 
 use std::path::Path;
 
+use groot::fs::MemFs;
 use groot::shell::startup::simulate::analyze_file;
-use groot::shell::{syntax::fish as parse_fish, Distro, Env, MemFs, Platform, ShellKind};
+use groot::shell::{syntax::fish as parse_fish, Distro, Env, Platform, ShellKind};
 
 /// Checks one input; panics on a bug.
 pub fn run(data: &[u8]) {

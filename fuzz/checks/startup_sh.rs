@@ -6,8 +6,9 @@
 
 use std::path::Path;
 
+use groot::fs::MemFs;
 use groot::shell::startup::simulate::analyze_file;
-use groot::shell::{syntax::sh as parse_sh, Distro, Env, MemFs, Platform, ShellKind};
+use groot::shell::{syntax::sh as parse_sh, Distro, Env, Platform, ShellKind};
 
 /// Checks one input; panics on a bug.
 pub fn run(data: &[u8]) {

@@ -827,7 +827,7 @@ fn gather_shell(host: &Host) -> Option<ShellFacts> {
     let mut paths_d = Vec::new();
     if host.os() == Os::MacOs {
         for file in shell::startup::path_helper::config_files(fs, Path::new("/")) {
-            let Ok(data) = shell::StartupFs::read(fs, &file) else {
+            let Ok(data) = fs.read(&file) else {
                 continue;
             };
             for (i, line) in String::from_utf8_lossy(&data).lines().enumerate() {

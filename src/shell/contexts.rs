@@ -13,8 +13,9 @@ pub mod survey;
 
 use std::path::Path;
 
+use crate::fs::View;
 use crate::shell::kind::ShellKind;
-use crate::shell::platform::{Distro, Env, Os, Platform, StartupFs};
+use crate::shell::platform::{Distro, Env, Os, Platform};
 use crate::shell::startup::rules::{Invocation, Mode};
 use crate::shell::startup::simulate::{self, Simulation, WhichGo};
 
@@ -328,7 +329,7 @@ impl Prediction {
 /// The inputs of a prediction besides the context.
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
-    pub fs: &'a dyn StartupFs,
+    pub fs: &'a dyn View,
     pub platform: &'a Platform,
     /// The user's session environment: HOME, USER, SHELL, LANG… For [`Origin::Given`]
     /// contexts it is used as is, PATH included.
@@ -523,7 +524,7 @@ pub fn files_read(prediction: &Prediction) -> Vec<&Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::platform::MemFs;
+    use crate::fs::MemFs;
 
     fn session(home: &str, shell: &str) -> Env {
         [

@@ -1,6 +1,6 @@
 //! Gap analysis: from the per-context predictions, what is inconsistent or stale in the
 //! user's shell startup, each with the evidence (file:line, contexts) and a proposed [`Edit`].
-//! Pure: it reads startup files through a [`StartupFs`] and nothing else.
+//! Pure: it reads startup files through a [`View`] and nothing else.
 //!
 //! Codes (stable, shared with `groot doctor`):
 //!
@@ -33,9 +33,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::fs::View;
 use crate::shell::contexts::{ContextId, Prediction};
 use crate::shell::kind::ShellKind;
-use crate::shell::platform::{Env, Os, Platform, StartupFs};
+use crate::shell::platform::{Env, Os, Platform};
 use crate::shell::startup::managers::{Hook, Manager};
 use crate::shell::startup::path_helper;
 use crate::shell::startup::simulate::{display_value, is_resolved, EffectKind, Simulation, Via};
@@ -209,7 +210,7 @@ pub struct Gap {
 /// What the analysis needs.
 #[derive(Debug, Clone, Copy)]
 pub struct GapInputs<'a> {
-    pub fs: &'a dyn StartupFs,
+    pub fs: &'a dyn View,
     pub platform: &'a Platform,
     /// The session environment (HOME, SHELL, ZDOTDIR, XDG_CONFIG_HOME…).
     pub session: &'a Env,

@@ -39,11 +39,11 @@ pub(super) const SYSTEM_DIRS: &[&str] = &[
     "/usr/local/sbin",
 ];
 
-pub(super) fn has_go(fs: &dyn StartupFs, dir: &str) -> bool {
+pub(super) fn has_go(fs: &dyn View, dir: &str) -> bool {
     dir.starts_with('/') && fs.is_file(&Path::new(dir).join("go"))
 }
 
-pub(super) fn is_go_dir(fs: &dyn StartupFs, dir: &str) -> bool {
+pub(super) fn is_go_dir(fs: &dyn View, dir: &str) -> bool {
     has_go(fs, dir) || (dir.trim_end_matches('/').ends_with("/go/bin") && fs.is_dir(Path::new(dir)))
 }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The raw text of a line of a file (without its terminator).
-pub(super) fn raw_line(fs: &dyn StartupFs, file: &Path, line: usize) -> Option<String> {
+pub(super) fn raw_line(fs: &dyn View, file: &Path, line: usize) -> Option<String> {
     let bytes = fs.read(file).ok()?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     text.split('\n')
@@ -134,8 +134,8 @@ pub(super) fn stale_goroot(inp: &GapInputs<'_>) -> Vec<Gap> {
 }
 
 /// The root of the tree a `go` binary belongs to: `<root>/bin/go`, symlinks followed.
-pub(super) fn real_root(fs: &dyn StartupFs, go: &Path) -> Option<String> {
-    // StartupFs has no canonicalize; a symlinked go (Homebrew, Debian) is judged by the
+pub(super) fn real_root(fs: &dyn View, go: &Path) -> Option<String> {
+    // A View has no canonicalize; a symlinked go (Homebrew, Debian) is judged by the
     // directory it is found in, which is what cmd/go tries first too.
     let root = go.parent()?.parent()?;
     fs.is_dir(&root.join("pkg/tool"))

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn version_of(fs: &dyn StartupFs, root: &Path) -> Option<String> {
+pub(super) fn version_of(fs: &dyn View, root: &Path) -> Option<String> {
     let bytes = fs.read(&root.join("VERSION")).ok()?;
     let text = String::from_utf8_lossy(&bytes);
     text.lines()
@@ -12,7 +12,7 @@ pub(super) fn version_of(fs: &dyn StartupFs, root: &Path) -> Option<String> {
         .filter(|l| !l.is_empty())
 }
 
-pub(super) fn gos_on_path(fs: &dyn StartupFs, path: &[String]) -> Vec<GoOnPath> {
+pub(super) fn gos_on_path(fs: &dyn View, path: &[String]) -> Vec<GoOnPath> {
     let mut out: Vec<GoOnPath> = Vec::new();
     for d in path {
         let d = display_value(d);

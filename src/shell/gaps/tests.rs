@@ -1,6 +1,7 @@
 use super::*;
+use crate::fs::MemFs;
 use crate::shell::contexts::{predict_all, Inputs};
-use crate::shell::platform::{Distro, MemFs};
+use crate::shell::platform::Distro;
 
 fn session(home: &str, shell: &str) -> Env {
     [("HOME", home), ("SHELL", shell), ("USER", "me")]

@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-use crate::shell::platform::StartupFs;
+use crate::fs::View;
 
 /// Where one entry of the result came from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -33,7 +33,7 @@ pub struct PathEntry {
 
 /// The PATH path_helper prints, given the PATH it inherits. `root` is `PATH_HELPER_ROOT`
 /// (`/` normally; Homebrew's prefix inside `brew shellenv`).
-pub fn construct_path(fs: &dyn StartupFs, root: &Path, inherited: &[String]) -> Vec<PathEntry> {
+pub fn construct_path(fs: &dyn View, root: &Path, inherited: &[String]) -> Vec<PathEntry> {
     let mut out: Vec<PathEntry> = Vec::new();
     let push = |dir: &str, source: EntrySource, out: &mut Vec<PathEntry>| {
         if !dir.is_empty() && !out.iter().any(|e| e.dir == dir) {
@@ -65,7 +65,7 @@ pub fn construct_path(fs: &dyn StartupFs, root: &Path, inherited: &[String]) -> 
 }
 
 /// Just the directories of [`construct_path`].
-pub fn construct_path_dirs(fs: &dyn StartupFs, root: &Path, inherited: &[String]) -> Vec<String> {
+pub fn construct_path_dirs(fs: &dyn View, root: &Path, inherited: &[String]) -> Vec<String> {
     construct_path(fs, root, inherited)
         .into_iter()
         .map(|e| e.dir)
@@ -74,7 +74,7 @@ pub fn construct_path_dirs(fs: &dyn StartupFs, root: &Path, inherited: &[String]
 
 /// The files path_helper reads, in order: `<root>/etc/paths`, then the regular files of
 /// `<root>/etc/paths.d` in path_helper's order.
-pub fn config_files(fs: &dyn StartupFs, root: &Path) -> Vec<PathBuf> {
+pub fn config_files(fs: &dyn View, root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let paths = root.join("etc/paths");
     if fs.is_file(&paths) {
@@ -120,7 +120,7 @@ pub fn compare_names(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::platform::MemFs;
+    use crate::fs::MemFs;
 
     fn strs(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

@@ -14,8 +14,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::fs::View;
 use crate::shell::kind::ShellKind;
-use crate::shell::platform::{Distro, Env, Os, Platform, StartupFs};
+use crate::shell::platform::{Distro, Env, Os, Platform};
 use crate::shell::startup::managers::{self, Hook, Manager};
 use crate::shell::startup::path_helper;
 use crate::shell::startup::rules::{startup_steps, Guard, Invocation, PathSpec, Step};
@@ -210,7 +211,7 @@ impl Simulation {
     }
 
     /// Which `go` a command lookup finds on the final PATH.
-    pub fn which_go(&self, fs: &dyn StartupFs) -> WhichGo {
+    pub fn which_go(&self, fs: &dyn View) -> WhichGo {
         which(fs, &self.path(), "go")
     }
 }
@@ -226,7 +227,7 @@ pub struct WhichGo {
 }
 
 /// Looks a command up on a PATH list.
-pub fn which(fs: &dyn StartupFs, path: &[String], cmd: &str) -> WhichGo {
+pub fn which(fs: &dyn View, path: &[String], cmd: &str) -> WhichGo {
     let mut unresolved = Vec::new();
     for dir in path {
         if !is_resolved(dir) {
@@ -326,12 +327,7 @@ fn parse_cache_size() -> (usize, usize) {
 }
 
 /// Simulates the startup of one shell invocation from an inherited environment.
-pub fn simulate(
-    fs: &dyn StartupFs,
-    platform: &Platform,
-    inv: &Invocation,
-    env: &Env,
-) -> Simulation {
+pub fn simulate(fs: &dyn View, platform: &Platform, inv: &Invocation, env: &Env) -> Simulation {
     let mut sim = Sim::new(fs, platform, inv.clone(), env);
     sim.run_steps(&startup_steps(inv, platform));
     sim.finish()
@@ -340,7 +336,7 @@ pub fn simulate(
 /// Analyzes a single file as `shell` would read it (sourced into a non-login,
 /// non-interactive shell with the given environment), following what it sources.
 pub fn analyze_file(
-    fs: &dyn StartupFs,
+    fs: &dyn View,
     platform: &Platform,
     shell: ShellKind,
     file: &Path,
@@ -400,7 +396,7 @@ struct Snapshot {
 }
 
 struct Sim<'a> {
-    fs: &'a dyn StartupFs,
+    fs: &'a dyn View,
     platform: &'a Platform,
     inv: Invocation,
     dialect: Dialect,

@@ -6,7 +6,7 @@ use super::*;
 
 impl<'a> Sim<'a> {
     pub(super) fn new(
-        fs: &'a dyn StartupFs,
+        fs: &'a dyn View,
         platform: &'a Platform,
         inv: Invocation,
         env: &Env,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::shell::platform::MemFs;
+use crate::fs::MemFs;
 use crate::shell::startup::rules::Mode;
 
 fn env(pairs: &[(&str, &str)]) -> Env {

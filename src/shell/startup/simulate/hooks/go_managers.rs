@@ -262,7 +262,7 @@ fn version_key(v: &str) -> Vec<u64> {
 
 /// The installed directory name under `dir` that a requested version means: itself when it is
 /// installed; for a prefix (`1.22`) or `latest`, the newest installed release it covers.
-fn installed(fs: &dyn StartupFs, dir: &Path, wanted: &str) -> Option<String> {
+fn installed(fs: &dyn View, dir: &Path, wanted: &str) -> Option<String> {
     let wanted = wanted.trim().trim_start_matches("go");
     let full = wanted.split('.').count() >= 3;
     if full && fs.is_dir(&dir.join(wanted)) {
@@ -296,7 +296,7 @@ fn first_word(bytes: &[u8]) -> Option<String> {
 /// nearest `.go-version` from `home` up, else `$GOENV_ROOT/version`; `None` for `system` or a
 /// version that is not installed (goenv then exports nothing).
 pub(super) fn goenv_version(
-    fs: &dyn StartupFs,
+    fs: &dyn View,
     root: &str,
     env_version: Option<&str>,
     home: &str,
@@ -321,7 +321,7 @@ pub(super) fn goenv_version(
 /// (`$MISE_GLOBAL_CONFIG_FILE`, `$MISE_CONFIG_DIR/config.toml`, `~/.config/mise/config.toml`);
 /// resolved against `<data>/installs/go`. `None` when none is set or it is not installed.
 pub(super) fn mise_go_version(
-    fs: &dyn StartupFs,
+    fs: &dyn View,
     data: &str,
     home: &str,
     env_version: Option<&str>,
@@ -425,7 +425,7 @@ mod tests {
 
     #[test]
     fn versions_resolve_to_the_newest_installed_release() {
-        let fs = crate::shell::MemFs::new()
+        let fs = crate::fs::MemFs::new()
             .dir("/v/1.22.9")
             .dir("/v/1.22.10")
             .dir("/v/1.21.13")

@@ -286,3 +286,90 @@ fn sigkill_during_reinstall_always_leaves_a_complete_install() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// A run killed while it deletes what a dead run left in `tmp/` leaves it still marked (or
+/// empty), so the next run finishes the job. Before the fix the marks could go first (the
+/// order `remove_dir_all` happens to read the directory in), and a kill after that left a
+/// non-empty unmarked staging directory that no later run would touch: the flake seen once in
+/// `sigkill_at_random_points_leaves_no_half_install`.
+#[test]
+fn a_kill_while_cleaning_tmp_leaves_nothing_unmarked() {
+    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+        return;
+    };
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
+    let home = tempfile::tempdir().unwrap();
+    let out = install_cmd(&server, home.path()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A pid that is gone: a child that ran and was reaped.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    let tmp = home.path().join("tmp");
+    let leave_dead_staging = |n: u32| {
+        let dir = tmp.join(format!("go1.22.10.staging-{dead_pid}-t{n}"));
+        for d in 0..24 {
+            let sub = dir.join(format!("d{d}"));
+            std::fs::create_dir_all(&sub).unwrap();
+            for f in 0..60 {
+                std::fs::write(sub.join(f.to_string()), b"x").unwrap();
+            }
+        }
+        std::fs::write(dir.join(groot::dist::store::TMP_MARK), b"").unwrap();
+        dir
+    };
+    leave_dead_staging(0);
+    let started = Instant::now();
+    let out = install_cmd(&server, home.path()).output().unwrap();
+    assert!(out.status.success());
+    let full = started.elapsed();
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "not cleaned");
+
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("an install that cleans one dead staging dir takes {full:?}; kill seed {seed}");
+    let mut rng = seed | 1;
+    let mut unmarked = Vec::new();
+    for run in 1..=20u32 {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let dir = leave_dead_staging(run);
+        let delay = Duration::from_micros(rng % (full.as_micros() as u64).max(1));
+        let mut child = install_cmd(&server, home.path()).spawn().unwrap();
+        std::thread::sleep(delay);
+        child.kill().unwrap_or(());
+        child.wait().unwrap();
+        let empty = std::fs::read_dir(&dir).map_or(true, |mut d| d.next().is_none());
+        if !empty && !groot::dist::store::carries_mark(&dir) {
+            let inside: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            unmarked.push(format!("run {run} (killed after {delay:?}): {inside:?}"));
+        }
+    }
+    assert!(unmarked.is_empty(), "non-empty, unmarked: {unmarked:?}");
+    let out = install_cmd(&server, home.path()).output().unwrap();
+    assert!(out.status.success());
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

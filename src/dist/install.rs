@@ -419,7 +419,7 @@ fn valid_file_name(name: &str) -> bool {
         && !name.chars().any(char::is_control)
 }
 
-fn staging_dir(store: &Store, name: &str) -> Result<tempfile::TempDir, InstallError> {
+fn staging_dir(store: &Store, name: &str) -> Result<Staging, InstallError> {
     let io = |source| InstallError::Io {
         path: store.tmp_dir(),
         source,
@@ -435,13 +435,37 @@ fn staging_dir(store: &Store, name: &str) -> Result<tempfile::TempDir, InstallEr
         .tempdir_in(store.tmp_dir())
         .map_err(io)?;
     store::mark_tmp(dir.path()).map_err(io)?;
+    let staging = Staging(Some(dir.keep()));
     // It becomes the toolchain's root: 0755 whatever the umask (see `create_dirs`).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).map_err(io)?;
+        fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755)).map_err(io)?;
     }
-    Ok(dir)
+    Ok(staging)
+}
+
+/// A marked staging directory in `tmp/`, deleted marks last ([`store::remove_marked`]) when
+/// dropped unless [`Staging::keep`] took it.
+struct Staging(Option<PathBuf>);
+
+impl Staging {
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// Hands the directory over: it is no longer deleted on drop.
+    fn keep(mut self) -> PathBuf {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = store::remove_marked(&dir);
+        }
+    }
 }
 
 /// The extracted tree must be a Go tree: `bin/go` (or `bin/go.exe`) and a `VERSION` whose
@@ -503,7 +527,7 @@ fn new_marker(
 fn commit(
     store: &Store,
     name: &str,
-    staging: tempfile::TempDir,
+    staging: Staging,
     manifest: &Manifest,
     marker: &Marker,
     reporter: &dyn Reporter,
@@ -519,7 +543,7 @@ fn commit(
     let target = store.toolchain_dir(name);
     let staged = staging.keep();
     let fail = |source, path: PathBuf| {
-        let _ = fs::remove_dir_all(&staged);
+        let _ = store::remove_marked(&staged);
         InstallError::Io { path, source }
     };
     match fs::symlink_metadata(&target) {

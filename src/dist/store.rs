@@ -65,6 +65,31 @@ pub(crate) fn mark_tmp(dir: &Path) -> io::Result<()> {
     options.open(dir.join(TMP_MARK)).map(drop)
 }
 
+/// Deletes `dir`, a directory groot made and marked, with its marks ([`TMP_MARK`], the
+/// completion marker) last: a kill half-way leaves it still marked, so a later
+/// [`Store::clean_tmp`] finishes the job. (`remove_dir_all` deletes in whatever order the
+/// directory lists, so a kill could leave a non-empty directory without a mark, which no run
+/// would ever touch again.)
+pub(crate) fn remove_marked(dir: &Path) -> io::Result<()> {
+    let mut marks = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let name = entry.file_name();
+        if name == TMP_MARK || name == home::COMPLETE_MARKER {
+            marks.push(path);
+        } else if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    for mark in marks {
+        fs::remove_file(mark)?;
+    }
+    fs::remove_dir(dir)
+}
+
 /// True when `path` is a directory (not a link to one) that carries groot's mark: [`TMP_MARK`]
 /// or a completion marker, each a regular file.
 pub fn carries_mark(path: &Path) -> bool {
@@ -567,7 +592,7 @@ impl Store {
         })?;
         // The tree first, the mark last: a kill half-way leaves a marked directory.
         fs::remove_dir_all(&target)
-            .and_then(|()| fs::remove_dir_all(&trash))
+            .and_then(|()| remove_marked(&trash))
             .map_err(|source| StoreError::Io {
                 path: trash,
                 source,
@@ -695,7 +720,7 @@ impl Store {
                     continue;
                 }
             }
-            let _ = fs::remove_dir_all(&path);
+            let _ = remove_marked(&path);
         }
     }
 

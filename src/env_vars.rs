@@ -80,7 +80,7 @@ pub const GROOT_OS: &str = "GROOT_OS";
 pub const GROOT_ARCH: &str = "GROOT_ARCH";
 
 /// Model another user id than groot's own (`groot doctor`'s ownership checks of the module
-/// and build caches). Never set in normal use.
+/// and build caches, and `$(id -u)` in the shells' system profiles). Never set in normal use.
 pub const GROOT_UID: &str = "GROOT_UID";
 /// Time limit in milliseconds of each external tool `groot doctor` runs (dpkg, rpm, pkgutil,
 /// codesign); default 3000.

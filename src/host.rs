@@ -134,6 +134,18 @@ pub fn current_goarch() -> &'static str {
     }
 }
 
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn effective_uid() -> Option<u32> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    Some(unsafe { libc::geteuid() })
+}
+
+#[cfg(not(unix))]
+fn effective_uid() -> Option<u32> {
+    None
+}
+
 /// The injected view of the machine. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Host {
@@ -358,6 +370,20 @@ impl Host {
 
     pub fn fs(&self) -> &Fs {
         &self.fs
+    }
+
+    /// The user the modelled machine runs as: `GROOT_UID` (a test knob, like `GROOT_OS`),
+    /// else groot's effective user id; `None` on Windows. Doctor's ownership checks of the
+    /// caches and GOROOT reason as this user, and the shell layer answers `$(id -u)` in system
+    /// profiles with it (Debian's `/etc/profile` gives root another PATH).
+    pub fn uid(&self) -> Option<u32> {
+        if let Some(v) = self.var_nonempty(env_vars::GROOT_UID) {
+            return v.parse().ok();
+        }
+        if self.os == Os::Windows {
+            return None;
+        }
+        effective_uid()
     }
 
     /// The home directory as Go's `os.UserHomeDir` finds it: `$HOME` on Unix,
@@ -731,6 +757,15 @@ impl Runner for ScriptedRunner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uid_is_groot_uid_else_the_effective_one() {
+        let h = Host::fake("/nonexistent", Os::Linux);
+        assert_eq!(h.uid(), effective_uid());
+        assert_eq!(h.clone().with_var("GROOT_UID", "4242").uid(), Some(4242));
+        assert_eq!(h.clone().with_var("GROOT_UID", "x").uid(), None);
+        assert_eq!(h.with_os(Os::Windows).uid(), None);
+    }
 
     #[test]
     fn path_entries_keep_empty_entries() {

@@ -301,7 +301,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
             )
         })
         .collect();
-    let uid = model_uid(host);
+    let uid = host.uid();
     let request = Request {
         dir: opts.dir.clone(),
         go: None,
@@ -430,30 +430,6 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         vulns,
         notes,
     }
-}
-
-/// The user id doctor reasons as: `GROOT_UID` (a test knob, like `GROOT_OS`), else the
-/// effective uid.
-fn model_uid(host: &Host) -> Option<u32> {
-    if let Some(v) = host.var_nonempty(env_vars::GROOT_UID) {
-        return v.parse().ok();
-    }
-    if host.os() == Os::Windows {
-        return None;
-    }
-    euid()
-}
-
-#[cfg(unix)]
-#[allow(unsafe_code)]
-fn euid() -> Option<u32> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    Some(unsafe { libc::geteuid() })
-}
-
-#[cfg(not(unix))]
-fn euid() -> Option<u32> {
-    None
 }
 
 /// cmd/go's `cfg.Getenv` for the final toolchain: environment, then the user go env file, then

@@ -1,12 +1,14 @@
-//! What the shell layer knows of the machine beyond the [`Host`](crate::host::Host): the
-//! facts that select startup rules ([`Platform`]: the host's OS, the distribution family, the
-//! user id, fish's directories), and the environment as a plain map ([`Env`]). Files are read
-//! through [`crate::fs::View`] (the host's [`Fs`](crate::fs::Fs), or a
-//! [`MemFs`](crate::fs::MemFs) in unit tests). Nothing here reads the process environment;
-//! callers hand everything in.
+//! What the shell layer knows of the machine beyond the [`Host`]: the facts that select
+//! startup rules ([`Platform`]: the host's OS, the distribution family, the host's user id,
+//! fish's directories) and the session's environment as a plain text map ([`Env`]), both
+//! built from the Host in one place, [`of_host`]. Files are read through [`crate::fs::View`]
+//! (the host's [`Fs`](crate::fs::Fs), or a [`MemFs`](crate::fs::MemFs) in unit tests).
+//! Nothing here reads the process environment; callers hand everything in.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use crate::host::Host;
 
 /// Environment variables as the shell layer sees them: name → value.
 pub type Env = BTreeMap<String, String>;
@@ -29,7 +31,7 @@ pub enum Distro {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Platform {
     /// The OS whose startup rules apply: the [`Host`](crate::host::Host)'s, where the BSDs and
-    /// other Unixes count as Linux (see [`Platform::from_host`]).
+    /// other Unixes count as Linux (see [`of_host`]).
     pub os: Os,
     pub distro: Distro,
     /// The user id, the answer to `$(id -u)` in system profiles (Debian's `/etc/profile` picks
@@ -90,12 +92,29 @@ impl Platform {
     }
 }
 
+/// The shell layer's view of a [`Host`]: its [`Platform`] and the environment of the user's
+/// session. Everything that simulates shells over a host starts here, so doctor, contexts,
+/// fix and init model the same machine.
+pub fn of_host(host: &Host) -> (Platform, Env) {
+    (Platform::from_host(host), session_env(host))
+}
+
+/// The environment of the user's session as the shell layer takes it: every variable of the
+/// host whose name and value are text. Contexts keep what they inherit from it (identity
+/// variables, or everything for CI-like contexts); see
+/// [`Origin`](crate::shell::contexts::Origin).
+pub fn session_env(host: &Host) -> Env {
+    host.vars()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
+        .collect()
+}
+
 impl Platform {
-    /// The platform of a [`Host`](crate::host::Host): the OS it models, Debian-ness from
-    /// `/etc/debian_version` (under the host's root), the user id as the owner of `$HOME`
-    /// (which is the user in every normal setup, and lets a `GROOT_ROOT` fixture choose it),
-    /// and fish's directories (Homebrew's on macOS when present).
-    pub fn from_host(host: &crate::host::Host) -> Platform {
+    /// The platform of a [`Host`]: the OS it models, Debian-ness from
+    /// `/etc/debian_version` (under the host's root), the host's user id
+    /// ([`Host::uid`](crate::host::Host::uid), the same user doctor reasons as), and fish's
+    /// directories (Homebrew's on macOS when present).
+    fn from_host(host: &Host) -> Platform {
         let fs = host.fs();
         let mut p = match host.os() {
             Os::MacOs => {
@@ -119,23 +138,7 @@ impl Platform {
                 Platform::linux(distro)
             }
         };
-        // `GROOT_UID` (a test knob, like `GROOT_OS`), else the owner of HOME: the user whose
-        // startup files these are.
-        p.uid = host
-            .var_nonempty(crate::env_vars::GROOT_UID)
-            .and_then(|v| v.parse().ok())
-            .or_else(|| host.home().and_then(|h| owner_uid(fs, &h)));
+        p.uid = host.uid();
         p
     }
-}
-
-#[cfg(unix)]
-fn owner_uid(fs: &crate::fs::Fs, path: &Path) -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    fs.metadata(path).ok().map(|m| m.uid())
-}
-
-#[cfg(not(unix))]
-fn owner_uid(_fs: &crate::fs::Fs, _path: &Path) -> Option<u32> {
-    None
 }

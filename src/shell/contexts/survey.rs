@@ -12,19 +12,10 @@ use crate::host::Host;
 use crate::resolve::Request;
 use crate::shell::contexts::{self, ContextId, Inputs, Prediction};
 use crate::shell::kind::ShellKind;
-use crate::shell::platform::{Distro, Env, Os, Platform};
+use crate::shell::platform::{self, Distro, Env, Os, Platform};
 use crate::shell::startup::managers::Manager;
 use crate::shell::startup::simulate::{self, display_value, is_resolved, EffectKind};
 use crate::toolchain::Inspect;
-
-/// The environment of the user's session as the shell layer takes it: every variable of the
-/// host whose name and value are text. Contexts keep what they inherit from it (identity
-/// variables, or everything for CI-like contexts); see [`context::Origin`].
-pub fn session_env(host: &Host) -> Env {
-    host.vars()
-        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
-        .collect()
-}
 
 /// A copy of `host` whose environment is a predicted one. Variables whose value groot could
 /// not compute are left out (they are listed by [`unresolved_vars`]); unresolved PATH entries
@@ -160,7 +151,7 @@ impl Survey {
     }
 }
 
-/// `Survey::os` in JSON: [`Platform::from_host`] models every OS but macOS and Windows with
+/// `Survey::os` in JSON: [`platform::of_host`] models every OS but macOS and Windows with
 /// Linux's startup rules, so the names are `linux`, `mac_os` and `windows`.
 fn startup_os_name<S: serde::Serializer>(os: &Os, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(match os {
@@ -233,8 +224,7 @@ pub fn settings_of(p: &Prediction) -> Vec<SettingAt> {
 
 /// The inputs of the predictions for a host.
 pub fn predict_host(host: &Host) -> (Platform, Env, Vec<Prediction>) {
-    let platform = Platform::from_host(host);
-    let session = session_env(host);
+    let (platform, session) = platform::of_host(host);
     let inputs = Inputs {
         fs: host.fs(),
         platform: &platform,

@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 
 use crate::env_vars;
 use crate::host::Host;
-use crate::shell::contexts::{self, survey, Inputs};
+use crate::shell::contexts::{self, Inputs};
 use crate::shell::gaps::{self, GapInputs};
 use crate::shell::write::edit::Placement;
-use crate::shell::{Platform, ShellKind};
+use crate::shell::{platform, ShellKind};
 
 /// What activation does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,8 +201,7 @@ pub fn install_targets(host: &Host, kind: ShellKind) -> Vec<(PathBuf, Placement)
     if !matches!(kind, ShellKind::Bash | ShellKind::Zsh) {
         return single();
     }
-    let platform = Platform::from_host(host);
-    let mut session = survey::session_env(host);
+    let (platform, mut session) = platform::of_host(host);
     session.insert("SHELL".into(), format!("/bin/{}", kind.name()));
     let predictions = contexts::predict_all(Inputs {
         fs: host.fs(),

@@ -275,7 +275,7 @@ impl WhichReport {
 }
 
 /// Version of the `groot contexts --json` contract.
-pub const CONTEXTS_SCHEMA_VERSION: u32 = 2;
+pub const CONTEXTS_SCHEMA_VERSION: u32 = 3;
 
 /// `groot contexts --json`: every launch context, what it reads and which go it gets.
 #[derive(Clone, Debug, Serialize)]

@@ -117,8 +117,8 @@ pub struct ContextView {
 /// Every context of the host, with the predictions behind them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Survey {
-    /// The OS whose startup rules apply; in JSON `linux`, `mac_os` or `windows` (the names
-    /// `groot contexts --json` has always used).
+    /// The OS whose startup rules apply; in JSON `linux`, `darwin` or `windows`, GOOS's names
+    /// as everywhere else in groot's JSON (schema 2 said `mac_os`).
     #[serde(serialize_with = "startup_os_name")]
     pub os: Os,
     pub distro: Distro,
@@ -152,10 +152,10 @@ impl Survey {
 }
 
 /// `Survey::os` in JSON: [`platform::of_host`] models every OS but macOS and Windows with
-/// Linux's startup rules, so the names are `linux`, `mac_os` and `windows`.
+/// Linux's startup rules, so the names are `linux`, `darwin` and `windows`.
 fn startup_os_name<S: serde::Serializer>(os: &Os, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(match os {
-        Os::MacOs => "mac_os",
+        Os::MacOs => "darwin",
         Os::Windows => "windows",
         _ => "linux",
     })
@@ -417,5 +417,19 @@ mod tests {
         assert_eq!(term.settings.len(), 1);
         assert_eq!(term.settings[0].line, 1);
         assert_eq!(term.command.as_deref(), Some("zsh -i"));
+    }
+
+    #[test]
+    fn json_names_the_os_as_goos_does() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let name = |os| {
+            let host = Host::fake(tmp.path(), os).with_var("HOME", "/home/u");
+            let s = survey(&host, &FakeInspector::default(), Path::new("/home/u"));
+            serde_json::to_value(&s).expect("json")["os"].clone()
+        };
+        assert_eq!(name(HostOs::MacOs), "darwin");
+        assert_eq!(name(HostOs::Linux), "linux");
+        assert_eq!(name(HostOs::Windows), "windows");
+        assert_eq!(name(HostOs::FreeBsd), "linux", "Linux's startup rules");
     }
 }

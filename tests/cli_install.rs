@@ -10,7 +10,7 @@ use std::process::Command;
 
 use support::*;
 
-const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+const FILE: &str = ARCHIVE_FILE;
 
 fn groot(home: &Path, server: &Server, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_groot"))
@@ -32,17 +32,9 @@ fn groot(home: &Path, server: &Server, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn install_list_verify_use_uninstall() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::None) else {
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
 
@@ -246,17 +238,9 @@ fn an_install_without_a_checked_hash_shows_as_unverified() {
 /// GROOT_HOME=/ or $HOME meant other people's files.
 #[test]
 fn an_install_cleans_only_groots_own_leftovers_in_tmp() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::None) else {
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let gh = h.join(".local/share/groot");

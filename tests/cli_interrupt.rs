@@ -14,8 +14,6 @@ use std::time::Duration;
 
 use support::*;
 
-const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
-
 /// Runs argv[1:] in a new pty, waits for the download bar, types Ctrl-C, and prints
 /// `<typed> <exit code>` on a line, then every byte the terminal received.
 const DRIVER: &str = r#"
@@ -106,7 +104,9 @@ fn screen(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn ctrl_c_during_a_download_clears_the_bar_and_exits_130() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::Drip {
+        every: Duration::from_millis(5),
+    }) else {
         return;
     };
     let python = ["python3", "/usr/bin/python3"].into_iter().find(|p| {
@@ -123,20 +123,6 @@ fn ctrl_c_during_a_download_clears_the_bar_and_exits_130() {
         eprintln!("skipped: no python3 to drive a pty");
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(
-        FILE,
-        std::fs::read(&archive).unwrap(),
-        Fault::Drip {
-            every: Duration::from_millis(5),
-        },
-    );
     let home = tempfile::tempdir().unwrap();
     let child_env = serde_json::json!({
         "GROOT_HOME": home.path().join("groot"),

@@ -14,7 +14,7 @@ use groot::dist::store::{Problem, Removed, ToolchainKind};
 use groot::dist::{Event, Index, Reporter, Request, Silent, Store};
 use support::*;
 
-const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+const FILE: &str = ARCHIVE_FILE;
 
 fn request() -> Request {
     Request::parse(GO_VERSION).unwrap()
@@ -22,16 +22,7 @@ fn request() -> Request {
 
 /// A server with the trimmed real archive and an index pointing at it.
 fn serve_real(fault: Fault) -> Option<(Server, std::path::PathBuf)> {
-    let archive = real_archive(GO_VERSION, Subset::Trimmed)?;
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), fault);
-    Some((server, archive))
+    serve_release(fault)
 }
 
 /// Installs 1.22.10 into `home` from `server`'s index and archive, with default options.

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use groot::dist::{store::ToolchainKind, Silent, Store};
 use support::*;
 
-const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
 const RUNS: u32 = 24;
 
 fn install_cmd(server: &Server, home: &std::path::Path) -> Command {
@@ -29,17 +28,9 @@ fn install_cmd(server: &Server, home: &std::path::Path) -> Command {
 
 #[test]
 fn sigkill_at_random_points_leaves_no_half_install() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::None) else {
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
 
     // How long one whole install takes here, to spread the kills over it.
     let probe = tempfile::tempdir().unwrap();
@@ -184,17 +175,9 @@ fn sigkill_at_random_points_leaves_no_half_install() {
 /// real toolchain) left the version uninstalled.
 #[test]
 fn sigkill_during_reinstall_always_leaves_a_complete_install() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::None) else {
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
     let home = tempfile::tempdir().unwrap();
     let store = Store::new(home.path().to_owned());
     let out = install_cmd(&server, home.path()).output().unwrap();
@@ -294,17 +277,9 @@ fn sigkill_during_reinstall_always_leaves_a_complete_install() {
 /// `sigkill_at_random_points_leaves_no_half_install`.
 #[test]
 fn a_kill_while_cleaning_tmp_leaves_nothing_unmarked() {
-    let Some(archive) = real_archive(GO_VERSION, Subset::Trimmed) else {
+    let Some((server, _archive)) = serve_release(Fault::None) else {
         return;
     };
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, std::fs::read(&archive).unwrap(), Fault::None);
     let home = tempfile::tempdir().unwrap();
     let out = install_cmd(&server, home.path()).output().unwrap();
     assert!(

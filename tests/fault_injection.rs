@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use groot::dist::{store::ToolchainKind, Silent, Store};
 use support::*;
 
-const FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+const FILE: &str = ARCHIVE_FILE;
 const NAME: &str = "go1.22.10";
 /// Kill points per SIGKILL test (the issue asks for at least 50).
 const KILL_RUNS: u32 = 60;
@@ -105,15 +105,7 @@ struct Rig {
 }
 
 fn rig() -> Option<Rig> {
-    let archive = real_archive(GO_VERSION, Subset::Trimmed)?;
-    let server = Server::start();
-    let sha = sha256_of(&archive);
-    server.route(
-        "index.json",
-        index_json(GO_VERSION, &[(FILE, &archive, "archive", &sha)]),
-        Fault::None,
-    );
-    server.route(FILE, fs::read(&archive).unwrap(), Fault::None);
+    let (server, archive) = serve_release(Fault::None)?;
     Some(Rig { server, archive })
 }
 

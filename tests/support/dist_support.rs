@@ -141,6 +141,25 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
 }
 
 /// sha256 of a file, lowercase hex.
+/// The file name of [`GO_VERSION`]'s linux/amd64 archive, as the index lists it.
+pub const ARCHIVE_FILE: &str = "go1.22.10.linux-amd64.tar.gz";
+
+/// A loopback server with an index listing [`GO_VERSION`]'s trimmed real archive (with its
+/// sha256) and the archive itself served with `fault`. `None` without the real archive (see
+/// [`real_archive`]).
+pub fn serve_release(fault: Fault) -> Option<(Server, PathBuf)> {
+    let archive = real_archive(GO_VERSION, Subset::Trimmed)?;
+    let server = Server::start();
+    let sha = sha256_of(&archive);
+    server.route(
+        "index.json",
+        index_json(GO_VERSION, &[(ARCHIVE_FILE, &archive, "archive", &sha)]),
+        Fault::None,
+    );
+    server.route(ARCHIVE_FILE, std::fs::read(&archive).ok()?, fault);
+    Some((server, archive))
+}
+
 pub fn sha256_of(path: &Path) -> String {
     dist::download::hash_file(path).unwrap().0
 }

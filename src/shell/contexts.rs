@@ -114,6 +114,8 @@ pub struct Context {
     pub no_rc: bool,
     /// The sshd rule of bash applies.
     pub ssh_command: bool,
+    /// The shell shows a prompt (a terminal; not `-c`), so prompt hooks such as direnv's run.
+    pub prompt: bool,
     /// What a user should know about this context's rule.
     pub note: &'static str,
 }
@@ -135,9 +137,11 @@ pub fn contexts(os: Os) -> Vec<Context> {
         mode,
         no_rc: false,
         ssh_command: false,
+        prompt: false,
         note,
     };
     let mut out = Vec::new();
+    // The contexts that show a prompt (terminals, tmux, ssh sessions) are marked at the end.
     if win {
         out.push(c(
             ContextId::Terminal,
@@ -290,6 +294,16 @@ pub fn contexts(os: Os) -> Vec<Context> {
         Mode::NON_INTERACTIVE,
         "`/bin/sh -c` with the image's ENV; no startup file is read",
     ));
+    for c in &mut out {
+        c.prompt = matches!(
+            c.id,
+            ContextId::Terminal
+                | ContextId::VscodeTerminal
+                | ContextId::GolandTerminal
+                | ContextId::Tmux
+                | ContextId::SshLogin
+        );
+    }
     out
 }
 
@@ -324,6 +338,17 @@ impl Prediction {
     pub fn simulation(&self) -> Option<&Simulation> {
         self.stages.last().and_then(|s| s.simulation.as_ref())
     }
+
+    /// PATH entries an `.envrc` put in front at a prompt (direnv), in this context or the one
+    /// it starts from.
+    pub fn direnv_path(&self) -> Vec<String> {
+        self.stages
+            .iter()
+            .filter_map(|s| s.simulation.as_ref()?.direnv.as_ref())
+            .filter(|d| d.applied())
+            .flat_map(|d| d.path_added.iter().cloned())
+            .collect()
+    }
 }
 
 /// The inputs of a prediction besides the context.
@@ -334,6 +359,9 @@ pub struct Inputs<'a> {
     /// The user's session environment: HOME, USER, SHELL, LANG… For [`Origin::Given`]
     /// contexts it is used as is, PATH included.
     pub session: &'a Env,
+    /// The directory go runs in: contexts that show a prompt show it there, so prompt hooks
+    /// (direnv) act for it. `None`: prompt hooks are not followed.
+    pub dir: Option<&'a Path>,
 }
 
 /// The identity variables a fresh session or sshd passes on.
@@ -466,6 +494,10 @@ fn predict_depth(inputs: Inputs<'_>, ctx: &Context, depth: usize, memo: &mut Mem
         inv.no_profile = ctx.no_rc;
         inv.no_rc = ctx.no_rc;
         inv.ssh_command = ctx.ssh_command && kind == ShellKind::Bash;
+        inv.prompt_in = inputs
+            .dir
+            .filter(|_| ctx.prompt && kind != ShellKind::PowerShell)
+            .map(Path::to_path_buf);
         let key = (inv, start_env.clone());
         if let Some(s) = memo.sims.get(&key) {
             return s.clone();
@@ -501,6 +533,7 @@ fn split(p: &str) -> Vec<String> {
         files: Vec::new(),
         effects: Vec::new(),
         env: [("PATH".to_string(), p.to_string())].into_iter().collect(),
+        direnv: None,
     };
     sim.path()
 }
@@ -575,6 +608,7 @@ mod tests {
                 fs: &fs,
                 platform: &os,
                 session: &env,
+                dir: None,
             };
             let alone: Vec<Prediction> =
                 contexts(os.os).iter().map(|c| predict(inputs, c)).collect();
@@ -594,6 +628,7 @@ mod tests {
             fs: &fs,
             platform: &platform,
             session: &env,
+            dir: None,
         };
         let all = predict_all(inputs);
         let go = |id: ContextId| {
@@ -631,6 +666,7 @@ mod tests {
             fs: &fs,
             platform: &platform,
             session: &env,
+            dir: None,
         };
         let ctx = contexts(Os::MacOs)
             .into_iter()
@@ -668,6 +704,7 @@ mod tests {
             fs: &fs,
             platform: &platform,
             session: &env,
+            dir: None,
         };
         let ctx = contexts(Os::Linux)
             .into_iter()

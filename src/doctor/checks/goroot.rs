@@ -1,18 +1,52 @@
 //! GOROOT: set to something that is not there, not a Go tree, another version, pinned to a
 //! Homebrew Cellar, written into the go env file; an incomplete tree; a detached binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::doctor::facts::{Facts, GorootSource};
 use crate::doctor::finding::{sh_quote, Edit, Finding, Severity};
 use crate::resolve::{Outcome, Stage};
 
-use super::{at, hook_at, install_at, shell_lines};
+use super::{at, envrc_of, hook_at, install_at, shell_lines};
 use crate::shell::startup::managers::Hook;
 
 /// Evidence and edits for the startup-file lines that set GOROOT.
 fn with_shell_lines(mut finding: Finding, f: &Facts, value_filter: Option<&str>) -> Finding {
     for e in shell_lines(f, "GOROOT") {
+        // A project's `.envrc`, applied by direnv at the prompt: edit it there, then allow
+        // the edited file (direnv blocks any changed `.envrc`).
+        if envrc_of(f, e).is_some() {
+            // Only the `.envrc` loaded where doctor runs set this process's GOROOT.
+            if f.env.get("DIRENV_FILE").map(Path::new) != Some(e.file.as_path()) {
+                continue;
+            }
+            let dir = e.file.parent().unwrap_or(Path::new("/"));
+            finding = finding
+                .evidence(
+                    "set by",
+                    format!(
+                        "{} (loaded by direnv at the prompt in {})",
+                        e.text,
+                        dir.display()
+                    ),
+                    Some(at(e)),
+                )
+                .fix(format!(
+                    "edit or remove that line of {}, then run `direnv allow` there: direnv \
+                     blocks an .envrc changed since it was allowed",
+                    e.file.display()
+                ))
+                .edit(Edit::RemoveLine {
+                    file: e.file.clone(),
+                    line: e.line,
+                    text: e.text.clone(),
+                })
+                .command(format!(
+                    "direnv allow {}",
+                    sh_quote(&dir.display().to_string())
+                ));
+            continue;
+        }
         // A version manager's hook exports it: never delete the hook line; say what to tell
         // that manager instead.
         if let Some(hook) = hook_at(f, &e.file, e.line) {

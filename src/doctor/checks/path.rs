@@ -137,11 +137,34 @@ fn shadow_matters(f: &Facts, chosen: Option<(SourceKind, bool)>, other: &Path) -
     }
 }
 
+/// Whether `dir` is on PATH because the project's `.envrc` put it there: direnv loaded that
+/// file in the shell doctor runs in (DIRENV_FILE), and the model has it add `dir`. A project
+/// choosing its go ahead of the user's is what direnv is for.
+fn from_envrc(f: &Facts, dir: &Path) -> bool {
+    let Some(file) = f.env.get("DIRENV_FILE").filter(|v| !v.is_empty()) else {
+        return false;
+    };
+    let Some(sh) = &f.shell else {
+        return false;
+    };
+    sh.predictions
+        .iter()
+        .flat_map(|p| &p.stages)
+        .filter_map(|st| st.simulation.as_ref()?.direnv.as_ref())
+        .any(|d| {
+            d.envrc.as_deref() == Some(Path::new(file))
+                && d.path_added.iter().any(|a| Path::new(a) == dir)
+        })
+}
+
 pub fn path_shadowed_go(f: &Facts) -> Vec<Finding> {
     let ex = &f.explanation;
     let Some(chosen) = ex.lookup.chosen() else {
         return Vec::new();
     };
+    if from_envrc(f, &crate::fs::dir(&chosen.absolute)) {
+        return Vec::new();
+    }
     let first_root = install_at(f, &chosen.absolute).map(|i| i.root.clone());
     let first_version = version_of(f, &chosen.absolute);
     let first_manager = manager_of(f, &chosen.absolute);

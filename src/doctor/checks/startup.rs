@@ -1,4 +1,5 @@
-//! Shell startup: contexts that see another go, stale `/etc/paths.d`, fighting managers.
+//! Shell startup: contexts that see another go, stale `/etc/paths.d`, fighting managers, a
+//! blocked `.envrc` that direnv would load Go settings from.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -165,6 +166,15 @@ pub fn startup_context_gap(f: &Facts) -> Vec<Finding> {
     let Some(term_go) = term.which_go.found.clone() else {
         return Vec::new();
     };
+    // A project's `.envrc` (direnv) sets up Go for this directory's terminals only, on purpose.
+    let direnv_made = term
+        .stages
+        .iter()
+        .filter_map(|s| s.simulation.as_ref()?.direnv.as_ref())
+        .any(|d| d.applied() && d.sets_go());
+    if direnv_made {
+        return Vec::new();
+    }
     let term_goroot = term.var("GOROOT");
     let mut warn = Vec::new();
     let mut info = Vec::new();
@@ -412,4 +422,74 @@ pub fn multiple_managers(f: &Facts) -> Vec<Finding> {
         }
     }
     vec![x]
+}
+
+/// `envrc-blocked`: direnv's hook runs at the prompt, and the directory's `.envrc` sets Go
+/// variables or puts a go on PATH, but direnv refuses to load it (never allowed, or changed
+/// since `direnv allow`). A blocked `.envrc` without Go settings is not groot's business.
+pub fn envrc_blocked(f: &Facts) -> Vec<Finding> {
+    use crate::shell::startup::simulate::DirenvState;
+    let Some(sh) = &f.shell else {
+        return Vec::new();
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen = Vec::new();
+    let loads = sh
+        .predictions
+        .iter()
+        .flat_map(|p| &p.stages)
+        .filter_map(|st| st.simulation.as_ref()?.direnv.as_ref());
+    for d in loads {
+        let (DirenvState::Blocked { allow_file }, Some(envrc)) = (&d.state, &d.envrc) else {
+            continue;
+        };
+        if !d.sets_go() || seen.contains(envrc) {
+            continue;
+        }
+        seen.push(envrc.clone());
+        let dir = envrc.parent().unwrap_or(Path::new("/"));
+        let mut x = Finding::new(
+            "envrc-blocked",
+            Severity::Warning,
+            format!(
+                "{} is blocked: direnv does not apply its Go settings",
+                envrc.display()
+            ),
+        )
+        .evidence(
+            "direnv hook",
+            "prompt hook".to_owned(),
+            Some(format!("{}:{}", d.hook_file.display(), d.hook_line)),
+        );
+        for e in &d.effects {
+            if let EffectKind::Set { .. } = e.kind {
+                let go = match e.var.as_deref() {
+                    Some("PATH") => !d.go_dirs.is_empty(),
+                    Some(v) => v == "CGO_ENABLED" || v.starts_with("GO"),
+                    None => false,
+                };
+                if go {
+                    x = x.evidence("sets", e.text.clone(), Some(at(e)));
+                }
+            }
+        }
+        x = x
+            .evidence(
+                "allow file",
+                format!("{} (missing)", allow_file.display()),
+                None,
+            )
+            .consequence(format!(
+                "terminals in {} run go without the project's settings, and direnv prints \
+                 \"is blocked\" at every prompt; any edit of an allowed .envrc blocks it again",
+                dir.display()
+            ))
+            .fix("read the file; if you trust it, allow it (direnv records its path and content)")
+            .command(format!(
+                "direnv allow {}",
+                crate::doctor::finding::sh_quote(&dir.display().to_string())
+            ));
+        out.push(x);
+    }
+    out
 }

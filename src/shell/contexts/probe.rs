@@ -9,7 +9,16 @@
 //! environment the previous one printed. The last stage prints `command -v go` and runs
 //! `go env GOROOT` with `GOPROXY=off`, so a toolchain switch can use the module cache but never
 //! downloads anything.
+//!
+//! `$SHELL -i -c` never shows a prompt, so on its own it would miss what prompt hooks (direnv)
+//! do in a terminal. A stage that stands for a shell showing a prompt
+//! ([`Invocation::prompt_in`]) first runs the hooks of the first prompt by hand — bash: each
+//! `PROMPT_COMMAND` element; zsh: `precmd` and `precmd_functions`; fish:
+//! `emit fish_prompt` — and the probe's command line says so. Where the prediction has direnv
+//! load an `.envrc`, `direnv export json` also runs in the directory, from the context's
+//! starting environment, and what it exports is set against the model.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -21,6 +30,8 @@ use crate::shell::contexts::{ContextId, Prediction};
 use crate::shell::kind::ShellKind;
 use crate::shell::platform::Env;
 use crate::shell::startup::rules::Invocation;
+
+mod direnv;
 
 /// How long one shell may take before it is killed.
 pub const STAGE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,12 +87,31 @@ pub struct Compared {
     pub agrees: bool,
 }
 
+/// What the first prompt's hooks are, run by hand, per shell (`None`: the shell has none).
+pub fn prompt_hooks(shell: ShellKind) -> Option<(&'static str, &'static str)> {
+    match shell {
+        ShellKind::Bash => Some((
+            "for __groot_pc in \"${PROMPT_COMMAND[@]}\"; do eval \"$__groot_pc\"; done\n",
+            "each PROMPT_COMMAND",
+        )),
+        ShellKind::Zsh => Some((
+            "(( $+functions[precmd] )) && precmd\nfor __groot_pc in $precmd_functions; do \"$__groot_pc\"; done\n",
+            "precmd and precmd_functions",
+        )),
+        ShellKind::Fish => Some(("emit fish_prompt\n", "emit fish_prompt")),
+        _ => None,
+    }
+}
+
 /// The probe of one context.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeResult {
     pub context: ContextId,
-    /// The commands run, one per stage.
+    /// The commands run, one per stage; a stage that shows a prompt names the prompt hooks it
+    /// ran first.
     pub commands: Vec<String>,
+    /// `direnv export json` in the directory, where the prediction has direnv load an `.envrc`.
+    pub direnv: Option<direnv::DirenvProbe>,
     pub observed: Option<Observed>,
     /// Why the probe could not run (shell missing, timeout).
     pub error: Option<String>,
@@ -90,7 +120,7 @@ pub struct ProbeResult {
     pub agrees: bool,
 }
 
-fn find_program(host: &Host, name: &str) -> PathBuf {
+pub(crate) fn find_program(host: &Host, name: &str) -> PathBuf {
     for d in host.path_entries() {
         let c = d.join(name);
         if d.is_absolute() && host.fs().is_executable_file(&c) {
@@ -188,6 +218,7 @@ pub fn probe(host: &Host, p: &Prediction, view: &ContextView, dir: &Path) -> Pro
         };
         env.insert("TERM".into(), "dumb".into());
         env.remove("SHLVL");
+        let mut hooks = None;
         let (program, args, script) = match &st.simulation {
             Some(sim) => {
                 let inv = &sim.invocation;
@@ -196,14 +227,23 @@ pub fn probe(host: &Host, p: &Prediction, view: &ContextView, dir: &Path) -> Pro
                 } else {
                     POSIX_SCRIPT
                 };
+                hooks = inv.prompt_in.as_ref().and_then(|_| prompt_hooks(inv.shell));
+                let script = match hooks {
+                    Some((run, _)) => format!("{run}{script}"),
+                    None => script.to_string(),
+                };
                 (program_for(host, &env, inv), inv.flags(), script)
             }
-            None => (PathBuf::from("/bin/sh"), Vec::new(), POSIX_SCRIPT),
+            None => (
+                PathBuf::from("/bin/sh"),
+                Vec::new(),
+                POSIX_SCRIPT.to_string(),
+            ),
         };
         let mut spec = CommandSpec::new(&program)
             .args(args.iter().cloned())
             .arg("-c")
-            .arg(script)
+            .arg(&script)
             .clear_env()
             .cwd(dir)
             .timeout(STAGE_TIMEOUT);
@@ -215,7 +255,12 @@ pub fn probe(host: &Host, p: &Prediction, view: &ContextView, dir: &Path) -> Pro
             shown.push(' ');
             shown.push_str(a);
         }
-        shown.push_str(" -c <probe>");
+        match hooks {
+            Some((_, what)) => {
+                let _ = write!(shown, " -c <{what} (the first prompt's hooks); probe>");
+            }
+            None => shown.push_str(" -c <probe>"),
+        }
         commands.push(shown);
         match host.run(&spec) {
             Ok(out) => match parse_output(&out.stdout) {
@@ -245,10 +290,17 @@ pub fn probe(host: &Host, p: &Prediction, view: &ContextView, dir: &Path) -> Pro
         .as_ref()
         .map(|o| compare(view, o))
         .unwrap_or_default();
-    let agrees = error.is_none() && fields.iter().all(|f| f.agrees);
+    let direnv = p.stages.iter().find_map(|st| {
+        let load = st.simulation.as_ref()?.direnv.as_ref()?;
+        direnv::probe(host, load, &st.start_env, dir)
+    });
+    let agrees = error.is_none()
+        && fields.iter().all(|f| f.agrees)
+        && direnv.as_ref().is_none_or(|d| d.agrees);
     ProbeResult {
         context: p.context.id,
         commands,
+        direnv,
         observed,
         error,
         fields,

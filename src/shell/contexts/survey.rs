@@ -13,8 +13,11 @@ use crate::resolve::Request;
 use crate::shell::contexts::{self, ContextId, Inputs, Prediction};
 use crate::shell::kind::ShellKind;
 use crate::shell::platform::{self, Distro, Env, Os, Platform};
+use crate::shell::startup::managers::Hook;
 use crate::shell::startup::managers::Manager;
-use crate::shell::startup::simulate::{self, display_value, is_resolved, EffectKind};
+use crate::shell::startup::simulate::{
+    self, display_value, is_resolved, DirenvState, EffectKind, Simulation,
+};
 use crate::toolchain::Inspect;
 
 /// A copy of `host` whose environment is a predicted one. Variables whose value groot could
@@ -57,6 +60,7 @@ fn split_path(v: &str) -> Vec<String> {
         files: Vec::new(),
         effects: Vec::new(),
         env: [("PATH".to_string(), v.to_string())].into_iter().collect(),
+        direnv: None,
     };
     sim.path()
 }
@@ -112,6 +116,103 @@ pub struct ContextView {
     pub go_env: Vec<(String, String)>,
     /// Variables whose value groot could not compute.
     pub unresolved_vars: Vec<String>,
+    /// direnv, when a startup file of this context installs its hook.
+    pub direnv: Option<DirenvView>,
+}
+
+/// What direnv's hook does in one context.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirenvView {
+    /// The startup line that installs the hook (`file:line`).
+    pub hook: String,
+    /// The `.envrc` found from the directory up.
+    pub envrc: Option<PathBuf>,
+    /// `loaded`, `blocked`, `allowed_unknown`, `kept`, `no_envrc`, `not_installed`, `unknown`,
+    /// `no_prompt` (the context shows no prompt, so the hook never runs) or `inherited` (no
+    /// prompt, but it starts from a shell that loaded an `.envrc`).
+    pub state: &'static str,
+    pub summary: String,
+    /// Lines of the `.envrc` groot does not follow (their effect is not guessed).
+    pub not_followed: Vec<SettingAt>,
+}
+
+fn direnv_state(s: &DirenvState) -> &'static str {
+    match s {
+        DirenvState::NoEnvrc => "no_envrc",
+        DirenvState::Loaded => "loaded",
+        DirenvState::Blocked { .. } => "blocked",
+        DirenvState::AllowedUnknown { .. } => "allowed_unknown",
+        DirenvState::Kept => "kept",
+        DirenvState::NotInstalled => "not_installed",
+        DirenvState::Unknown { .. } => "unknown",
+    }
+}
+
+/// direnv's part in a context whose own shell is `sim`, looking for `.envrc` from `dir` up.
+fn direnv_view(fs: &dyn crate::fs::View, sim: &Simulation, dir: &Path) -> Option<DirenvView> {
+    if let Some(d) = &sim.direnv {
+        let not_followed = d
+            .effects
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EffectKind::Unknown { why } => Some(SettingAt {
+                    var: "direnv".into(),
+                    value: Some(why.clone()),
+                    file: e.file.clone(),
+                    line: e.line,
+                    text: e.text.clone(),
+                    certain: e.certain,
+                }),
+                _ => None,
+            })
+            .collect();
+        return Some(DirenvView {
+            hook: format!("{}:{}", d.hook_file.display(), d.hook_line),
+            envrc: d.envrc.clone(),
+            state: direnv_state(&d.state),
+            summary: d.summary(),
+            not_followed,
+        });
+    }
+    let hook = sim.effects.iter().rev().find(|e| {
+        matches!(
+            e.kind,
+            EffectKind::Hook {
+                hook: Hook::Direnv { .. },
+                ..
+            }
+        )
+    })?;
+    let envrc = dir
+        .ancestors()
+        .map(|d| d.join(".envrc"))
+        .find(|f| fs.is_file(f));
+    if let Some(f) = sim.env.get("DIRENV_FILE").filter(|f| !f.is_empty()) {
+        return Some(DirenvView {
+            hook: format!("{}:{}", hook.file.display(), hook.line),
+            envrc: Some(PathBuf::from(f)),
+            state: "inherited",
+            summary: format!(
+                "inherits direnv's load of {f} from the shell it starts from (its own hook never \
+                 runs: no prompt)"
+            ),
+            not_followed: Vec::new(),
+        });
+    }
+    let summary = match &envrc {
+        Some(f) => format!(
+            "this context shows no prompt, so direnv's hook never runs: {} is not applied",
+            f.display()
+        ),
+        None => "this context shows no prompt, so direnv's hook never runs".into(),
+    };
+    Some(DirenvView {
+        hook: format!("{}:{}", hook.file.display(), hook.line),
+        envrc,
+        state: "no_prompt",
+        summary,
+        not_followed: Vec::new(),
+    })
 }
 
 /// Every context of the host, with the predictions behind them.
@@ -184,11 +285,16 @@ pub fn settings_of(p: &Prediction) -> Vec<SettingAt> {
     let mut out: Vec<SettingAt> = Vec::new();
     for sim in p.stages.iter().filter_map(|s| s.simulation.as_ref()) {
         for e in &sim.effects {
+            let envrc = sim.from_envrc(e);
             let (var, value) = match (&e.kind, e.var.as_deref()) {
                 (EffectKind::Hook { manager, .. }, _)
-                    if manager.manages_go() || *manager == Manager::Homebrew =>
+                    if manager.manages_go()
+                        || matches!(manager, Manager::Homebrew | Manager::Direnv) =>
                 {
                     (manager.name().to_string(), None)
+                }
+                (EffectKind::Set { value, .. }, Some("PATH")) if envrc => {
+                    ("PATH".to_string(), Some(value.clone()))
                 }
                 (EffectKind::Set { value, .. }, Some(v)) if is_go_var(v) => {
                     (v.to_string(), Some(value.clone()))
@@ -222,13 +328,15 @@ pub fn settings_of(p: &Prediction) -> Vec<SettingAt> {
     out
 }
 
-/// The inputs of the predictions for a host.
-pub fn predict_host(host: &Host) -> (Platform, Env, Vec<Prediction>) {
+/// The inputs of the predictions for a host; the contexts that show a prompt show it in `dir`
+/// (for direnv's hook), when given.
+pub fn predict_host(host: &Host, dir: Option<&Path>) -> (Platform, Env, Vec<Prediction>) {
     let (platform, session) = platform::of_host(host);
     let inputs = Inputs {
         fs: host.fs(),
         platform: &platform,
         session: &session,
+        dir,
     };
     let mut predictions = contexts::predict_all(inputs);
     // The other shells the user has: the contexts that start the user's shell, predicted again
@@ -308,7 +416,7 @@ pub fn other_shells(host: &Host, session: &Env) -> Vec<(ShellKind, String)> {
 
 /// Predicts every context of `host` and explains the go each one runs in `dir`.
 pub fn survey(host: &Host, inspect: &dyn Inspect, dir: &Path) -> Survey {
-    let (platform, session, predictions) = predict_host(host);
+    let (platform, session, predictions) = predict_host(host, Some(dir));
     let contexts = predictions
         .iter()
         .map(|p| view(host, inspect, dir, p))
@@ -371,6 +479,7 @@ pub fn view(host: &Host, inspect: &dyn Inspect, dir: &Path, p: &Prediction) -> C
         error: ex.error.as_ref().map(|e| e.message.clone()),
         go_env,
         unresolved_vars: unresolved_vars(&p.env),
+        direnv: sim.and_then(|s| direnv_view(host.fs(), s, dir)),
     }
 }
 

@@ -78,7 +78,8 @@ pub(super) fn settings_in(
         } else {
             Vec::new()
         };
-        if !inp.is_user_file(&e.file) {
+        // A project's `.envrc` (direnv) is meant for that directory's terminals only.
+        if !inp.is_user_file(&e.file) || sim.from_envrc(e) {
             continue;
         }
         let place = Place {

@@ -28,7 +28,9 @@ pub(super) fn stale_goroot(inp: &GapInputs<'_>) -> Vec<Gap> {
                 else {
                     continue;
                 };
-                if !*resolved || !inp.is_user_file(&e.file) || value.is_empty() {
+                let envrc = sim.direnv.as_ref().filter(|_| sim.from_envrc(e));
+                if !*resolved || !(inp.is_user_file(&e.file) || envrc.is_some()) || value.is_empty()
+                {
                     continue;
                 }
                 // Only the value this context ends with matters.
@@ -124,7 +126,16 @@ pub(super) fn stale_goroot(inp: &GapInputs<'_>) -> Vec<Gap> {
                             contexts: vec![p.context.id],
                         },
                         edits: vec![edit],
-                        commands: Vec::new(),
+                        // direnv blocks an edited `.envrc` until it is allowed again.
+                        commands: envrc
+                            .map(|d| {
+                                let dir = e.file.parent().unwrap_or(&d.dir).display().to_string();
+                                vec![format!(
+                                    "direnv allow {}",
+                                    crate::shell::quote::word(ShellKind::Sh, &dir)
+                                )]
+                            })
+                            .unwrap_or_default(),
                     },
                 );
             }

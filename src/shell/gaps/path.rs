@@ -64,6 +64,10 @@ pub(super) fn shadowed(inp: &GapInputs<'_>) -> Vec<Gap> {
         }
         let gos = gos_on_path(inp.fs, &p.path);
         let Some(first) = gos.first() else { continue };
+        // A project's `.envrc` puts its go first on purpose.
+        if p.direnv_path().contains(&first.dir) {
+            continue;
+        }
         // The user's go: the first of their own go dirs on this PATH.
         let Some((intended, places)) = gos
             .iter()

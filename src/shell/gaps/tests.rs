@@ -15,6 +15,7 @@ fn gaps(fs: &MemFs, platform: &Platform, env: &Env) -> Vec<Gap> {
         fs,
         platform,
         session: env,
+        dir: None,
     });
     find_gaps(&GapInputs {
         fs,
@@ -84,6 +85,7 @@ fn zsh_on_macos_goes_to_zprofile_and_zshrc_not_zshenv() {
         fs: &fs,
         platform: &p,
         session: &env,
+        dir: None,
     });
     let inp = GapInputs {
         fs: &fs,

@@ -1,5 +1,5 @@
 //! Version managers and environment hooks that startup files call: `brew shellenv`, macOS
-//! `path_helper`, goenv, gvm, g, asdf, mise, gimme and groot itself. Recognizing them turns an
+//! `path_helper`, goenv, gvm, g, asdf, mise, gimme, direnv and groot itself. Recognizing them turns an
 //! opaque `eval "$(…)"` or `source ~/.gvm/scripts/gvm` into a named hook whose effect on PATH
 //! the analyzer can model, and lets `groot doctor` tell when several of them fight.
 
@@ -19,6 +19,8 @@ pub enum Manager {
     Mise,
     Gimme,
     Groot,
+    /// direnv: a prompt hook that applies the nearest allowed `.envrc`.
+    Direnv,
 }
 
 impl Manager {
@@ -33,12 +35,17 @@ impl Manager {
             Manager::Mise => "mise",
             Manager::Gimme => "gimme",
             Manager::Groot => "groot",
+            Manager::Direnv => "direnv",
         }
     }
 
-    /// Whether this tool selects a Go version (as opposed to only adjusting PATH).
+    /// Whether this tool selects a Go version (as opposed to only adjusting PATH, or applying
+    /// a project's own settings as direnv does).
     pub fn manages_go(self) -> bool {
-        !matches!(self, Manager::PathHelper | Manager::Homebrew)
+        !matches!(
+            self,
+            Manager::PathHelper | Manager::Homebrew | Manager::Direnv
+        )
     }
 }
 
@@ -73,6 +80,11 @@ pub enum Hook {
     /// `eval "$(groot init …)"`: groot's shims (or `current/bin` with `--current`) first on
     /// PATH, Go's bin dir appended unless `--no-go-bin`.
     GrootInit { current: bool, go_bin: bool },
+    /// `eval "$(direnv hook bash)"`, `direnv hook fish | source`: installs a prompt hook (bash
+    /// `PROMPT_COMMAND`, zsh `precmd`/`chpwd`, fish `fish_prompt`) that runs `direnv export`.
+    /// Nothing changes at startup; at each prompt the nearest allowed `.envrc` from the current
+    /// directory up is applied. `exe` is the direnv program when the command names a path.
+    Direnv { exe: Option<String> },
 }
 
 impl Hook {
@@ -86,6 +98,7 @@ impl Hook {
             Hook::GvmScript => Manager::Gvm,
             Hook::Gimme => Manager::Gimme,
             Hook::GrootInit { .. } => Manager::Groot,
+            Hook::Direnv { .. } => Manager::Direnv,
         }
     }
 }
@@ -115,6 +128,11 @@ pub fn recognize_command(cmd: &str) -> Option<Hook> {
                 .map(str::to_string),
         }),
         "gimme" => Some(Hook::Gimme),
+        "direnv" if words.get(1) == Some(&"hook") => Some(Hook::Direnv {
+            exe: Some(first)
+                .filter(|f| f.starts_with('/') && !f.contains('$'))
+                .map(str::to_string),
+        }),
         "groot" if has("init") || has("activate") || has("shell-init") => Some(Hook::GrootInit {
             current: has("--current"),
             go_bin: !has("--no-go-bin"),
@@ -233,6 +251,17 @@ mod tests {
                 go_bin: true
             })
         );
+        assert_eq!(
+            recognize_command("\"/usr/bin/direnv\" hook zsh"),
+            Some(Hook::Direnv {
+                exe: Some("/usr/bin/direnv".into())
+            })
+        );
+        assert_eq!(
+            recognize_command("direnv hook fish"),
+            Some(Hook::Direnv { exe: None })
+        );
+        assert_eq!(recognize_command("direnv export bash"), None);
         assert_eq!(recognize_command("dircolors -b"), None);
         assert_eq!(
             recognize_script("/home/me/.asdf/asdf.sh"),

@@ -67,6 +67,9 @@ pub struct Invocation {
     /// bash run by sshd for `ssh host cmd`: non-interactive, `-c`, stdin a socket or
     /// `SSH_CLIENT` set, SHLVL < 2.
     pub ssh_command: bool,
+    /// The shell goes on to show a prompt in this directory (a terminal, not `-c`): prompt
+    /// hooks such as direnv's run once startup is done. No flag spells it.
+    pub prompt_in: Option<PathBuf>,
 }
 
 impl Invocation {
@@ -79,6 +82,7 @@ impl Invocation {
             rcfile: None,
             posix: false,
             ssh_command: false,
+            prompt_in: None,
         }
     }
 

@@ -31,6 +31,8 @@ mod state;
 mod test_expr;
 mod walk;
 
+pub use hooks::direnv::{allow_file, DirenvLoad, DirenvState};
+
 use expand::glob_match;
 use fish::{relocate, unescape_fish_uvar};
 
@@ -166,6 +168,9 @@ pub struct Simulation {
     /// The exported environment at the end of startup; unresolved parts appear as source text
     /// between `\u{1}` and `\u{2}` (see [`display_value`]).
     pub env: Env,
+    /// What direnv's prompt hook did at the first prompt, for a shell that shows one
+    /// ([`Invocation::prompt_in`]) with the hook installed.
+    pub direnv: Option<DirenvLoad>,
 }
 
 impl Simulation {
@@ -208,6 +213,14 @@ impl Simulation {
                 _ => None,
             })
             .collect()
+    }
+
+    /// Whether an effect was made by the `.envrc` direnv applied at the first prompt (not by a
+    /// startup file).
+    pub fn from_envrc(&self, e: &Effect) -> bool {
+        self.direnv
+            .as_ref()
+            .is_some_and(|d| d.applied() && d.effects.contains(e))
     }
 
     /// Which `go` a command lookup finds on the final PATH.
@@ -330,6 +343,9 @@ fn parse_cache_size() -> (usize, usize) {
 pub fn simulate(fs: &dyn View, platform: &Platform, inv: &Invocation, env: &Env) -> Simulation {
     let mut sim = Sim::new(fs, platform, inv.clone(), env);
     sim.run_steps(&startup_steps(inv, platform));
+    if let Some(dir) = inv.prompt_in.as_deref().filter(|_| !sim.stopped) {
+        sim.first_prompt(dir);
+    }
     sim.finish()
 }
 
@@ -418,6 +434,11 @@ struct Sim<'a> {
     /// Work left in this simulation (see [`MAX_STEPS`]).
     steps: usize,
     stopped: bool,
+    /// Set while reading an `.envrc` for direnv: its directory (relative `PATH_add` entries
+    /// start there), and commands outside the modelled set are reported as not followed.
+    envrc_dir: Option<String>,
+    /// What direnv's hook did at the first prompt.
+    direnv: Option<DirenvLoad>,
 }
 
 /// How much work one simulation does at most: one unit per statement executed, plus one per

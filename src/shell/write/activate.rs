@@ -207,6 +207,7 @@ pub fn install_targets(host: &Host, kind: ShellKind) -> Vec<(PathBuf, Placement)
         fs: host.fs(),
         platform: &platform,
         session: &session,
+        dir: None,
     });
     let inputs = GapInputs {
         fs: host.fs(),

@@ -236,6 +236,11 @@ impl<'a> Sim<'a> {
         }
         let name = words[0].as_literal().unwrap_or_default();
         let rest = &words[1..];
+        if self.envrc_dir.is_some() && !self.funcs.contains_key(&name) {
+            if let Some(flow) = self.envrc_command(&name, words, line) {
+                return flow;
+            }
+        }
         match name.as_str() {
             "export" | "declare" | "typeset" | "local" | "readonly" | "integer" => {
                 self.declare(&name, rest, line);
@@ -400,13 +405,46 @@ impl<'a> Sim<'a> {
                         other => other,
                     };
                 }
-                if let Some(hook) = managers::recognize_command(&name) {
-                    // A manager command run directly (`goenv rehash`): not an env change.
-                    let _ = hook;
+                if self.envrc_dir.is_some() {
+                    self.not_followed(words, line);
                 }
                 Flow::Normal(None)
             }
         }
+    }
+
+    /// The commands of direnv's stdlib that an `.envrc` uses to change PATH, and those that
+    /// change nothing groot follows; `None` for the shell's own builtins.
+    fn envrc_command(&mut self, name: &str, words: &[Word], line: usize) -> Option<Flow> {
+        let rest = &words[1..];
+        match name {
+            "PATH_add" => self.path_add("PATH", rest, line),
+            "path_add" => {
+                let var = rest.first().map(|w| self.expand_joined(w));
+                match var.filter(|v| parse_sh::is_name(v)) {
+                    Some(var) => self.path_add(&var, &rest[1..], line),
+                    None => self.not_followed(words, line),
+                }
+            }
+            "has" => {
+                let cmd = rest.first().map(|w| self.expand_joined(w));
+                return Some(Flow::Normal(cmd.and_then(|c| self.command_exists(&c))));
+            }
+            "log_status" | "log_error" | "watch_file" | "watch_dir" => {}
+            "cd" | "pushd" | "popd" => self.not_followed(words, line),
+            _ => return None,
+        }
+        Some(Flow::Normal(Some(true)))
+    }
+
+    /// A command of an `.envrc` whose effect groot does not model.
+    fn not_followed(&mut self, words: &[Word], line: usize) {
+        let text = words
+            .iter()
+            .map(|w| w.raw.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.unknown(line, format!("not followed: `{text}`"));
     }
 
     pub(super) fn declare(&mut self, builtin: &str, rest: &[Word], line: usize) {

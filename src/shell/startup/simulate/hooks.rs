@@ -1,8 +1,9 @@
 //! The effect of a recognized manager or environment hook (`brew shellenv`, goenv, asdf, mise,
-//! gvm, groot's own activation…) on PATH and the Go variables.
+//! gvm, groot's own activation, direnv's prompt hook…) on PATH and the Go variables.
 
 use super::*;
 
+pub(super) mod direnv;
 mod go_managers;
 
 impl<'a> Sim<'a> {
@@ -94,6 +95,8 @@ impl<'a> Sim<'a> {
                 }
             }
             Hook::GrootInit { current, go_bin } => self.groot_init(current, go_bin, line),
+            // Nothing at startup: its hook runs at each prompt (see `first_prompt`).
+            Hook::Direnv { .. } => {}
         }
     }
 }

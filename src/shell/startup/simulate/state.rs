@@ -59,6 +59,8 @@ impl<'a> Sim<'a> {
             budget: 2000,
             steps: MAX_STEPS,
             stopped: false,
+            envrc_dir: None,
+            direnv: None,
         };
         sim.init_shell_vars();
         sim
@@ -127,25 +129,13 @@ impl<'a> Sim<'a> {
     }
 
     pub(super) fn finish(self) -> Simulation {
-        let mut env = Env::new();
-        let mut names: BTreeSet<&String> = self.vars.keys().collect();
-        names.extend(self.uvars.keys());
-        for name in names {
-            let var = self.vars.get(name).or_else(|| self.uvars.get(name));
-            if let Some(var) = var.filter(|v| v.exported) {
-                let sep = if self.dialect == Dialect::Fish && !name.ends_with("PATH") {
-                    " "
-                } else {
-                    ":"
-                };
-                env.insert(name.clone(), var.val.join(sep));
-            }
-        }
+        let env = self.exported();
         Simulation {
             invocation: self.inv,
             files: self.files,
             effects: self.effects,
             env,
+            direnv: self.direnv,
         }
     }
 

@@ -137,19 +137,23 @@ fn render_probe(home: Option<&Path>, p: &ProbeResult) -> String {
         let _ = writeln!(s, "    {} {}", paint(WARN, "real: could not run:"), e);
         return s;
     }
-    // Which prompt hooks the probe ran by hand (see probe::prompt_hooks).
+    // Which prompt hooks the probe ran by hand (see probe::prompt_hooks), once per kind.
+    let mut ran: Vec<&str> = Vec::new();
     for c in &p.commands {
-        if let Some((_, hooks)) = c.split_once(" -c <") {
-            if let Some((what, _)) = hooks.split_once(" (the first prompt's hooks)") {
-                let _ = writeln!(
-                    s,
-                    "    {}",
-                    paint(
-                        DIM,
-                        format!("real shell: ran {what} as at the first prompt")
-                    )
-                );
-            }
+        let what = c
+            .split_once(" -c <")
+            .and_then(|(_, h)| h.split_once(" (the first prompt's hooks)"))
+            .map(|(what, _)| what);
+        if let Some(what) = what.filter(|w| !ran.contains(w)) {
+            ran.push(what);
+            let _ = writeln!(
+                s,
+                "    {}",
+                paint(
+                    DIM,
+                    format!("real shell: ran {what} as at the first prompt")
+                )
+            );
         }
     }
     if let Some(d) = &p.direnv {

@@ -69,3 +69,21 @@ pub fn manager(m: Manager) -> Option<PathBuf> {
     eprintln!("note: skipping: {msg}");
     None
 }
+
+/// The direnv program (Debian's `direnv` package, installed by `scripts/provision.sh`), or
+/// `None` with a note when it is missing. Under `GROOT_REQUIRE_REAL_GO=1` a missing direnv
+/// panics.
+pub fn direnv() -> Option<PathBuf> {
+    for d in ["/usr/bin", "/usr/local/bin", "/bin"] {
+        let p = PathBuf::from(d).join("direnv");
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    let msg = "direnv is not installed (run scripts/provision.sh)";
+    if std::env::var("GROOT_REQUIRE_REAL_GO").as_deref() == Ok("1") {
+        panic!("GROOT_REQUIRE_REAL_GO=1 but {msg}");
+    }
+    eprintln!("note: skipping: {msg}");
+    None
+}

@@ -339,6 +339,17 @@ impl Prediction {
         self.stages.last().and_then(|s| s.simulation.as_ref())
     }
 
+    /// Variables an `.envrc` set or unset at a prompt (direnv), in this context or the one it
+    /// starts from.
+    pub fn direnv_vars(&self) -> Vec<String> {
+        self.stages
+            .iter()
+            .filter_map(|s| s.simulation.as_ref()?.direnv.as_ref())
+            .filter(|d| d.applied())
+            .flat_map(|d| d.exports.keys().cloned())
+            .collect()
+    }
+
     /// PATH entries an `.envrc` put in front at a prompt (direnv), in this context or the one
     /// it starts from.
     pub fn direnv_path(&self) -> Vec<String> {

@@ -182,7 +182,10 @@ pub(super) fn all_settings(inp: &GapInputs<'_>) -> BTreeMap<Setting, Vec<Place>>
 pub(super) fn present(p: &Prediction, s: &Setting) -> bool {
     match s {
         Setting::Dir(d) => p.path.iter().any(|e| display_value(e) == *d),
-        Setting::Var(n, v) => p.env.get(n).map(|x| display_value(x)) == Some(v.clone()),
+        // A project's `.envrc` (direnv) that sets the variable overrides it on purpose.
+        Setting::Var(n, v) => {
+            p.env.get(n).map(|x| display_value(x)) == Some(v.clone()) || p.direnv_vars().contains(n)
+        }
     }
 }
 

@@ -184,3 +184,48 @@ fn settings_of_other_shells_are_used_only_when_the_shell_sets_no_go() {
     let g = gaps(&with_own, &p, &env);
     assert!(g.is_empty(), "{g:#?}");
 }
+
+/// What a project's `.envrc` does (direnv, at the prompt of the contexts that show one) is
+/// meant for that directory: neither a gap for the contexts without a prompt, nor a gap for a
+/// startup setting it overrides, nor a go "shadowing" the user's.
+#[test]
+fn an_envrc_makes_no_gap() {
+    let envrc = "PATH_add /sdk/go1.22/bin\nexport GOFLAGS=-mod=vendor\n";
+    let allow = crate::shell::startup::simulate::allow_file(
+        Path::new("/home/me/.local/share/direnv"),
+        Path::new("/home/me/p/.envrc"),
+        envrc.as_bytes(),
+    );
+    let fs = MemFs::new()
+        .file(
+            "/home/me/.bashrc",
+            "export PATH=/usr/local/go/bin:$PATH\nexport GOFLAGS=-mod=mod\neval \"$(direnv hook bash)\"\n",
+        )
+        .file("/home/me/.profile", ". \"$HOME/.bashrc\"\n")
+        .file("/usr/bin/direnv", "")
+        .file("/usr/local/go/bin/go", "")
+        .file("/sdk/go1.22/bin/go", "")
+        .file("/home/me/p/.envrc", envrc)
+        .file(allow, "/home/me/p/.envrc\n");
+    let p = Platform::linux(Distro::Debian);
+    let env = session("/home/me", "/bin/bash");
+    let preds = predict_all(Inputs {
+        fs: &fs,
+        platform: &p,
+        session: &env,
+        dir: Some(Path::new("/home/me/p")),
+    });
+    let term = preds
+        .iter()
+        .find(|p| p.context.id == ContextId::Terminal)
+        .expect("terminal");
+    assert_eq!(term.path[0], "/sdk/go1.22/bin");
+    assert_eq!(term.var("GOFLAGS").as_deref(), Some("-mod=vendor"));
+    let g = find_gaps(&GapInputs {
+        fs: &fs,
+        platform: &p,
+        session: &env,
+        predictions: &preds,
+    });
+    assert!(g.is_empty(), "{g:#?}");
+}

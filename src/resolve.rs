@@ -148,6 +148,11 @@ pub enum SettingSource {
         line: usize,
     },
     Default,
+    /// Set by a version manager's shim for the go it runs (mise and asdf-golang set GOBIN,
+    /// goenv and asdf-golang GOPATH); `launcher` is its label (`mise shim`).
+    Launcher {
+        launcher: String,
+    },
 }
 
 impl fmt::Display for SettingSource {
@@ -159,6 +164,7 @@ impl fmt::Display for SettingSource {
                 write!(f, "{}:{line}", path.display())
             }
             SettingSource::Default => f.write_str("default"),
+            SettingSource::Launcher { launcher } => write!(f, "set by the {launcher} for go"),
         }
     }
 }

@@ -447,3 +447,61 @@ fn go_toolchain_switch_reuses_groot_installs() {
         "{err}"
     );
 }
+
+/// mise's shim runs go with `GOBIN=<install>/bin`, so `go install` puts tools there, where the
+/// shell finds them only through mise's shims after `mise reshim`. Doctor models that GOBIN
+/// (it used to say ~/go/bin, with advice to put that unused directory on PATH), says nothing
+/// while every tool has its shim, and asks for `mise reshim` when one has none; running that
+/// fix makes the tool work and the finding go.
+#[test]
+fn mise_shims_gobin_is_mises_and_a_new_tool_needs_a_reshim() {
+    let Some(s) = mise_setup(true) else { return };
+    let bin = s
+        .home
+        .join(".local/share/mise/installs/go")
+        .join(&s.version)
+        .join("bin");
+    let (_, out, _) = s.bash("go env GOBIN");
+    assert_eq!(out.trim_end(), bin.display().to_string(), "mise's GOBIN");
+    let gobin = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "gobin-not-on-path")
+            .cloned()
+            .collect()
+    };
+    let v = s.doctor();
+    assert!(gobin(&v).is_empty(), "{:#}", v["findings"]);
+
+    // `go install` of a tool, as the shim runs it: the binary lands in mise's GOBIN.
+    write(&bin.join("gopls"), "#!/bin/sh\necho gopls works\n");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("gopls"), std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+    let (code, _, _) = s.bash("command -v gopls");
+    assert_ne!(code, 0, "no shim yet: the shell cannot find it");
+    let v = s.doctor();
+    let found = gobin(&v);
+    assert_eq!(found.len(), 1, "{:#}", v["findings"]);
+    let f = &found[0];
+    assert_eq!(f["severity"], "warning", "{f:#}");
+    assert!(f.to_string().contains("gopls"), "{f:#}");
+    let commands: Vec<&str> = f["fix"]["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert_eq!(commands, ["mise reshim"], "{f:#}");
+
+    // The fix, as doctor gives it, works.
+    s.bash(commands[0]);
+    let (code, out, _) = s.bash("gopls");
+    assert_eq!((code, out.trim_end()), (0, "gopls works"));
+    let v = s.doctor();
+    assert!(gobin(&v).is_empty(), "{:#}", v["findings"]);
+}

@@ -247,6 +247,9 @@ pub struct Facts {
     pub gobin: Option<PathBuf>,
     /// The files in [`Facts::gobin`] (`None` when it does not exist).
     pub gobin_files: Option<Vec<String>>,
+    /// When a version manager's shim sets GOBIN for the go it runs: how the shell reaches
+    /// what `go install` puts there (through that manager's shims, after a reshim).
+    pub gobin_launcher: Option<GobinLauncher>,
     pub caches: Vec<CacheDir>,
     /// Parts of the GOROOT in use (root, `bin`, `bin/go`, `pkg/tool/*`, `src`) others may write.
     pub goroot_perms: Vec<UnsafePerm>,
@@ -330,6 +333,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
                 .collect()
         })
     });
+    let gobin_launcher = gobin_launcher(host, &settings, &explanation, gobin_files.as_deref());
     let goroot_sources = goroot_sources(host, &explanation);
     let caches = caches(host, &settings, &gopath, uid);
     let goroot_perms = explanation
@@ -419,6 +423,7 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
         gopath,
         gobin,
         gobin_files,
+        gobin_launcher,
         caches,
         goroot_perms,
         cc,
@@ -435,11 +440,93 @@ pub fn gather(host: &Host, inspect: &dyn Inspect, opts: &Options) -> Facts {
 
 /// cmd/go's `cfg.Getenv` for the final toolchain: environment, then the user go env file, then
 /// `$GOROOT/go.env`.
-fn effective_settings(host: &Host, ex: &Explanation) -> BTreeMap<&'static str, Setting> {
+/// A GOBIN that a version manager's shim sets (see [`Facts::gobin_launcher`]).
+#[derive(Clone, Debug)]
+pub struct GobinLauncher {
+    /// `mise shim`.
+    pub label: &'static str,
+    /// The manager's shims directory (where the `go` shim the shell runs is).
+    pub shims: PathBuf,
+    /// The command that makes shims for new tools (`mise reshim`).
+    pub reshim: &'static str,
+    /// The files in GOBIN with no shim of the same name.
+    pub unshimmed: Vec<String>,
+}
+
+fn gobin_launcher(
+    host: &Host,
+    settings: &BTreeMap<&'static str, Setting>,
+    ex: &crate::launch::Explained,
+    files: Option<&[String]>,
+) -> Option<GobinLauncher> {
+    use crate::launch::Kind;
+    let Some(SettingSource::Launcher { .. }) = settings.get("GOBIN").map(|s| &s.source) else {
+        return None;
+    };
+    let launcher = ex
+        .launchers
+        .iter()
+        .rev()
+        .find(|l| l.env.iter().any(|c| c.name == "GOBIN"))?;
+    let reshim = match launcher.kind {
+        Kind::Mise => "mise reshim",
+        Kind::Asdf => "asdf reshim golang",
+        Kind::Goenv => "goenv rehash",
+        _ => return None,
+    };
+    let shims = launcher.path.parent()?.to_path_buf();
+    let unshimmed = files
+        .unwrap_or_default()
+        .iter()
+        .filter(|name| !host.fs().exists(&shims.join(name.as_str())))
+        .cloned()
+        .collect();
+    Some(GobinLauncher {
+        label: launcher.kind.label(),
+        shims,
+        reshim,
+        unshimmed,
+    })
+}
+
+/// The settings a version manager's shim makes for the go it runs, besides GOROOT and PATH
+/// (which the explanation follows): where `go install` puts tools, and GOPATH.
+const LAUNCHER_SETTINGS: &[&str] = &["GOPATH", "GOBIN"];
+
+/// What the last launcher in front of go that changes `key` leaves it at: `Some(None)` when it
+/// unsets or empties it, `None` when no launcher touches it.
+fn launcher_setting<'a>(
+    ex: &'a crate::launch::Explained,
+    key: &str,
+) -> Option<(Option<&'a str>, &'static str)> {
+    if !LAUNCHER_SETTINGS.contains(&key) {
+        return None;
+    }
+    ex.launchers.iter().rev().find_map(|l| {
+        l.env
+            .iter()
+            .rev()
+            .find(|c| c.name == key)
+            .map(|c| (c.value.as_deref().filter(|v| !v.is_empty()), l.kind.label()))
+    })
+}
+
+fn effective_settings(
+    host: &Host,
+    ex: &crate::launch::Explained,
+) -> BTreeMap<&'static str, Setting> {
     let tree = ex.tree.as_ref().or(ex.local_tree.as_ref());
     let mut out = BTreeMap::new();
     for &key in SETTINGS {
-        let s = if let Some(v) = host.var_nonempty(key) {
+        let by_launcher = launcher_setting(ex, key);
+        let s = if let Some((Some(v), launcher)) = by_launcher {
+            Some(Setting {
+                value: v.to_owned(),
+                source: SettingSource::Launcher {
+                    launcher: launcher.to_owned(),
+                },
+            })
+        } else if let Some(v) = host.var_nonempty(key).filter(|_| by_launcher.is_none()) {
             Some(Setting {
                 value: v.to_owned(),
                 source: SettingSource::Environment,

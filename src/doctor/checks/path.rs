@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::discovery::SourceKind;
-use crate::doctor::facts::Facts;
+use crate::doctor::facts::{Facts, GobinLauncher};
 use crate::doctor::finding::{Edit, Finding, Severity};
 use crate::fs::clean;
 
@@ -299,6 +299,9 @@ pub fn gobin_not_on_path(f: &Facts) -> Vec<Finding> {
     if on_path {
         return Vec::new();
     }
+    if let Some(l) = &f.gobin_launcher {
+        return gobin_behind_launcher(f, gobin, l);
+    }
     let (severity, tools) = match &f.gobin_files {
         Some(files) if !files.is_empty() => (Severity::Warning, files.clone()),
         _ => (Severity::Info, Vec::new()),
@@ -332,4 +335,42 @@ pub fn gobin_not_on_path(f: &Facts) -> Vec<Finding> {
         x = x.edit(Edit::AppendLine { file, text: line });
     }
     vec![x]
+}
+
+/// GOBIN set by a version manager's shim (mise, asdf-golang): the shell reaches those tools
+/// through the manager's shims, which exist only after a reshim. Nothing to say when every
+/// tool there has its shim (or there is none yet).
+fn gobin_behind_launcher(f: &Facts, gobin: &Path, l: &GobinLauncher) -> Vec<Finding> {
+    if l.unshimmed.is_empty() {
+        return Vec::new();
+    }
+    let source = f
+        .setting("GOBIN")
+        .map(|s| s.source.to_string())
+        .unwrap_or_default();
+    let mut shown: Vec<String> = l.unshimmed.iter().take(8).cloned().collect();
+    if l.unshimmed.len() > 8 {
+        shown.push(format!("… {} more", l.unshimmed.len() - 8));
+    }
+    vec![Finding::new(
+        "gobin-not-on-path",
+        Severity::Warning,
+        format!(
+            "tools in {} have no {} yet, and it is not on PATH",
+            gobin.display(),
+            l.label
+        ),
+    )
+    .evidence("GOBIN", gobin.display().to_string(), Some(source))
+    .evidence("without a shim in", l.shims.display().to_string(), None)
+    .evidence("installed there", shown.join(", "), None)
+    .consequence(
+        "tools installed with `go install` (gopls, dlv, staticcheck…) are not found: \
+         \"command not found\", and editors cannot start gopls",
+    )
+    .fix(format!(
+        "make the manager's shims for them (it does not after `go install`): `{}`",
+        l.reshim
+    ))
+    .command(l.reshim)]
 }

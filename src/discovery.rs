@@ -34,6 +34,7 @@ mod system;
 mod tests;
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -558,7 +559,6 @@ pub fn discover(
 #[derive(Debug)]
 struct Group {
     root: PathBuf,
-    identity: Option<crate::fs::FileId>,
     /// Each route: the candidate's position in discovery order, the path it named, its source.
     routes: Vec<(usize, PathBuf, Source)>,
     problems: Vec<Problem>,
@@ -609,6 +609,10 @@ struct Merger<'a> {
     host: &'a Host,
     inspect: &'a dyn Inspect,
     groups: Vec<Group>,
+    /// Each group's index by root and by directory identity (one group per identity), so
+    /// that hundreds of installs do not mean a walk of every group for every candidate.
+    by_root: HashMap<PathBuf, usize>,
+    by_identity: HashMap<crate::fs::FileId, usize>,
     rejected: Vec<Rejected>,
     loose: Vec<Loose>,
     /// Candidates added so far.
@@ -621,6 +625,8 @@ impl<'a> Merger<'a> {
             host,
             inspect,
             groups: Vec::new(),
+            by_root: HashMap::new(),
+            by_identity: HashMap::new(),
             rejected: Vec::new(),
             loose: Vec::new(),
             seq: 0,
@@ -670,32 +676,55 @@ impl<'a> Merger<'a> {
     /// The group of a canonical root: the same path, or the same directory by identity (a bind
     /// mount, a case-insensitive spelling); a new group otherwise.
     fn group_for(&mut self, root: PathBuf) -> usize {
-        if let Some(i) = self.groups.iter().position(|g| g.root == root) {
+        if let Some(&i) = self.by_root.get(&root) {
             return i;
         }
-        let identity = self
-            .host
-            .fs()
-            .real_following(&root)
-            .ok()
-            .and_then(|real| crate::fs::file_id(&real));
-        if let Some(id) = &identity {
-            if let Some(i) = self
-                .groups
-                .iter()
-                .position(|g| g.identity.as_ref() == Some(id))
-            {
-                return i;
-            }
+        let identity = self.identity_of(&root);
+        if let Some(&i) = identity.as_ref().and_then(|id| self.by_identity.get(id)) {
+            return i;
+        }
+        let i = self.groups.len();
+        self.by_root.insert(root.clone(), i);
+        if let Some(id) = identity {
+            self.by_identity.insert(id, i);
         }
         self.groups.push(Group {
             root,
-            identity,
             routes: Vec::new(),
             problems: Vec::new(),
             expects: Vec::new(),
         });
-        self.groups.len() - 1
+        i
+    }
+
+    fn identity_of(&self, root: &Path) -> Option<crate::fs::FileId> {
+        self.host
+            .fs()
+            .real_following(root)
+            .ok()
+            .and_then(|real| crate::fs::file_id(&real))
+    }
+
+    /// Sorts the groups by their earliest route and renumbers the indexes to match.
+    fn sort_groups(&mut self) {
+        let mut order: Vec<usize> = (0..self.groups.len()).collect();
+        order.sort_by_key(|&i| self.groups[i].first());
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut slots: Vec<Option<Group>> = std::mem::take(&mut self.groups)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.groups = order.iter().filter_map(|&old| slots[old].take()).collect();
+        for i in self
+            .by_root
+            .values_mut()
+            .chain(self.by_identity.values_mut())
+        {
+            *i = new_index[*i];
+        }
     }
 
     /// Loose binaries that are a tree's `bin/go` by file identity (a hard link or the same file
@@ -715,15 +744,20 @@ impl<'a> Merger<'a> {
         }
         self.loose = still;
         // A hard-linked go on PATH may come before the tree's own source.
-        self.groups.sort_by_key(Group::first);
+        self.sort_groups();
     }
 
     fn find_active(&self, target: &ActiveTarget) -> Option<usize> {
         let fs = self.host.fs();
         match target {
-            ActiveTarget::Goroot(root) => self.groups.iter().position(|g| {
-                g.root == *root || (g.identity.is_some() && fs.same_file(&g.root, root))
-            }),
+            // The first group at this root or, by identity, at the same directory.
+            ActiveTarget::Goroot(root) => {
+                let by_root = self.by_root.get(root).copied();
+                let by_identity = self
+                    .identity_of(root)
+                    .and_then(|id| self.by_identity.get(&id).copied());
+                by_root.into_iter().chain(by_identity).min()
+            }
             ActiveTarget::Binary(bin) => {
                 let suffix = self.host.os().exe_suffix();
                 self.groups.iter().position(|g| {

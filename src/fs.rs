@@ -786,7 +786,7 @@ mod tests {
 
 /// A file's identity, to tell two paths to one file or directory apart from two files: on
 /// Unix its device and inode from one `stat` (nothing is held open); elsewhere an open handle.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct FileId {
     #[cfg(unix)]
     dev_ino: (u64, u64),

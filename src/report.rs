@@ -5,8 +5,9 @@
 //! or draws it.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::launch::Explained;
 use crate::resolve::{GoError, Lookup, Step, Switch};
@@ -137,8 +138,10 @@ pub struct ListedInstall {
     #[serde(flatten)]
     pub install: crate::discovery::Install,
     /// Entries of the Go vulnerability database whose ranges contain this version, newest
-    /// first; null when the database or the version is unknown.
-    pub vulns: Option<Vec<crate::vulndb::Vuln>>,
+    /// first; null when the database or the version is unknown. Installs of one version share
+    /// one list.
+    #[serde(serialize_with = "shared_slice")]
+    pub vulns: Option<Arc<[crate::vulndb::Vuln]>>,
     /// The lowest release that fixes all of them (`go1.22.12`), when one does.
     pub vulns_fixed_by: Option<String>,
     /// For a toolchain groot installed: whether its archive's sha256 was checked (false:
@@ -151,6 +154,14 @@ impl std::ops::Deref for ListedInstall {
     fn deref(&self) -> &crate::discovery::Install {
         &self.install
     }
+}
+
+/// A shared list, written as the list itself (or null).
+fn shared_slice<S: Serializer, T: Serialize>(
+    v: &Option<Arc<[T]>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    v.as_deref().serialize(s)
 }
 
 /// Which vulnerability database was used and how fresh it is.
@@ -201,7 +212,7 @@ impl ListReport {
         // version against the database once.
         let mut matched: std::collections::HashMap<
             String,
-            (Vec<crate::vulndb::Vuln>, Option<String>),
+            (Arc<[crate::vulndb::Vuln]>, Option<String>),
         > = std::collections::HashMap::new();
         let installs = inv
             .installs
@@ -222,7 +233,7 @@ impl ListReport {
                                     crate::vulndb::FixAll::Release(r) => Some(r.toolchain_name()),
                                     _ => None,
                                 };
-                                (db.affecting(&v), fixed_by)
+                                (db.affecting(&v).into(), fixed_by)
                             })
                             .clone();
                         (Some(vulns), fixed_by)

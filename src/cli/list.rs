@@ -169,7 +169,7 @@ pub fn render(r: &ListReport, verbose: bool, vulns: bool) -> String {
             vuln_count(i),
         );
         if vulns {
-            for v in i.vulns.iter().flatten() {
+            for v in i.vulns.as_deref().unwrap_or_default() {
                 let fixed = v
                     .fixed
                     .as_deref()

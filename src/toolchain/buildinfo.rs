@@ -347,8 +347,9 @@ pub struct BlockFile {
 /// How much of the file's start is read at open: the ELF header, program and section
 /// headers of a Go binary, or a Mach-O's load commands, or a PE's headers.
 const HEAD: u64 = 4096;
-/// The least a read past the head loads.
-const BLOCK: u64 = 16 * 1024;
+/// The least a read past the head loads: a Go binary's section names and its build-info
+/// section (with the version and module strings) are each a few hundred bytes.
+const BLOCK: u64 = 4096;
 /// Blocks kept besides the head.
 const KEEP: usize = 3;
 

@@ -371,6 +371,7 @@ fn elf_image<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
         mappings.push(mapping);
     }
 
+    let names = elf_section_names::<Elf, R>(input, header, endian, &sections);
     let mut buildinfo = None;
     let mut symtab = None;
     for section in sections.iter() {
@@ -382,7 +383,7 @@ fn elf_image<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
         if kind != elf::SHT_NOBITS {
             input.check_extent(offset, size)?;
         }
-        if buildinfo.is_none() && sections.section_name(endian, section) == Ok(b".go.buildinfo") {
+        if buildinfo.is_none() && is_named(names, &sections, endian, section, b".go.buildinfo") {
             buildinfo = Some(Region {
                 addr,
                 offset,
@@ -439,6 +440,53 @@ fn elf_image<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
         mappings,
         symtab,
     })
+}
+
+/// The largest section-name table read whole (a Go binary's is under 256 bytes).
+const MAX_SECTION_NAMES: u64 = 64 * 1024;
+
+/// The section-name string table in one read, rather than one cached read per name looked at;
+/// `None` when it is missing, unreadable or larger than [`MAX_SECTION_NAMES`].
+fn elf_section_names<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+    header: &Elf,
+    endian: Endianness,
+    sections: &object::read::elf::SectionTable<'a, Elf, R>,
+) -> Option<&'a [u8]> {
+    let index = header.shstrndx(endian, input.data).ok()?;
+    let table = sections
+        .section(object::SectionIndex(index as usize))
+        .ok()?;
+    if table.sh_type(endian) == elf::SHT_NOBITS {
+        return None;
+    }
+    let size: u64 = table.sh_size(endian).into();
+    if size > MAX_SECTION_NAMES {
+        return None;
+    }
+    input.bytes(table.sh_offset(endian).into(), size).ok()
+}
+
+/// Whether `section` is called `name`: from the name table read whole when there is one,
+/// else through `object`'s lookup (the same answer).
+fn is_named<'a, Elf: FileHeader<Endian = Endianness>, R: ReadRef<'a>>(
+    names: Option<&[u8]>,
+    sections: &object::read::elf::SectionTable<'a, Elf, R>,
+    endian: Endianness,
+    section: &Elf::SectionHeader,
+    name: &[u8],
+) -> bool {
+    let Some(names) = names else {
+        return sections.section_name(endian, section) == Ok(name);
+    };
+    let Some(rest) = usize::try_from(section.sh_name(endian))
+        .ok()
+        .and_then(|at| names.get(at..))
+    else {
+        return false;
+    };
+    rest.strip_prefix(name)
+        .is_some_and(|after| after.first() == Some(&0))
 }
 
 /// Go marks only the BSDs in the ELF identification; everything else reads as Linux here.

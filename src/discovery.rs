@@ -18,13 +18,14 @@
 //! Candidates that are not Go trees are kept as [`Rejected`] with the reason, and every place
 //! looked at is listed as a [`SearchedPlace`], so that "not found" can say what was searched.
 //! Each install's `bin/go` is read once through the [`Inspect`] seam (version and platform from
-//! the binary header), its tree is checked with [`inspect_tree`], and it is marked active when it
+//! the binary header), its tree is checked with [`inspect_tree_with`], and it is marked active when it
 //! is the GOROOT the go that runs here ends with (from a [`resolve::Explanation`]).
 //!
 //! Nothing here runs a program or reads the process environment; bad input (dangling links,
 //! loops, non-UTF-8 names, scripts where a binary should be, garbage `VERSION` files) becomes a
 //! rejected candidate or a health problem, never a panic.
 
+mod canonical;
 mod env;
 mod managers;
 mod modcache;
@@ -45,9 +46,10 @@ use crate::envfile::{self, UserEnv};
 use crate::fs::{dir, ResolveError};
 use crate::host::{Host, Os};
 use crate::resolve;
-use crate::toolchain::tree::{inspect_tree, is_goroot, Tree, VersionFile};
+use crate::toolchain::tree::{inspect_tree_with, is_goroot, Tree, VersionFile};
 use crate::toolchain::{GoBinary, Inspect, InspectError, Stamped};
 use crate::version::Version;
+use canonical::Canonical;
 
 pub use managers::shim_dirs;
 pub use modcache::module_cache;
@@ -438,7 +440,7 @@ impl<'h> Search<'h> {
     ) -> std::ops::Range<usize> {
         let start = self.candidates.len();
         let fs = self.host.fs();
-        let entries = match fs.read_dir(parent) {
+        let entries = match fs.read_dir_typed(parent) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.place(kind, pattern, SearchStatus::Absent, 0, None);
@@ -460,7 +462,7 @@ impl<'h> Search<'h> {
             if name.starts_with('.') || !accept(&name) {
                 continue;
             }
-            if fs.symlink_metadata(&e.path).is_ok_and(|m| m.is_file()) {
+            if e.is_plain_file(fs) {
                 continue;
             }
             let root = to_root(&e.path);
@@ -600,7 +602,8 @@ struct Loose {
 
 /// Where a candidate leads.
 enum Located {
-    Root(PathBuf),
+    /// A canonical root, with its identity when it was read on the way.
+    Root(PathBuf, Option<crate::fs::FileId>),
     Loose,
     Rejected(RejectKind, String),
 }
@@ -613,6 +616,7 @@ struct Merger<'a> {
     /// that hundreds of installs do not mean a walk of every group for every candidate.
     by_root: HashMap<PathBuf, usize>,
     by_identity: HashMap<crate::fs::FileId, usize>,
+    canonical: Canonical,
     rejected: Vec<Rejected>,
     loose: Vec<Loose>,
     /// Candidates added so far.
@@ -627,6 +631,7 @@ impl<'a> Merger<'a> {
             groups: Vec::new(),
             by_root: HashMap::new(),
             by_identity: HashMap::new(),
+            canonical: Canonical::default(),
             rejected: Vec::new(),
             loose: Vec::new(),
             seq: 0,
@@ -637,8 +642,8 @@ impl<'a> Merger<'a> {
         let seq = self.seq;
         self.seq += 1;
         let located = match &c.what {
-            What::Dir(p) => locate_dir(self.host, p),
-            What::Binary(p) => locate_binary(self.host, self.inspect, p),
+            What::Dir(p) => locate_dir(self.host, &mut self.canonical, p),
+            What::Binary(p) => locate_binary(self.host, &mut self.canonical, self.inspect, p),
             What::Reject(kind, reason) => Located::Rejected(*kind, reason.clone()),
         };
         let via = match &c.what {
@@ -657,8 +662,8 @@ impl<'a> Merger<'a> {
                 path: via,
                 source: c.source,
             }),
-            Located::Root(root) => {
-                let i = self.group_for(root);
+            Located::Root(root, identity) => {
+                let i = self.group_for(root, identity);
                 let g = &mut self.groups[i];
                 g.routes.push((seq, via, c.source));
                 for p in c.problems {
@@ -675,11 +680,12 @@ impl<'a> Merger<'a> {
 
     /// The group of a canonical root: the same path, or the same directory by identity (a bind
     /// mount, a case-insensitive spelling); a new group otherwise.
-    fn group_for(&mut self, root: PathBuf) -> usize {
+    /// `identity` is the root's, when already read.
+    fn group_for(&mut self, root: PathBuf, identity: Option<crate::fs::FileId>) -> usize {
         if let Some(&i) = self.by_root.get(&root) {
             return i;
         }
-        let identity = self.identity_of(&root);
+        let identity = identity.or_else(|| self.identity_of(&root));
         if let Some(&i) = identity.as_ref().and_then(|id| self.by_identity.get(id)) {
             return i;
         }
@@ -790,14 +796,19 @@ impl ActiveTarget {
 }
 
 /// Resolves a directory candidate to a canonical Go root.
-fn locate_dir(host: &Host, path: &Path) -> Located {
+fn locate_dir(host: &Host, canonical: &mut Canonical, path: &Path) -> Located {
     let fs = host.fs();
     let abs = host.absolute(path);
-    let resolved = match fs.canonicalize(&abs) {
-        Ok(r) => r.path,
+    let (resolved, meta) = match canonical.resolve(fs, &abs) {
+        Ok(r) => r,
         Err(e) => return unresolvable(&abs, e),
     };
-    if !fs.is_dir(&resolved) {
+    // The `lstat` of a resolved path that is not a link is its `stat`.
+    let is_dir = match &meta {
+        Some(m) => m.is_dir(),
+        None => fs.is_dir(&resolved),
+    };
+    if !is_dir {
         return Located::Rejected(
             RejectKind::NotADirectory,
             format!("{} is not a directory", resolved.display()),
@@ -812,7 +823,7 @@ fn locate_dir(host: &Host, path: &Path) -> Located {
             ),
         );
     }
-    Located::Root(resolved)
+    Located::Root(resolved, meta.as_ref().and_then(crate::fs::file_id_of))
 }
 
 fn unresolvable(abs: &Path, e: ResolveError) -> Located {
@@ -851,12 +862,17 @@ fn go_in(os: Os, root: &Path) -> PathBuf {
 /// Finds the tree of a `go` executable as cmd/go finds its GOROOT: the directory two levels up
 /// (three for `bin/GOOS_GOARCH/go`), first as given and then with symlinks resolved; then the
 /// snap launcher; then the GOROOT stamped into the binary.
-fn locate_binary(host: &Host, inspect: &dyn Inspect, path: &Path) -> Located {
+fn locate_binary(
+    host: &Host,
+    canonical: &mut Canonical,
+    inspect: &dyn Inspect,
+    path: &Path,
+) -> Located {
     let fs = host.fs();
     let abs = host.absolute(path);
     for up in tree_guesses(&abs) {
         if is_goroot(fs, &up) {
-            return locate_dir(host, &up);
+            return locate_dir(host, canonical, &up);
         }
     }
     let resolved = match fs.canonicalize(&abs) {
@@ -865,11 +881,11 @@ fn locate_binary(host: &Host, inspect: &dyn Inspect, path: &Path) -> Located {
     };
     for up in tree_guesses(&resolved) {
         if is_goroot(fs, &up) {
-            return locate_dir(host, &up);
+            return locate_dir(host, canonical, &up);
         }
     }
     if let Some(root) = snap_root(host, &abs, &resolved) {
-        return locate_dir(host, &root);
+        return locate_dir(host, canonical, &root);
     }
     match inspect.inspect(fs, &abs) {
         Err(InspectError::Script { interpreter, .. }) => Located::Rejected(
@@ -884,7 +900,7 @@ fn locate_binary(host: &Host, inspect: &dyn Inspect, path: &Path) -> Located {
         Err(e) => Located::Rejected(RejectKind::NotGo, e.to_string()),
         Ok(b) => match &b.stamped_goroot {
             Stamped::Known(g) if !g.is_empty() && is_goroot(fs, Path::new(g)) => {
-                locate_dir(host, Path::new(g))
+                locate_dir(host, canonical, Path::new(g))
             }
             _ => Located::Loose,
         },
@@ -922,21 +938,19 @@ fn evaluate(host: &Host, inspect: &dyn Inspect, g: Group, active: bool) -> Insta
     let os = host.os();
     let go = go_in(os, &g.root);
     let mut health = Health::default();
-    let binary = if fs.is_file(&go) {
-        match inspect.inspect(fs, &go) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                let code = match e {
-                    InspectError::Script { .. } => "go_is_script",
-                    InspectError::Unreadable { .. } => "go_unreadable",
-                    _ => "go_not_a_go_binary",
-                };
-                health.problem(code, e.to_string());
-                None
-            }
+    // bin/go is opened once: whether it is a file comes with what it holds.
+    let (go_is_file, binary) = match inspect.inspect_file(fs, &go) {
+        None => (false, None),
+        Some(Ok(b)) => (true, Some(b)),
+        Some(Err(e)) => {
+            let code = match e {
+                InspectError::Script { .. } => "go_is_script",
+                InspectError::Unreadable { .. } => "go_unreadable",
+                _ => "go_not_a_go_binary",
+            };
+            health.problem(code, e.to_string());
+            (true, None)
         }
-    } else {
-        None
     };
     let target = binary.as_ref().and_then(GoBinary::target);
     // go.env is required from Go 1.21; without a readable binary only VERSION can tell.
@@ -948,12 +962,13 @@ fn evaluate(host: &Host, inspect: &dyn Inspect, g: Group, active: bool) -> Insta
             .and_then(|d| VersionFile::parse(&String::from_utf8_lossy(&d)))
             .and_then(|v| v.runtime_version().minor()),
     };
-    let tree = inspect_tree(
+    let tree = inspect_tree_with(
         fs,
         &g.root,
         os,
         target.as_deref(),
         minor.is_some_and(|m| m >= 21),
+        go_is_file.then_some(go),
     );
     health.missing = tree.missing.clone();
 

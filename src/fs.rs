@@ -73,6 +73,30 @@ impl ResolveError {
 pub struct Entry {
     pub name: OsString,
     pub path: PathBuf,
+    /// The entry's own type (a link is a link), from [`Fs::read_dir_typed`]; `None` from
+    /// [`Fs::read_dir`].
+    pub file_type: Option<std::fs::FileType>,
+}
+
+impl Entry {
+    /// True when the entry is a directory, following a final symlink: from its listed type
+    /// when that says directory or plain file, else from a `stat`.
+    pub fn is_dir(&self, fs: &Fs) -> bool {
+        match self.file_type {
+            Some(t) if t.is_dir() => true,
+            Some(t) if t.is_file() => false,
+            _ => fs.is_dir(&self.path),
+        }
+    }
+
+    /// True when the entry itself is a regular file (a link to one is not): from its listed
+    /// type, else from an `lstat`.
+    pub fn is_plain_file(&self, fs: &Fs) -> bool {
+        match self.file_type {
+            Some(t) => t.is_file(),
+            None => fs.symlink_metadata(&self.path).is_ok_and(|m| m.is_file()),
+        }
+    }
 }
 
 impl Fs {
@@ -166,13 +190,26 @@ impl Fs {
 
     /// The entries of a directory, sorted by name.
     pub fn read_dir(&self, path: &Path) -> io::Result<Vec<Entry>> {
+        self.list(path, false)
+    }
+
+    /// [`Fs::read_dir`] with each entry's own type, which most filesystems give with the
+    /// listing (Linux's `d_type`), sparing an `lstat` per entry; where they do not, each entry
+    /// costs one `lstat` here.
+    pub fn read_dir_typed(&self, path: &Path) -> io::Result<Vec<Entry>> {
+        self.list(path, true)
+    }
+
+    fn list(&self, path: &Path, typed: bool) -> io::Result<Vec<Entry>> {
         let dir = self.real_following(path)?;
         let mut entries = Vec::new();
         for e in std::fs::read_dir(dir)? {
             let e = e?;
+            let name = e.file_name();
             entries.push(Entry {
-                path: path.join(e.file_name()),
-                name: e.file_name(),
+                path: path.join(&name),
+                name,
+                file_type: if typed { e.file_type().ok() } else { None },
             });
         }
         entries.sort_by(|a, b| a.name.cmp(&b.name));
@@ -809,6 +846,23 @@ pub fn file_id(path: &Path) -> Option<FileId> {
         Some(FileId {
             handle: same_file::Handle::from_path(path).ok()?,
         })
+    }
+}
+
+/// The identity in metadata already read: on Unix its device and inode; elsewhere `None`
+/// (identity needs an open handle there: use [`file_id`]).
+pub fn file_id_of(m: &std::fs::Metadata) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId {
+            dev_ino: (m.dev(), m.ino()),
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        None
     }
 }
 

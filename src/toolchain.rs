@@ -85,6 +85,12 @@ pub enum InspectError {
 /// Reads facts about a go binary.
 pub trait Inspect: std::fmt::Debug + Sync {
     fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError>;
+
+    /// [`Inspect::inspect`] of a path that may not be a regular file (symlinks followed):
+    /// `None` when it is not one (missing, a directory), with no problem to report.
+    fn inspect_file(&self, fs: &Fs, path: &Path) -> Option<Result<GoBinary, InspectError>> {
+        fs.is_file(path).then(|| self.inspect(fs, path))
+    }
 }
 
 /// Reads real files: ELF, Mach-O (incl. universal) and PE.
@@ -126,6 +132,24 @@ impl Inspect for BinaryReader {
             },
             main_path: info.main_path.clone(),
         })
+    }
+
+    fn inspect_file(&self, fs: &Fs, path: &Path) -> Option<Result<GoBinary, InspectError>> {
+        self.inspect_opened(fs, path)
+    }
+}
+
+impl BinaryReader {
+    /// [`Inspect::inspect_file`] without a `stat` ahead of the open: the open's own `fstat`
+    /// tells a regular file, and only when it fails does a `stat` tell a missing file (or a
+    /// directory) from an unreadable one.
+    fn inspect_opened(&self, fs: &Fs, path: &Path) -> Option<Result<GoBinary, InspectError>> {
+        match self.inspect(fs, path) {
+            Err(e @ (InspectError::Unreadable { .. } | InspectError::NotObject { .. })) => {
+                fs.is_file(path).then_some(Err(e))
+            }
+            r => Some(r),
+        }
     }
 }
 
@@ -181,5 +205,40 @@ pub fn fake_official(version: &str) -> GoBinary {
         trimpath: true,
         stamped_goroot: Stamped::Known(String::new()),
         main_path: Some("cmd/go".into()),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Only a regular file is inspected; what is in it, readable or not, is the answer.
+    #[test]
+    fn inspect_file_skips_what_is_not_a_file() {
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        let fs = Fs::rooted(r.to_path_buf());
+        std::fs::create_dir_all(r.join("dir")).expect("mkdir");
+        std::fs::write(r.join("script"), b"#!/bin/sh\nexec go\n").expect("write");
+        std::fs::write(r.join("empty"), b"").expect("write");
+        std::os::unix::fs::symlink("nowhere", r.join("dangling")).expect("link");
+        let reader = BinaryReader;
+        for (path, want) in [
+            ("/missing", None),
+            ("/dir", None),
+            ("/dangling", None),
+            ("/script", Some("script")),
+            ("/empty", Some("not_object")),
+        ] {
+            let got = reader.inspect_file(&fs, Path::new(path)).map(|r| match r {
+                Err(InspectError::Script { .. }) => "script",
+                Err(InspectError::NotObject { .. }) => "not_object",
+                other => panic!("{path}: {other:?}"),
+            });
+            assert_eq!(got, want, "{path}");
+            // The provided method (a stat first) says the same.
+            let fake = FakeInspector::default().inspect_file(&fs, Path::new(path));
+            assert_eq!(fake.is_some(), want.is_some(), "{path}");
+        }
     }
 }

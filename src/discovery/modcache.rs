@@ -9,6 +9,8 @@
 //! did not finish) and a `<version>.ziphash` file. Otherwise the tree is reported as an
 //! incomplete download.
 
+use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use crate::env_vars;
@@ -95,6 +97,21 @@ pub(super) fn search(s: &mut Search<'_>) {
         .join("golang.org")
         .join("toolchain")
         .join("@v");
+    // One listing of the download records rather than two `lstat`s per toolchain; when it
+    // cannot be listed (unreadable), each name is asked after.
+    let records: Option<HashSet<OsString>> = if range.is_empty() {
+        None
+    } else {
+        match s.host.fs().read_dir(&downloads) {
+            Ok(es) => Some(es.into_iter().map(|e| e.name).collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(HashSet::new()),
+            Err(_) => None,
+        }
+    };
+    let recorded = |fs: &crate::fs::Fs, name: &str| match &records {
+        Some(names) => names.contains(OsStr::new(name)),
+        None => fs.symlink_metadata(&downloads.join(name)).is_ok(),
+    };
     for i in range {
         let What::Dir(root) = s.candidates[i].what.clone() else {
             continue;
@@ -104,11 +121,12 @@ pub(super) fn search(s: &mut Search<'_>) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let version = name.strip_prefix("toolchain@").unwrap_or(&name);
-        let partial = downloads.join(format!("{version}.partial"));
-        let ziphash = downloads.join(format!("{version}.ziphash"));
+        let partial = format!("{version}.partial");
+        let ziphash = format!("{version}.ziphash");
         let fs = s.host.fs();
-        let interrupted = fs.symlink_metadata(&partial).is_ok();
-        let unhashed = !interrupted && fs.symlink_metadata(&ziphash).is_err();
+        let interrupted = recorded(fs, &partial);
+        let unhashed = !interrupted && !recorded(fs, &ziphash);
+        let (partial, ziphash) = (downloads.join(partial), downloads.join(ziphash));
         let c = &mut s.candidates[i];
         c.source.detail = format!("{} (module cache from {from})", c.source.detail);
         if let Some((toolchain, goos, goarch)) = parse_name(&name) {

@@ -108,23 +108,35 @@ pub fn inspect_tree(
     target: Option<&str>,
     needs_go_env: bool,
 ) -> Tree {
+    let go = root.join("bin").join(format!("go{}", os.exe_suffix()));
+    let go_binary = fs.is_file(&go).then_some(go);
+    inspect_tree_with(fs, root, os, target, needs_go_env, go_binary)
+}
+
+/// [`inspect_tree`] for a caller that already knows whether `bin/go` is a regular file
+/// (having opened it): `go_binary` is its path when it is.
+pub fn inspect_tree_with(
+    fs: &Fs,
+    root: &Path,
+    os: Os,
+    target: Option<&str>,
+    needs_go_env: bool,
+    go_binary: Option<PathBuf>,
+) -> Tree {
     let tool = root.join("pkg").join("tool");
-    let is_goroot = fs.is_dir(&tool);
-    let mut tool_dirs: Vec<String> = fs
-        .read_dir(&tool)
+    // A listing that reads is a directory's; only a failed one needs a `stat` to tell.
+    let listing = fs.read_dir_typed(&tool);
+    let is_goroot = listing.is_ok() || fs.is_dir(&tool);
+    let mut tool_dirs: Vec<String> = listing
         .map(|es| {
             es.into_iter()
-                .filter(|e| fs.is_dir(&e.path))
+                .filter(|e| e.is_dir(fs))
                 .filter_map(|e| e.name.into_string().ok())
                 .filter(|n| n.contains('_'))
                 .collect()
         })
         .unwrap_or_default();
     tool_dirs.sort();
-    let go_binary = [format!("go{}", os.exe_suffix())]
-        .iter()
-        .map(|n| root.join("bin").join(n))
-        .find(|p| fs.is_file(p));
     let has_src = fs.is_dir(&root.join("src"));
     let (version_file, version_error) =
         match fs.read_capped(&root.join("VERSION"), crate::fs::cap::VERSION_FILE) {

@@ -231,10 +231,8 @@ impl Fs {
     /// True when the path (following links) is a regular file with an execute bit (Unix), or
     /// any regular file (elsewhere; Windows decides by extension).
     pub fn is_executable_file(&self, path: &Path) -> bool {
-        match self.metadata(path) {
-            Ok(m) if m.is_file() => is_executable(&m),
-            _ => false,
-        }
+        self.metadata(path)
+            .is_ok_and(|m| is_executable_file_meta(&m))
     }
 
     /// Go's `os.SameFile` on two logical paths: both exist and are the same file.
@@ -347,6 +345,11 @@ impl Fs {
             hops,
         })
     }
+}
+
+/// [`Fs::is_executable_file`] of metadata already read (following links).
+pub fn is_executable_file_meta(m: &std::fs::Metadata) -> bool {
+    m.is_file() && is_executable(m)
 }
 
 #[cfg(unix)]

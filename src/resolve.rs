@@ -314,6 +314,9 @@ struct Ctx<'a> {
     label: Option<String>,
     /// What sees through a program the toolchain switch finds on PATH.
     hook: Option<&'a dyn SwitchHook>,
+    /// The go PATH chose (absolute) and its canonical path, as the lookup resolved it, so
+    /// that it is not resolved again.
+    chosen: Option<(PathBuf, PathBuf)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -331,6 +334,7 @@ impl<'a> Ctx<'a> {
             steps: Vec::new(),
             label: None,
             hook: None,
+            chosen: None,
         }
     }
 
@@ -473,7 +477,10 @@ fn explain_in(
                 pre_lookup.unwrap_or_else(|| lookpath::lookup(host, "go", Style::Shell, None));
             record_lookup(&mut ctx, &ex.lookup);
             match ex.lookup.chosen() {
-                Some(c) => c.path.clone(),
+                Some(c) => {
+                    ctx.chosen = c.resolved.clone().map(|r| (c.absolute.clone(), r));
+                    c.path.clone()
+                }
                 None => {
                     ex.error = Some(GoError {
                         code: "go-not-on-path",
@@ -1058,11 +1065,15 @@ impl ExeProbe {
         let exe = match host.os() {
             // /proc/self/exe (Linux) and the BSDs' kernel queries give the resolved path.
             Os::MacOs | Os::Windows => Ok(abs),
-            _ => host
-                .fs()
-                .canonicalize(&abs)
-                .map(|r| r.path)
-                .map_err(|e| e.to_string()),
+            // The lookup resolved PATH's go within the kernel's link limit: the same answer.
+            _ => match ctx.chosen.as_ref().filter(|(from, _)| *from == abs) {
+                Some((_, to)) => Ok(to.clone()),
+                None => host
+                    .fs()
+                    .canonicalize(&abs)
+                    .map(|r| r.path)
+                    .map_err(|e| e.to_string()),
+            },
         };
         ExeProbe {
             exe,

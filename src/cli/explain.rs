@@ -43,11 +43,15 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
         go: args.go.clone(),
     };
     let ex = groot::launch::explain(host, &BinaryReader, &request);
-    let resolved = ex
-        .go
-        .as_ref()
-        .and_then(|g| host.fs().canonicalize(&host.absolute(g)).ok())
-        .map(|r| r.path);
+    // The go PATH chose was resolved by the lookup already.
+    let resolved = ex.go.as_ref().and_then(|g| {
+        let abs = host.absolute(g);
+        ex.lookup
+            .chosen()
+            .filter(|c| c.absolute == abs)
+            .and_then(|c| c.resolved.clone())
+            .or_else(|| host.fs().canonicalize(&abs).ok().map(|r| r.path))
+    });
     let verification = if args.verify {
         Some(groot::verify::verify(host, &ex)?)
     } else {

@@ -186,7 +186,7 @@ fn examine(host: &Host, path: &Path) -> (Verdict, Vec<Hop>, Option<PathBuf>) {
         Ok(r) => {
             let verdict = match fs.metadata(&r.path) {
                 Ok(m) if m.is_dir() => Verdict::Directory,
-                Ok(_) if host.os() == Os::Windows || fs.is_executable_file(&r.path) => {
+                Ok(m) if host.os() == Os::Windows || crate::fs::is_executable_file_meta(&m) => {
                     Verdict::Executable
                 }
                 Ok(_) => Verdict::NotExecutable,

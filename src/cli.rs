@@ -310,17 +310,52 @@ fn migrate_home(host: &groot::host::Host) {
 /// every subcommand and flag) and the matches instead of freeing them: the process is short
 /// and freeing them was ~9% of `groot explain`'s instructions.
 fn parse() -> Result<Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(cli) = parse_explain(&args) {
+        return Ok(cli);
+    }
+    parse_from(args)
+}
+
+fn parse_from(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
-    let result = cmd
-        .try_get_matches_from_mut(std::env::args_os())
-        .and_then(|mut matches| {
-            let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)
-                .map_err(|e| e.format(&mut cmd));
-            std::mem::forget(matches);
-            cli
-        });
+    let result = cmd.try_get_matches_from_mut(args).and_then(|mut matches| {
+        let cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)
+            .map_err(|e| e.format(&mut cmd));
+        std::mem::forget(matches);
+        cli
+    });
     std::mem::forget(cmd);
     result
+}
+
+/// `groot explain …`, the command prompts and editors run most, parsed against a tree of the
+/// global flags and explain alone: building every subcommand's arguments to parse one was a
+/// third of explain's instructions. Anything that tree does not accept as a plain parse (help,
+/// a typo, a conflict, another command) is `None`, and the full parse answers it.
+fn parse_explain(args: &[std::ffi::OsString]) -> Option<Cli> {
+    use clap::{Args as _, FromArgMatches as _};
+    if args.get(1).is_none_or(|a| a != "explain") {
+        return None;
+    }
+    let mut cmd = GlobalArgs::augment_args(clap::Command::new("groot"))
+        .subcommand(explain::Args::augment_args(clap::Command::new("explain")));
+    let matches = cmd.try_get_matches_from_mut(args).ok();
+    // Left to the OS like the full parse's tree (see `parse`).
+    std::mem::forget(cmd);
+    let mut matches = matches?;
+    let global = GlobalArgs::from_arg_matches_mut(&mut matches).ok()?;
+    let (name, mut sub) = matches.remove_subcommand()?;
+    std::mem::forget(matches);
+    if name != "explain" {
+        return None;
+    }
+    let args = explain::Args::from_arg_matches_mut(&mut sub).ok();
+    std::mem::forget(sub);
+    Some(Cli {
+        global,
+        command: Command::Explain(args?),
+    })
 }
 
 /// Whether the raw arguments ask for JSON (`--json`, `--format json`), for usage errors that
@@ -473,3 +508,46 @@ impl std::fmt::Display for Hinted {
 }
 
 impl std::error::Error for Hinted {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the explain-only tree parses, the full tree parses the same way; whatever the
+    /// full tree refuses or answers with help, the explain-only tree leaves to it.
+    #[test]
+    fn explain_alone_parses_as_the_full_tree() {
+        let lines: &[&[&str]] = &[
+            &["explain"],
+            &["explain", "--json"],
+            &["explain", "-v", "--color", "never", "some/dir"],
+            &["explain", "--go", "x/go", "--verify", "-q"],
+            &["explain", "-vv", "--color=always", "--", "-dir"],
+            &["explain", "-q", "-v"],
+            &["explain", "--help"],
+            &["explain", "-h"],
+            &["explain", "--jsn"],
+            &["explain", "a", "b"],
+            &["explain", "--color", "sometimes"],
+            &["explain", "--version"],
+            &["-v", "explain"],
+            &["list", "--json"],
+            &["explain", "--go"],
+        ];
+        for line in lines {
+            let args: Vec<std::ffi::OsString> = std::iter::once("groot")
+                .chain(line.iter().copied())
+                .map(Into::into)
+                .collect();
+            let full = parse_from(args.clone());
+            match (parse_explain(&args), full) {
+                (Some(alone), Ok(full)) => {
+                    assert_eq!(format!("{alone:?}"), format!("{full:?}"), "{line:?}")
+                }
+                (Some(alone), Err(e)) => panic!("{line:?}: {alone:?}, but the full tree: {e}"),
+                (None, _) => {}
+            }
+        }
+        assert!(parse_explain(&["groot".into(), "explain".into(), "--json".into()]).is_some());
+    }
+}

@@ -17,6 +17,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 use support::managers::{manager, Manager};
+use support::write;
 
 /// A temp HOME with a manager set up.
 struct Home {
@@ -184,11 +185,6 @@ impl Home {
         }
         bad
     }
-}
-
-fn write(p: &Path, text: &str) {
-    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-    std::fs::write(p, text).expect("write");
 }
 
 fn run_ok(c: &mut Command) {

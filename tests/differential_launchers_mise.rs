@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use support::launchers::{compare, observe, predict, Env};
 use support::managers::{manager, Manager};
+use support::write;
 
 /// A temp HOME with mise's directories, real toolchains linked in, and the shims made.
 struct Mise {
@@ -84,11 +85,6 @@ impl Mise {
     fn newest(&self) -> &str {
         &self.gos[self.gos.len() - 1].0
     }
-}
-
-fn write(p: &Path, text: &str) {
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 /// `1.22.10` → `1.22`.

@@ -115,22 +115,6 @@ impl Setup {
     }
 }
 
-fn write(p: &Path, text: &str) {
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-/// Every warning and error finding, as `code: title`.
-fn alarms(v: &serde_json::Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| matches!(f["severity"].as_str(), Some("warning" | "error")))
-        .map(|f| format!("{}: {}", f["code"], f["title"]))
-        .collect()
-}
-
 /// Doctor raised nothing at warning or above.
 fn assert_no_alarm(v: &serde_json::Value, what: &str) {
     let a = alarms(v);

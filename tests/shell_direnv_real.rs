@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use support::managers::direnv;
+use support::{alarms, write};
 
 const BASE_PATH: &str = "/usr/bin:/bin";
 
@@ -25,11 +26,6 @@ struct Lab {
     home: PathBuf,
     proj: PathBuf,
     shell: &'static str,
-}
-
-fn write(p: &Path, text: &str) {
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn shell_program(name: &str) -> Option<&'static str> {
@@ -270,17 +266,6 @@ fn an_allowed_envrc_reaches_only_shells_that_show_a_prompt() {
         let (code, p) = lab.contexts(&["--probe"]);
         assert_eq!(code, 0, "{shell}: blocked: {:#}", p["probes"]);
     }
-}
-
-/// Warning and error findings, as `code: title`.
-fn alarms(v: &serde_json::Value) -> Vec<String> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| matches!(f["severity"].as_str(), Some("warning" | "error")))
-        .map(|f| format!("{}: {}", f["code"], f["title"]))
-        .collect()
 }
 
 fn finding<'v>(v: &'v serde_json::Value, code: &str) -> &'v serde_json::Value {

@@ -23,6 +23,7 @@ use groot::shell::startup::simulate::simulate;
 use groot::shell::write::activate::startup_block;
 use groot::shell::{Distro, Invocation, Mode, Platform, ShellKind};
 use support::managers::{manager, Manager};
+use support::write;
 use wait_timeout::ChildExt;
 
 const BASE_PATH: &str = "/usr/bin:/bin";
@@ -42,11 +43,6 @@ fn platform() -> Platform {
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(0);
     Platform::linux(distro).with_uid(uid)
-}
-
-fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 fn link(target: &Path, at: &Path) {

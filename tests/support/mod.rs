@@ -86,3 +86,22 @@ pub fn mini_tree(real: &Path, dst: &Path) {
     }
     std::fs::create_dir_all(dst.join("src")).expect("mkdir");
 }
+
+/// Writes `text` to `path`, making its parent directories first.
+pub fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create dir");
+    }
+    std::fs::write(path, text).expect("write file");
+}
+
+/// The warning and error findings of a `groot doctor --json` report, as `code: title`.
+pub fn alarms(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| matches!(f["severity"].as_str(), Some("warning" | "error")))
+        .map(|f| format!("{}: {}", f["code"], f["title"]))
+        .collect()
+}

@@ -543,11 +543,10 @@ pub fn discover(
                     .to_owned(),
         }
     }));
-    let installs = groups
-        .into_iter()
-        .enumerate()
-        .map(|(i, g)| evaluate(host, inspect, g, active_idx == Some(i)))
-        .collect();
+    // Each group's tree is read on its own: many of them are read side by side.
+    let installs = crate::par::map_ordered(groups.into_iter().enumerate().collect(), |(i, g)| {
+        evaluate(host, inspect, g, active_idx == Some(i))
+    });
     Inventory {
         installs,
         rejected,

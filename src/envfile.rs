@@ -53,6 +53,10 @@ impl EnvFile {
         let mut file = EnvFile::default();
         for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
             let line = i + 1;
+            // Empty lines and comments (most of a release's go.env) say nothing.
+            if matches!(raw.first(), None | Some(b'#')) {
+                continue;
+            }
             let text = String::from_utf8_lossy(raw);
             let first = raw.first().copied();
             let meaningful = || {

@@ -483,8 +483,24 @@ pub fn read_regular(real: &Path, limit: u64) -> io::Result<Vec<u8>> {
     if meta.len() > limit {
         return Err(too_large());
     }
-    let mut data = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1).read_to_end(&mut data)?;
+    // One read asking for a byte more than the file holds: a regular file's read comes back
+    // short only at its end, so getting exactly its size back is the whole file, without
+    // the second read that would only say "end". Anything else (it grew or shrank since the
+    // `fstat`, an interrupted read) reads on to the end as usual.
+    let size = meta.len() as usize;
+    let mut data = vec![0; size + 1];
+    let first = loop {
+        match (&file).read(&mut data) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => break r?,
+        }
+    };
+    data.truncate(first);
+    if first != size {
+        (&file)
+            .take(limit + 1 - first as u64)
+            .read_to_end(&mut data)?;
+    }
     if data.len() as u64 > limit {
         return Err(too_large());
     }
@@ -778,6 +794,35 @@ mod tests {
         let e = fs.read(Path::new("/missing")).expect_err("missing");
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
         assert_eq!(human_size(cap::MOD_FILE), "4 MiB");
+    }
+
+    /// Whole files come back whatever their size, including a file whose `fstat` size is not
+    /// what it holds (procfs says 0), which must be read on to its end.
+    #[test]
+    fn whole_files_are_read_at_every_size() {
+        let (t, fs) = tree();
+        let r = t.path();
+        for n in [0usize, 1, 31, 32, 33, 4095, 4096, 4097, 100_000] {
+            let data: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+            std::fs::write(r.join("f"), &data).expect("write");
+            assert_eq!(fs.read(Path::new("/f")).expect("read"), data, "{n} bytes");
+            assert_eq!(
+                read_regular(&r.join("f"), n as u64).expect("at the cap"),
+                data
+            );
+        }
+        #[cfg(target_os = "linux")]
+        {
+            let status = read_regular(Path::new("/proc/self/status"), 1 << 20).expect("procfs");
+            assert_eq!(
+                std::fs::metadata("/proc/self/status").expect("stat").len(),
+                0
+            );
+            assert!(status.starts_with(b"Name:"), "{status:?}");
+            assert!(String::from_utf8_lossy(&status).contains("\nPid:"));
+            let e = read_regular(Path::new("/proc/self/status"), 10).expect_err("over the cap");
+            assert_eq!(refusal(&e), Some(&Refused::TooLarge { cap: 10 }));
+        }
     }
 
     #[test]

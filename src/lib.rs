@@ -25,6 +25,7 @@
 //! * [`report`], [`verify`]: JSON wire types; running the real go to compare.
 //! * [`vulndb`]: the Go vulnerability database (OSV), cached compactly, and which Go versions
 //!   its entries affect.
+//! * [`par`]: independent reads (a crowded machine's Go trees) spread over a few threads.
 //! * [`doctor`]: facts gathered once, pure checks, findings with evidence and fixes.
 pub mod discovery;
 pub mod dist;
@@ -35,6 +36,7 @@ pub mod fs;
 pub mod home;
 pub mod host;
 pub mod launch;
+pub mod par;
 pub mod project;
 pub mod report;
 pub mod resolve;

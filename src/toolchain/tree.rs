@@ -69,7 +69,9 @@ pub struct Tree {
     pub root: PathBuf,
     /// `pkg/tool` is a directory: cmd/go would accept this as GOROOT.
     pub is_goroot: bool,
-    /// The `GOOS_GOARCH` directories under `pkg/tool`.
+    /// The `GOOS_GOARCH` directories under `pkg/tool`: all of them from [`inspect_tree`]; from
+    /// [`inspect_tree_with`], which looks only for the one its binary needs, that one when it
+    /// is there.
     pub tool_dirs: Vec<String>,
     /// `bin/go` (or `bin/go.exe`) when it is a file.
     #[serde(serialize_with = "crate::fs::lossy::opt_path")]
@@ -101,6 +103,7 @@ impl Tree {
 
 /// Inspects a tree. `target` is the `GOOS_GOARCH` its go binary runs as, when known, so the
 /// matching `pkg/tool` subdirectory can be required; `needs_go_env` is true for Go 1.21+.
+/// Lists every `pkg/tool` subdirectory (explain shows them).
 pub fn inspect_tree(
     fs: &Fs,
     root: &Path,
@@ -110,11 +113,13 @@ pub fn inspect_tree(
 ) -> Tree {
     let go = root.join("bin").join(format!("go{}", os.exe_suffix()));
     let go_binary = fs.is_file(&go).then_some(go);
-    inspect_tree_with(fs, root, os, target, needs_go_env, go_binary)
+    inspect(fs, root, os, target, needs_go_env, go_binary, Tools::List)
 }
 
 /// [`inspect_tree`] for a caller that already knows whether `bin/go` is a regular file
-/// (having opened it): `go_binary` is its path when it is.
+/// (having opened it): `go_binary` is its path when it is. Looks for the one `pkg/tool`
+/// subdirectory `target` needs instead of listing them: a `stat` where a listing costs five
+/// system calls, for each of the hundreds of trees `groot list` may read.
 pub fn inspect_tree_with(
     fs: &Fs,
     root: &Path,
@@ -123,20 +128,49 @@ pub fn inspect_tree_with(
     needs_go_env: bool,
     go_binary: Option<PathBuf>,
 ) -> Tree {
+    inspect(fs, root, os, target, needs_go_env, go_binary, Tools::Target)
+}
+
+/// How much of `pkg/tool` to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tools {
+    /// Every `GOOS_GOARCH` subdirectory.
+    List,
+    /// Only whether the target's is there.
+    Target,
+}
+
+fn inspect(
+    fs: &Fs,
+    root: &Path,
+    os: Os,
+    target: Option<&str>,
+    needs_go_env: bool,
+    go_binary: Option<PathBuf>,
+    tools: Tools,
+) -> Tree {
     let tool = root.join("pkg").join("tool");
-    // A listing that reads is a directory's; only a failed one needs a `stat` to tell.
-    let listing = fs.read_dir_typed(&tool);
-    let is_goroot = listing.is_ok() || fs.is_dir(&tool);
-    let mut tool_dirs: Vec<String> = listing
-        .map(|es| {
-            es.into_iter()
-                .filter(|e| e.is_dir(fs))
-                .filter_map(|e| e.name.into_string().ok())
-                .filter(|n| n.contains('_'))
-                .collect()
-        })
-        .unwrap_or_default();
-    tool_dirs.sort();
+    let (is_goroot, tool_dirs) = match (tools, target) {
+        // A path through pkg/tool that reaches a directory says pkg/tool is one too.
+        (Tools::Target, Some(t)) if fs.is_dir(&tool.join(t)) => (true, vec![t.to_owned()]),
+        (Tools::Target, _) => (fs.is_dir(&tool), Vec::new()),
+        (Tools::List, _) => {
+            // A listing that reads is a directory's; only a failed one needs a `stat` to tell.
+            let listing = fs.read_dir_typed(&tool);
+            let is_goroot = listing.is_ok() || fs.is_dir(&tool);
+            let mut dirs: Vec<String> = listing
+                .map(|es| {
+                    es.into_iter()
+                        .filter(|e| e.is_dir(fs))
+                        .filter_map(|e| e.name.into_string().ok())
+                        .filter(|n| n.contains('_'))
+                        .collect()
+                })
+                .unwrap_or_default();
+            dirs.sort();
+            (is_goroot, dirs)
+        }
+    };
     let has_src = fs.is_dir(&root.join("src"));
     let (version_file, version_error) =
         match fs.read_capped(&root.join("VERSION"), crate::fs::cap::VERSION_FILE) {
@@ -228,5 +262,61 @@ mod tests {
         assert_eq!(broken.missing, ["pkg/tool", "go.env"]);
         let nothing = inspect_tree(&fs, Path::new("/nope"), Os::Linux, None, false);
         assert_eq!(nothing.missing, ["pkg/tool", "bin/go", "src", "VERSION"]);
+    }
+
+    /// The quick look (the target's directory only) judges every tree as the full listing does.
+    #[test]
+    fn looking_for_the_target_agrees_with_listing() {
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        let fs = Fs::rooted(r.to_path_buf());
+        let mk = |d: &str| std::fs::create_dir_all(r.join(d)).expect("mkdir");
+        mk("full/pkg/tool/linux_amd64");
+        mk("full/pkg/tool/js_wasm");
+        mk("other/pkg/tool/linux_arm64");
+        mk("empty/pkg/tool");
+        mk("none/bin");
+        mk("linked/pkg/real_amd64");
+        mk("linked/pkg/tool");
+        std::os::unix::fs::symlink("../real_amd64", r.join("linked/pkg/tool/linux_amd64"))
+            .expect("link");
+        mk("file/pkg/tool");
+        std::fs::write(r.join("file/pkg/tool/linux_amd64"), b"").expect("w");
+        mk("toolfile/pkg");
+        std::fs::write(r.join("toolfile/pkg/tool"), b"").expect("w");
+        for root in [
+            "/full",
+            "/other",
+            "/empty",
+            "/none",
+            "/linked",
+            "/file",
+            "/toolfile",
+            "/gone",
+        ] {
+            for target in [Some("linux_amd64"), None] {
+                let listed = inspect_tree(&fs, Path::new(root), Os::Linux, target, true);
+                let quick = inspect_tree_with(&fs, Path::new(root), Os::Linux, target, true, None);
+                assert_eq!(quick.is_goroot, listed.is_goroot, "{root} {target:?}");
+                assert_eq!(quick.missing, listed.missing, "{root} {target:?}");
+                assert!(
+                    quick.tool_dirs.iter().all(|d| listed.tool_dirs.contains(d)),
+                    "{root} {target:?}: {:?} vs {:?}",
+                    quick.tool_dirs,
+                    listed.tool_dirs
+                );
+            }
+        }
+        let full = inspect_tree(&fs, Path::new("/full"), Os::Linux, None, true);
+        assert_eq!(full.tool_dirs, ["js_wasm", "linux_amd64"]);
+        let quick = inspect_tree_with(
+            &fs,
+            Path::new("/full"),
+            Os::Linux,
+            Some("linux_amd64"),
+            true,
+            None,
+        );
+        assert_eq!(quick.tool_dirs, ["linux_amd64"]);
     }
 }

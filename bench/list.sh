@@ -79,6 +79,13 @@ for g in $gos; do "\$g" version >/dev/null; done
 SH
 chmod +x "$ROOT/ask-each.sh"
 mkdir -p bench/results
+# groot reads the trees of a crowded machine on up to 8 threads (src/par.rs); the same two
+# commands on one CPU (taskset) give the per-install cost without that overlap.
+pinned=()
+if command -v taskset >/dev/null 2>&1; then
+  pinned=(-n "groot list, empty home (env, one CPU)" "taskset -c 0 env HOME=$ROOT/empty $GROOT list"
+    -n "groot list, $n installs (env, one CPU)" "taskset -c 0 env HOME=$H $GROOT list")
+fi
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   fresh "$BUILT" "$GROOT"
@@ -88,16 +95,21 @@ for bt in unset 1; do
     -n "go version x20 (ask 20 installs)" "$ROOT/ask-each.sh" \
     -n "groot list, empty home (env)" "env HOME=$ROOT/empty $GROOT list" \
     -n "groot list, $n installs (env)" "env HOME=$H $GROOT list" \
+    "${pinned[@]}" \
     -n "groot list ($n installs)" "$GROOT list" \
     -n "groot list --json ($n installs)" "$GROOT list --json"
   python3 - "$ROOT/list-$bt.json" "$n" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 n = int(sys.argv[2])
-empty = next(v for k, v in r.items() if k.startswith("groot list, empty"))
-full = next(v for k, v in r.items() if k.startswith("groot list, ") and "empty" not in k)
-for stat in ("mean", "median", "min"):
-    per = (full[stat] - empty[stat]) / n * 1000
-    print(f"per install ({stat}): {per:.4f} ms  (({full[stat]*1000:.2f} - {empty[stat]*1000:.2f}) / {n})")
+for label, pick in (("", lambda k: "one CPU" not in k), (", one CPU", lambda k: "one CPU" in k)):
+    runs = {k: v for k, v in r.items() if pick(k)}
+    empty = next((v for k, v in runs.items() if k.startswith("groot list, empty")), None)
+    full = next((v for k, v in runs.items() if k.startswith("groot list, ") and "empty" not in k), None)
+    if empty is None or full is None:
+        continue
+    for stat in ("mean", "median", "min"):
+        per = (full[stat] - empty[stat]) / n * 1000
+        print(f"per install{label} ({stat}): {per:.4f} ms  (({full[stat]*1000:.2f} - {empty[stat]*1000:.2f}) / {n})")
 PY
 done

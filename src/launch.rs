@@ -26,7 +26,7 @@ use crate::host::Host;
 use crate::resolve::lookpath::{self, Style};
 use crate::resolve::{self, Explanation, GoError, Lookup, Outcome, Request, Stage, Step};
 use crate::select::Selection;
-use crate::toolchain::{GoBinary, Inspect, InspectError};
+use crate::toolchain::{GoBinary, Inspect, InspectError, Probed};
 
 /// How many launchers in a row are followed before groot calls it a loop.
 pub const MAX_HOPS: usize = 8;
@@ -35,23 +35,6 @@ pub const MAX_HOPS: usize = 8;
 
 /// The most of a launcher script read to recognise it.
 pub(crate) const SCRIPT_HEAD: u64 = 64 << 10;
-
-/// The text of the file at `path` when it is a script (starts with `#!`): at most
-/// [`SCRIPT_HEAD`] bytes, lossy UTF-8. `None` for a binary, a special file or an unreadable
-/// one. One `open` and one `read` for a go binary, so cheap enough for every explain.
-pub(crate) fn script_head(host: &Host, path: &Path) -> Option<String> {
-    use std::io::Read as _;
-    let real = host.fs().real_following(path).ok()?;
-    let (mut file, _) = crate::fs::open_regular(&real).ok()?;
-    // Two bytes first: a go binary costs one small read.
-    let mut data = vec![0u8; 2];
-    file.read_exact(&mut data).ok()?;
-    if data != b"#!" {
-        return None;
-    }
-    file.take(SCRIPT_HEAD - 2).read_to_end(&mut data).ok()?;
-    Some(String::from_utf8_lossy(&data).into_owned())
-}
 
 /// A small text file of a launcher (a version file, a config file), lossy UTF-8, refused when
 /// larger than `cap` or not a regular file (see [`crate::fs::read_regular`]).
@@ -256,24 +239,38 @@ pub(crate) struct Followed {
     pub next: Result<(PathBuf, Host), GoError>,
 }
 
-/// Recognises the launcher at `path` (an absolute, logical path), if it is one.
-fn recognise(host: &Host, inspect: &dyn Inspect, dir: &Path, path: &Path) -> Option<Followed> {
+/// Recognises the launcher at `path` (an absolute, logical path), if it is one. `plain` says
+/// `path` is known not to be a symlink (the PATH lookup resolved it without a hop).
+fn recognise(
+    host: &Host,
+    inspect: &dyn Inspect,
+    dir: &Path,
+    path: &Path,
+    plain: bool,
+) -> Option<Followed> {
     if crate::shim::is_shim(host, path) {
         return Some(groot::follow(host, dir, path));
     }
-    if mise::is_shim(host, path) {
+    // mise's shims are symlinks.
+    if !plain && mise::is_shim(host, path) {
         return Some(mise::follow(host, dir, path));
     }
-    if let Some(head) = script_head(host, path) {
-        if let Some(f) = goenv::recognise(host, dir, path, &head) {
-            return Some(f);
+    // One open: a script's head for the launchers below, or a binary's build info (kept by
+    // the memo for the resolution that follows).
+    let inspected = match inspect.probe(host.fs(), path, SCRIPT_HEAD) {
+        Probed::Script(head) => {
+            if let Some(f) = goenv::recognise(host, dir, path, &head) {
+                return Some(f);
+            }
+            if let Some(f) = asdf::recognise(host, dir, path, &head) {
+                return Some(f);
+            }
+            inspect.inspect(host.fs(), path)
         }
-        if let Some(f) = asdf::recognise(host, dir, path, &head) {
-            return Some(f);
-        }
-    }
-    // Last: these read the file (a script no launcher above recognised is a wrapper script).
-    match inspect.inspect(host.fs(), path) {
+        Probed::Inspected(r) => r,
+    };
+    // Last: a script no launcher above recognised is a wrapper script.
+    match inspected {
         Ok(bin) => dl::wrapper_version(&bin).map(|version| dl::follow(host, path, &version)),
         Err(InspectError::Script { interpreter, .. }) => {
             Some(script::follow(host, path, &interpreter))
@@ -305,7 +302,10 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
         .map(|d| host.absolute(d))
         .unwrap_or_else(|| host.cwd().to_path_buf());
     let lookup = lookpath::lookup(host, "go", Style::Shell, None);
-    let Some(first) = lookup.chosen().map(|c| c.absolute.clone()) else {
+    let Some((first, mut plain)) = lookup
+        .chosen()
+        .map(|c| (c.absolute.clone(), c.hops.is_empty()))
+    else {
         return Explained {
             explanation: resolve::explain_hooked(host, inspect, request, Some(lookup), &hook),
             launchers: Vec::new(),
@@ -315,7 +315,8 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     let mut launchers = Vec::new();
     let mut current = first;
     let mut current_host = host.clone();
-    while let Some(f) = recognise(&current_host, inspect, &dir, &current) {
+    while let Some(f) = recognise(&current_host, inspect, &dir, &current, plain) {
+        plain = false;
         if launchers.is_empty() {
             steps = resolve::lookup_steps(host, inspect, &lookup);
         }
@@ -374,18 +375,41 @@ struct Memo<'a> {
     seen: std::sync::Mutex<Vec<(PathBuf, Result<GoBinary, InspectError>)>>,
 }
 
-impl Inspect for Memo<'_> {
-    fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError> {
-        if let Ok(seen) = self.seen.lock() {
-            if let Some((_, r)) = seen.iter().find(|(p, _)| p == path) {
-                return r.clone();
-            }
-        }
-        let r = self.inner.inspect(fs, path);
+impl Memo<'_> {
+    fn seen(&self, path: &Path) -> Option<Result<GoBinary, InspectError>> {
+        let seen = self.seen.lock().ok()?;
+        seen.iter().find(|(p, _)| p == path).map(|(_, r)| r.clone())
+    }
+
+    fn keep(&self, path: &Path, r: &Result<GoBinary, InspectError>) {
         if let Ok(mut seen) = self.seen.lock() {
             seen.push((path.to_path_buf(), r.clone()));
         }
+    }
+}
+
+impl Inspect for Memo<'_> {
+    fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError> {
+        if let Some(r) = self.seen(path) {
+            return r;
+        }
+        let r = self.inner.inspect(fs, path);
+        self.keep(path, &r);
         r
+    }
+
+    fn probe(&self, fs: &Fs, path: &Path, cap: u64) -> Probed {
+        // A script's head is not kept: only a script is read again.
+        match self.seen(path) {
+            Some(r) if !matches!(r, Err(InspectError::Script { .. })) => Probed::Inspected(r),
+            _ => {
+                let p = self.inner.probe(fs, path, cap);
+                if let Probed::Inspected(r) = &p {
+                    self.keep(path, r);
+                }
+                p
+            }
+        }
     }
 }
 

@@ -814,6 +814,16 @@ fn run_go(
     };
     let effective = effective.filter(|g| !g.is_empty());
 
+    let local_tree = effective.as_ref().map(|g| {
+        tree::inspect_tree(
+            host.fs(),
+            &host.absolute(Path::new(g)),
+            host.os(),
+            bin.target().as_deref(),
+            rules.go_env_file,
+        )
+    });
+
     // $GOROOT/go.env (1.21+) is read from the root found with the user file first.
     let goenv_tree_root = goenv_root
         .filter(|g| !g.is_empty())
@@ -821,7 +831,16 @@ fn run_go(
     let go_env = match (&goenv_tree_root, rules.go_env_file) {
         (Some(root), true) => {
             let p = root.join("go.env");
-            let (file, err) = envfile::read_env_file(host, &p);
+            // The tree read that file already when it is the same root (and could read it:
+            // otherwise reading it again tells a missing file from an unreadable one).
+            let (file, err) = match local_tree
+                .as_ref()
+                .filter(|t| t.root == *root)
+                .and_then(|t| t.go_env.clone())
+            {
+                Some(f) => (Some(f), None),
+                None => envfile::read_env_file(host, &p),
+            };
             match (&file, err) {
                 (Some(_), _) => ctx.step(
                     Stage::Settings,
@@ -891,15 +910,6 @@ fn run_go(
         error: None,
         module_error: None,
     };
-    let local_tree = effective.as_ref().map(|g| {
-        tree::inspect_tree(
-            host.fs(),
-            &host.absolute(Path::new(g)),
-            host.os(),
-            bin.target().as_deref(),
-            rules.go_env_file,
-        )
-    });
     out.local_tree = local_tree.clone();
 
     // Toolchain selection (1.21+) runs before the GOROOT checks.

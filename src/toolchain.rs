@@ -82,9 +82,48 @@ pub enum InspectError {
     },
 }
 
+/// What [`Inspect::probe`] found at a path.
+// Made once per file looked at and taken apart at once: boxing the answer would only add an
+// allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum Probed {
+    /// A script (it starts with `#!`): its first bytes, lossy UTF-8.
+    Script(String),
+    /// Anything else: what [`Inspect::inspect`] says of it.
+    Inspected(Result<GoBinary, InspectError>),
+}
+
+/// The first `cap` bytes (at most) of the file at `path` when it is a script (starts with
+/// `#!`), lossy UTF-8. `None` for a binary, a special file or an unreadable one.
+pub fn script_head(fs: &Fs, path: &Path, cap: u64) -> Option<String> {
+    use std::io::Read as _;
+    let real = fs.real_following(path).ok()?;
+    let (mut file, _) = crate::fs::open_regular(&real).ok()?;
+    // Two bytes first: a go binary costs one small read.
+    let mut data = vec![0u8; 2];
+    file.read_exact(&mut data).ok()?;
+    if data != b"#!" {
+        return None;
+    }
+    file.take(cap.saturating_sub(2))
+        .read_to_end(&mut data)
+        .ok()?;
+    Some(String::from_utf8_lossy(&data).into_owned())
+}
+
 /// Reads facts about a go binary.
 pub trait Inspect: std::fmt::Debug + Sync {
     fn inspect(&self, fs: &Fs, path: &Path) -> Result<GoBinary, InspectError>;
+
+    /// One look at a file that may be a launcher script: the first `cap` bytes of a script,
+    /// else [`Inspect::inspect`]'s answer. The real reader opens the file once for both.
+    fn probe(&self, fs: &Fs, path: &Path, cap: u64) -> Probed {
+        match script_head(fs, path, cap) {
+            Some(head) => Probed::Script(head),
+            None => Probed::Inspected(self.inspect(fs, path)),
+        }
+    }
 
     /// [`Inspect::inspect`] of a path that may not be a regular file (symlinks followed):
     /// `None` when it is not one (missing, a directory), with no problem to report.
@@ -105,37 +144,57 @@ impl Inspect for BinaryReader {
                 path: path.to_path_buf(),
                 message: e.to_string(),
             })?;
-        let info = match buildinfo::read_file_or_script(&real) {
-            Ok(buildinfo::Contents::Go(info)) => info,
-            Ok(buildinfo::Contents::Script { interpreter }) => {
-                return Err(InspectError::Script {
-                    path: path.to_path_buf(),
-                    interpreter,
-                })
-            }
-            Err(e) => return Err(classify(path, e)),
-        };
-        let trimpath = info.trimpath();
-        Ok(GoBinary {
-            version: RuntimeVersion::parse(&info.go_version),
-            goos: info.goos.clone(),
-            goarch: info.goarch.clone(),
-            archs: info.archs.clone(),
-            trimpath,
-            stamped_goroot: match &info.stamped_goroot {
-                buildinfo::StampedGoroot::Known(s) => Stamped::Known(s.clone()),
-                // cmd/go always links runtime.GOROOT, so a missing symbol means groot could
-                // not find it under the name it knows: treat it as unreadable.
-                buildinfo::StampedGoroot::NotLinked | buildinfo::StampedGoroot::Unknown => {
-                    Stamped::Unknown
-                }
-            },
-            main_path: info.main_path.clone(),
-        })
+        match buildinfo::read_file_or_script(&real) {
+            Ok(buildinfo::Contents::Go(info)) => Ok(go_binary(&info)),
+            Ok(buildinfo::Contents::Script { interpreter }) => Err(InspectError::Script {
+                path: path.to_path_buf(),
+                interpreter,
+            }),
+            Err(e) => Err(classify(path, e)),
+        }
     }
 
     fn inspect_file(&self, fs: &Fs, path: &Path) -> Option<Result<GoBinary, InspectError>> {
         self.inspect_opened(fs, path)
+    }
+
+    /// One open for both: the head the build info is read from tells a script, whose first
+    /// `cap` bytes are then read from the same file.
+    fn probe(&self, fs: &Fs, path: &Path, cap: u64) -> Probed {
+        let Ok(real) = fs.real_following(path) else {
+            return Probed::Inspected(self.inspect(fs, path));
+        };
+        match buildinfo::read_file_or_script_head(&real, cap) {
+            Ok((buildinfo::Contents::Go(info), _)) => Probed::Inspected(Ok(go_binary(&info))),
+            Ok((_, Some(head))) => Probed::Script(String::from_utf8_lossy(&head).into_owned()),
+            Ok((buildinfo::Contents::Script { interpreter }, None)) => {
+                Probed::Inspected(Err(InspectError::Script {
+                    path: path.to_path_buf(),
+                    interpreter,
+                }))
+            }
+            Err(e) => Probed::Inspected(Err(classify(path, e))),
+        }
+    }
+}
+
+/// What the resolver needs of a binary's build info.
+fn go_binary(info: &buildinfo::BuildInfo) -> GoBinary {
+    GoBinary {
+        version: RuntimeVersion::parse(&info.go_version),
+        goos: info.goos.clone(),
+        goarch: info.goarch.clone(),
+        archs: info.archs.clone(),
+        trimpath: info.trimpath(),
+        stamped_goroot: match &info.stamped_goroot {
+            buildinfo::StampedGoroot::Known(s) => Stamped::Known(s.clone()),
+            // cmd/go always links runtime.GOROOT, so a missing symbol means groot could
+            // not find it under the name it knows: treat it as unreadable.
+            buildinfo::StampedGoroot::NotLinked | buildinfo::StampedGoroot::Unknown => {
+                Stamped::Unknown
+            }
+        },
+        main_path: info.main_path.clone(),
     }
 }
 
@@ -240,5 +299,38 @@ mod tests {
             let fake = FakeInspector::default().inspect_file(&fs, Path::new(path));
             assert_eq!(fake.is_some(), want.is_some(), "{path}");
         }
+    }
+
+    /// The real reader's one-open probe gives what the provided method (a script's head,
+    /// else `inspect`) gives.
+    #[test]
+    fn probe_reads_a_script_head_or_inspects() {
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        let fs = Fs::rooted(r.to_path_buf());
+        std::fs::create_dir_all(r.join("dir")).expect("mkdir");
+        std::fs::write(r.join("script"), b"#!/bin/sh\nexec go\n").expect("write");
+        std::fs::write(r.join("empty"), b"").expect("write");
+        std::fs::write(r.join("hash"), b"#").expect("write");
+        let reader = BinaryReader;
+        for path in ["/script", "/empty", "/hash", "/dir", "/missing"] {
+            let path = Path::new(path);
+            for cap in [4, 64 << 10] {
+                let one = reader.probe(&fs, path, cap);
+                let two = match script_head(&fs, path, cap) {
+                    Some(head) => Probed::Script(head),
+                    None => Probed::Inspected(reader.inspect(&fs, path)),
+                };
+                match (&one, &two) {
+                    (Probed::Script(a), Probed::Script(b)) => assert_eq!(a, b),
+                    (Probed::Inspected(a), Probed::Inspected(b)) => assert_eq!(a, b),
+                    _ => panic!("{path:?}: {one:?} vs {two:?}"),
+                }
+            }
+        }
+        assert!(matches!(
+            reader.probe(&fs, Path::new("/script"), 4),
+            Probed::Script(h) if h == "#!/b"
+        ));
     }
 }

@@ -174,26 +174,45 @@ fn candidate_names(host: &Host, name: &str) -> Vec<OsString> {
 
 fn examine(host: &Host, path: &Path) -> (Verdict, Vec<Hop>, Option<PathBuf>) {
     let fs = host.fs();
-    if fs.symlink_metadata(path).is_err() {
+    let Ok(own) = fs.symlink_metadata(path) else {
         return (Verdict::Absent, Vec::new(), None);
-    }
+    };
     // The kernel's limit, not Go's EvalSymlinks's 255: what exec can really run.
-    match fs.canonicalize_within(path, host.os().max_symlinks()) {
+    let max_links = host.os().max_symlinks();
+    // Not itself a link (the usual `go`): only its directory needs resolving, and its own
+    // `lstat` already says what a `stat` of the resolved path would. That holds on the real
+    // filesystem, where the kernel resolved the directory's links as the walk does; below a
+    // root prefix only when the directory has no links (an absolute target leaves the root).
+    if !own.file_type().is_symlink() {
+        if let (Some(parent), Some(name)) = (path.parent(), path.file_name()) {
+            if let Ok(r) = fs.canonicalize_within(parent, max_links) {
+                if fs.root().is_none() || r.hops.is_empty() {
+                    return (verdict_of(host, Ok(&own)), r.hops, Some(r.path.join(name)));
+                }
+            }
+        }
+    }
+    match fs.canonicalize_within(path, max_links) {
         Err(e @ crate::fs::ResolveError::Loop { .. }) => {
             (Verdict::SymlinkLoop, e.hops().to_vec(), None)
         }
         Err(e) => (Verdict::Dangling, e.hops().to_vec(), None),
         Ok(r) => {
-            let verdict = match fs.metadata(&r.path) {
-                Ok(m) if m.is_dir() => Verdict::Directory,
-                Ok(m) if host.os() == Os::Windows || crate::fs::is_executable_file_meta(&m) => {
-                    Verdict::Executable
-                }
-                Ok(_) => Verdict::NotExecutable,
-                Err(_) => Verdict::Dangling,
-            };
+            let verdict = verdict_of(host, fs.metadata(&r.path).as_ref());
             (verdict, r.hops, Some(r.path))
         }
+    }
+}
+
+/// What exec makes of a resolved file, from its metadata (symlinks followed).
+fn verdict_of(host: &Host, meta: Result<&std::fs::Metadata, &std::io::Error>) -> Verdict {
+    match meta {
+        Ok(m) if m.is_dir() => Verdict::Directory,
+        Ok(m) if host.os() == Os::Windows || crate::fs::is_executable_file_meta(m) => {
+            Verdict::Executable
+        }
+        Ok(_) => Verdict::NotExecutable,
+        Err(_) => Verdict::Dangling,
     }
 }
 
@@ -297,6 +316,51 @@ mod tests {
         assert!(Verdict::SymlinkLoop
             .describe()
             .contains("too many levels of symbolic links"));
+    }
+
+    /// A `go` that is not a link is resolved through its directory alone: the same path,
+    /// hops and verdict as resolving the whole path, on the real filesystem and below a root.
+    #[test]
+    fn plain_file_in_a_linked_directory_resolves_as_the_whole_path() {
+        let t = tempfile::tempdir().expect("tmp");
+        let r = t.path();
+        exe(&r.join("real/bin/go"));
+        std::fs::create_dir_all(r.join("plain")).expect("mkdir");
+        std::fs::write(r.join("plain/go"), b"").expect("non-exec");
+        // A linked directory above `bin`: an absolute link on the real filesystem (below a
+        // root the lookup's first `lstat` would leave the root through one), a relative one
+        // below a root.
+        symlink(r.join("real"), r.join("abs")).expect("link");
+        symlink("real", r.join("up")).expect("link");
+        symlink("real/bin", r.join("rel")).expect("link");
+        let real = (PathBuf::from("/"), r.to_path_buf(), "abs/bin");
+        let below = (r.to_path_buf(), PathBuf::from("/"), "up/bin");
+        for (root, prefix, linked) in [real, below] {
+            let host = Host::fake(&root, Os::Linux);
+            for entry in [linked, "rel", "real/bin", "plain"] {
+                let dir = prefix.join(entry);
+                let host = host.clone().with_var("PATH", dir.as_os_str());
+                let l = lookup(&host, "go", Style::Shell, None);
+                let c = l
+                    .candidates
+                    .first()
+                    .unwrap_or_else(|| panic!("{entry} below {root:?}: nothing found"));
+                let whole = host.fs().canonicalize(&dir.join("go"));
+                match whole {
+                    Ok(w) => {
+                        assert_eq!(c.resolved.as_ref(), Some(&w.path), "{entry} below {root:?}");
+                        assert_eq!(c.hops, w.hops, "{entry} below {root:?}");
+                    }
+                    Err(e) => panic!("{entry} below {root:?}: {e}"),
+                }
+                let want = if entry == "plain" {
+                    Verdict::NotExecutable
+                } else {
+                    Verdict::Executable
+                };
+                assert_eq!(c.verdict, want, "{entry} below {root:?}");
+            }
+        }
     }
 
     #[test]

@@ -295,14 +295,24 @@ pub enum Contents {
 /// [`read_file`], but a script (`#!…`) is an answer rather than an error, told from the same
 /// first read: the file is opened and stat'ed once either way.
 pub fn read_file_or_script(path: &Path) -> std::result::Result<Contents, BuildInfoError> {
+    read_file_or_script_head(path, 0).map(|(contents, _)| contents)
+}
+
+/// [`read_file_or_script`], with a script's first `cap` bytes (all of it when shorter) read
+/// from the same open file: `None` beside a binary, or when reading them failed.
+pub fn read_file_or_script_head(
+    path: &Path,
+    cap: u64,
+) -> std::result::Result<(Contents, Option<Vec<u8>>), BuildInfoError> {
     let file = BlockFile::open(path)?;
     if let Some(interpreter) = script_interpreter(file.head()) {
-        return Ok(Contents::Script { interpreter });
+        let head = (cap > 0).then(|| file.start(cap).ok()).flatten();
+        return Ok((Contents::Script { interpreter }, head));
     }
     let cache = ReadCache::new(file);
     Input::new(&cache)
         .and_then(read_input)
-        .map(|info| Contents::Go(Box::new(info)))
+        .map(|info| (Contents::Go(Box::new(info)), None))
         .map_err(|e| e.with_path(path))
 }
 
@@ -395,6 +405,21 @@ impl BlockFile {
     /// The first bytes of the file (up to 4 KiB).
     pub fn head(&self) -> &[u8] {
         self.blocks.first().map_or(&[], |(_, b)| b.as_slice())
+    }
+
+    /// The first `cap` bytes of the file (all of it when shorter): the head already read
+    /// and, past it, one more read.
+    fn start(&self, cap: u64) -> io::Result<Vec<u8>> {
+        let want = cap.min(self.len);
+        let head = self.head();
+        let held = head.len() as u64;
+        if want <= held {
+            return Ok(head[..want as usize].to_vec());
+        }
+        let mut out = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
+        out.extend_from_slice(head);
+        out.extend_from_slice(&self.read_block(held, want - held)?);
+        Ok(out)
     }
 
     fn read_block(&self, offset: u64, size: u64) -> io::Result<Vec<u8>> {
@@ -782,6 +807,34 @@ mod tests {
             None
         );
         assert_eq!(uvarint(&[]), None);
+    }
+
+    #[test]
+    fn a_scripts_head_comes_from_the_same_open() {
+        let t = tempfile::tempdir().expect("tmp");
+        let long: Vec<u8> = b"#!/bin/bash\n"
+            .iter()
+            .copied()
+            .chain((0..10_000u32).map(|i| b'a' + (i % 26) as u8))
+            .collect();
+        let short = b"#!/bin/sh\nexec go \"$@\"\n".to_vec();
+        for (name, data, cap) in [
+            ("short", &short, 64 << 10),
+            ("cut-in-head", &long, 100),
+            ("past-head", &long, 6000),
+            ("whole", &long, 64 << 10),
+        ] {
+            let p = t.path().join(name);
+            std::fs::write(&p, data).expect("write");
+            let (contents, head) = read_file_or_script_head(&p, cap).expect(name);
+            assert!(matches!(contents, Contents::Script { .. }), "{name}");
+            let n = data.len().min(cap as usize);
+            assert_eq!(head.as_deref(), Some(&data[..n]), "{name}");
+            assert_eq!(read_file_or_script(&p).expect(name), contents, "{name}");
+        }
+        let p = t.path().join("text");
+        std::fs::write(&p, b"hello").expect("write");
+        assert!(read_file_or_script_head(&p, 64).is_err());
     }
 
     #[test]

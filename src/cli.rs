@@ -195,7 +195,13 @@ pub fn command() -> clap::Command {
 
 pub fn main() -> ExitCode {
     // `COMPLETE=bash groot -- groot use ''`: the shell asking for candidates (completions.rs).
-    clap_complete::CompleteEnv::with_factory(completions::command_with_candidates).complete();
+    // clap_complete answers only when the variable is set, non-empty and not `0`; asked
+    // otherwise it still reads the working directory and copies the arguments.
+    if std::env::var_os(completions::COMPLETE_VAR).is_some_and(|v| !v.is_empty() && v != "0") {
+        clap_complete::CompleteEnv::with_factory(completions::command_with_candidates)
+            .var(completions::COMPLETE_VAR)
+            .complete();
+    }
     let cli = match parse() {
         Ok(c) => c,
         Err(e) => {

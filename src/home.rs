@@ -562,9 +562,22 @@ pub fn is_complete(fs: &Fs, root: &Path) -> bool {
 /// An installed toolchain the shims can run on `os`: [`is_complete`], with `bin/go` for that
 /// OS and `pkg/tool/`.
 pub fn is_runnable(fs: &Fs, root: &Path, os: Os) -> bool {
-    is_complete(fs, root)
-        && fs.is_file(&go_binary(root, os))
-        && fs.is_dir(&root.join("pkg").join("tool"))
+    runnable_go(fs, root, os).is_some()
+}
+
+/// [`is_runnable`], keeping the metadata of `bin/go` it read (symlinks followed), so that a
+/// caller about to run it need not `stat` it again. `None` when the toolchain is not runnable.
+pub fn runnable_go(fs: &Fs, root: &Path, os: Os) -> Option<std::fs::Metadata> {
+    if !is_complete(fs, root) {
+        return None;
+    }
+    let go = regular_file(fs, &go_binary(root, os))?;
+    fs.is_dir(&root.join("pkg").join("tool")).then_some(go)
+}
+
+/// The metadata of a regular file (symlinks followed); `None` for anything else.
+fn regular_file(fs: &Fs, path: &Path) -> Option<std::fs::Metadata> {
+    fs.metadata(path).ok().filter(|m| m.is_file())
 }
 
 /// The GOROOT a link record names, as written (`None` when it cannot be read).
@@ -592,8 +605,17 @@ pub fn link_record_text(root: &Path) -> String {
 
 /// The GOROOT a link record names when the link is usable: absolute, with `bin/go` a file.
 pub fn link_target(fs: &Fs, record: &Path, os: Os) -> Option<PathBuf> {
+    link_target_go(fs, record, os).map(|(root, _)| root)
+}
+
+/// [`link_target`], with the metadata of its `bin/go` (see [`runnable_go`]).
+pub fn link_target_go(fs: &Fs, record: &Path, os: Os) -> Option<(PathBuf, std::fs::Metadata)> {
     let root = read_link_record(fs, record)?;
-    (root.is_absolute() && fs.is_file(&go_binary(&root, os))).then_some(root)
+    if !root.is_absolute() {
+        return None;
+    }
+    let go = regular_file(fs, &go_binary(&root, os))?;
+    Some((root, go))
 }
 
 #[cfg(test)]

@@ -413,12 +413,31 @@ pub struct Options {
 /// Selects the Go for a directory (the shim's hot path). Pure over the host: reads only the
 /// environment and a few small files.
 pub fn select(host: &Host, options: &Options) -> Result<Selection, SelectError> {
+    select_in(host, options, &Store::new(host)?)
+}
+
+/// [`select`], with the metadata of the selected toolchain's `bin/go` as selection read it
+/// (symlinks followed; `None` when nothing is selected): the shim runs that file without a
+/// `stat` of its own.
+pub fn select_with_go(
+    host: &Host,
+    options: &Options,
+) -> Result<(Selection, Option<std::fs::Metadata>), SelectError> {
+    let store = Store::new(host)?;
+    let selection = select_in(host, options, &store)?;
+    let go = selection
+        .toolchain
+        .as_ref()
+        .and_then(|t| store.go_metadata(&t.root));
+    Ok((selection, go))
+}
+
+fn select_in(host: &Host, options: &Options, store: &Store<'_>) -> Result<Selection, SelectError> {
     let dir = options
         .dir
         .as_ref()
         .map(|d| host.absolute(d))
         .unwrap_or_else(|| host.cwd().to_path_buf());
-    let store = Store::new(host)?;
 
     if let Some(v) = &options.request {
         return store.pick(v, Source::Argument);
@@ -450,7 +469,7 @@ pub fn select(host: &Host, options: &Options) -> Result<Selection, SelectError> 
         }
     }
     // 4, 5. .tool-versions, then the default.
-    let lower = select_lower(host, &store, &dir);
+    let lower = select_lower(host, store, &dir);
     let Some(m) = module else {
         return lower;
     };
@@ -699,6 +718,9 @@ struct Store<'h> {
     host: &'h Host,
     layout: Layout,
     listed: std::cell::OnceCell<Vec<Installed>>,
+    /// The metadata of each found toolchain's `bin/go`, by root, as the test of a runnable
+    /// toolchain read it.
+    go_files: std::cell::RefCell<Vec<(PathBuf, std::fs::Metadata)>>,
 }
 
 impl<'h> Store<'h> {
@@ -707,7 +729,21 @@ impl<'h> Store<'h> {
             host,
             layout: Layout::of(host).ok_or(SelectError::NoHome)?,
             listed: std::cell::OnceCell::new(),
+            go_files: std::cell::RefCell::new(Vec::new()),
         })
+    }
+
+    fn keep_go(&self, root: &Path, go: std::fs::Metadata) {
+        self.go_files.borrow_mut().push((root.to_path_buf(), go));
+    }
+
+    /// The metadata of `bin/go` read when the toolchain at `root` was found.
+    fn go_metadata(&self, root: &Path) -> Option<std::fs::Metadata> {
+        let files = self.go_files.borrow();
+        files
+            .iter()
+            .find(|(r, _)| r == root)
+            .map(|(_, m)| m.clone())
     }
 
     /// Resolves a request from `source`.
@@ -757,7 +793,8 @@ impl<'h> Store<'h> {
         let layout = &self.layout;
         let link = layout.link_record(name);
         if fs.symlink_metadata(&link).is_ok() {
-            let root = home::link_target(fs, &link, os)?;
+            let (root, go) = home::link_target_go(fs, &link, os)?;
+            self.keep_go(&root, go);
             let version = read_version_file(self.host, &root);
             return Some(Installed {
                 name: name.to_owned(),
@@ -767,9 +804,8 @@ impl<'h> Store<'h> {
             });
         }
         let root = layout.toolchain(name);
-        if !home::is_runnable(fs, &root, os) {
-            return None;
-        }
+        let go = home::runnable_go(fs, &root, os)?;
+        self.keep_go(&root, go);
         let t = Installed {
             name: name.to_owned(),
             version: Version::from_toolchain(name),

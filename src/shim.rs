@@ -231,31 +231,38 @@ pub fn launch(host: &Host, tool: &str, self_exe: Option<&Path>) -> Result<Launch
             var: env_vars::GROOT_SHIM_DEPTH,
         });
     }
-    let selection = select::select(host, &select::Options::default())?;
+    let (selection, selected_go) = select::select_with_go(host, &select::Options::default())?;
     let fs = host.fs();
     let (logical, mut env) = match &selection.toolchain {
         Some(t) => {
             let bin = t.bin(host, tool);
-            if !fs.is_file(&bin) {
+            // Selection read `bin/go` (symlinks followed) to find the toolchain runnable:
+            // one `stat` of the file to run, not three.
+            let meta = match selected_go.filter(|_| tool == "go") {
+                Some(m) => Some(m),
+                None => fs.metadata(&bin).ok(),
+            };
+            let Some(meta) = meta.filter(|m| m.is_file()) else {
                 return Err(ShimError::MissingTool {
                     tool: tool.to_owned(),
                     toolchain: t.name.clone(),
                     path: bin,
                 });
+            };
+            if let Some(me) = self_exe {
+                if is_this_binary(fs, &bin, &meta, me) {
+                    return Err(ShimError::SelfLoop {
+                        tool: tool.to_owned(),
+                        path: bin,
+                    });
+                }
             }
             (bin, child_env(host, t))
         }
+        // Not this binary: the lookup skipped that.
         None => (next_on_path(host, tool, self_exe)?, Vec::new()),
     };
     let program = fs.to_real(&logical);
-    if let Some(me) = self_exe {
-        if crate::fs::same_physical_file(&program, me) {
-            return Err(ShimError::SelfLoop {
-                tool: tool.to_owned(),
-                path: logical,
-            });
-        }
-    }
     env.push((
         OsString::from(env_vars::GROOT_SHIM_DEPTH),
         Some(OsString::from((d + 1).to_string())),
@@ -265,6 +272,16 @@ pub fn launch(host: &Host, tool: &str, self_exe: Option<&Path>) -> Result<Launch
         env,
         selection,
     })
+}
+
+/// Whether the file at logical `path`, whose metadata (symlinks followed) is `meta`, is the
+/// running binary `me`. On the real filesystem the metadata says (device and inode); below a
+/// root prefix the physical path is what exec runs, so it is compared instead.
+fn is_this_binary(fs: &crate::fs::Fs, path: &Path, meta: &std::fs::Metadata, me: &Path) -> bool {
+    match crate::fs::file_id_of(meta).filter(|_| fs.root().is_none()) {
+        Some(id) => crate::fs::file_id(me) == Some(id),
+        None => crate::fs::same_physical_file(&fs.to_real(path), me),
+    }
 }
 
 /// The first `tool` on PATH that is not a groot shim (nor this binary). Relative and empty

@@ -428,7 +428,7 @@ pub fn select_with_go(
     let go = selection
         .toolchain
         .as_ref()
-        .and_then(|t| store.go_metadata(&t.root));
+        .and_then(|t| store.take_go(&t.root));
     Ok((selection, go))
 }
 
@@ -718,9 +718,9 @@ struct Store<'h> {
     host: &'h Host,
     layout: Layout,
     listed: std::cell::OnceCell<Vec<Installed>>,
-    /// The metadata of each found toolchain's `bin/go`, by root, as the test of a runnable
-    /// toolchain read it.
-    go_files: std::cell::RefCell<Vec<(PathBuf, std::fs::Metadata)>>,
+    /// The root of the toolchain found last and the metadata of its `bin/go`, as the test of
+    /// a runnable toolchain read it.
+    last_go: std::cell::RefCell<Option<(PathBuf, std::fs::Metadata)>>,
 }
 
 impl<'h> Store<'h> {
@@ -729,21 +729,22 @@ impl<'h> Store<'h> {
             host,
             layout: Layout::of(host).ok_or(SelectError::NoHome)?,
             listed: std::cell::OnceCell::new(),
-            go_files: std::cell::RefCell::new(Vec::new()),
+            last_go: std::cell::RefCell::new(None),
         })
     }
 
     fn keep_go(&self, root: &Path, go: std::fs::Metadata) {
-        self.go_files.borrow_mut().push((root.to_path_buf(), go));
+        *self.last_go.borrow_mut() = Some((root.to_path_buf(), go));
     }
 
-    /// The metadata of `bin/go` read when the toolchain at `root` was found.
-    fn go_metadata(&self, root: &Path) -> Option<std::fs::Metadata> {
-        let files = self.go_files.borrow();
-        files
-            .iter()
-            .find(|(r, _)| r == root)
-            .map(|(_, m)| m.clone())
+    /// The metadata of `bin/go` read when the toolchain at `root` was found, when it was the
+    /// last one found (a request for one version, the usual case; after a listing of the
+    /// store, usually not).
+    fn take_go(&self, root: &Path) -> Option<std::fs::Metadata> {
+        self.last_go
+            .take()
+            .filter(|(r, _)| r == root)
+            .map(|(_, m)| m)
     }
 
     /// Resolves a request from `source`.

@@ -11,7 +11,7 @@ use groot::report::ExplainReport;
 use groot::resolve::{Outcome, Request, Stage, SwitchTarget};
 use groot::toolchain::{BinaryReader, Stamped};
 
-use super::style::{paint, BOLD, DIM, ERROR, OK, WARN};
+use super::style::{painted, Painted, BOLD, DIM, ERROR, OK, WARN};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -62,9 +62,15 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     let disagree = report.verify.as_ref().is_some_and(|v| !v.agrees);
     if args.json {
         super::print_json(&report)?;
-    } else {
+    } else if super::style::color() {
         let mut out = super::style::stdout().lock();
         out.write_all(render(&report).as_bytes())?;
+    } else {
+        // Nothing is painted: no escape codes for anstream to adapt, and no second query of
+        // whether stdout is a terminal.
+        std::io::stdout()
+            .lock()
+            .write_all(render(&report).as_bytes())?;
     }
     // The process ends next: leave the report to the OS instead of freeing it piece by piece.
     std::mem::forget(report);
@@ -75,28 +81,29 @@ pub fn run(host: &Host, args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn symbol(o: Outcome) -> String {
+fn symbol(o: Outcome) -> Painted<&'static str> {
     match o {
-        Outcome::Chosen => paint(OK, "✓"),
-        Outcome::Skipped => paint(DIM, "-"),
-        Outcome::Info => paint(DIM, "·"),
-        Outcome::Shadowed => paint(WARN, "↓"),
-        Outcome::Failed => paint(ERROR, "✗"),
+        Outcome::Chosen => painted(OK, "✓"),
+        Outcome::Skipped => painted(DIM, "-"),
+        Outcome::Info => painted(DIM, "·"),
+        Outcome::Shadowed => painted(WARN, "↓"),
+        Outcome::Failed => painted(ERROR, "✗"),
     }
 }
 
 /// The human rendering: a summary, then every step grouped by stage.
 pub fn render(r: &ExplainReport) -> String {
-    let mut s = String::new();
+    // A report is a kilobyte or two: one allocation, not a doubling from nothing.
+    let mut s = String::with_capacity(4096);
     let label = |s: &mut String, name: &str| {
-        let _ = write!(s, "{} ", paint(BOLD, format!("{name:<10}")));
+        let _ = write!(s, "{} ", painted(BOLD, format_args!("{name:<10}")));
     };
     label(&mut s, "go");
     match &r.go {
         Some(g) => {
             let _ = write!(s, "{}", g.path.display());
             if let Some(res) = g.resolved.as_ref().filter(|res| **res != g.path) {
-                let _ = write!(s, " {} {}", paint(DIM, "→"), res.display());
+                let _ = write!(s, " {} {}", painted(DIM, "→"), res.display());
             }
             if let Some(b) = &r.binary {
                 let _ = write!(
@@ -109,11 +116,13 @@ pub fn render(r: &ExplainReport) -> String {
             }
             s.push('\n');
         }
-        None => s.push_str(&paint(ERROR, "not found\n")),
+        None => {
+            let _ = write!(s, "{}", painted(ERROR, "not found\n"));
+        }
     }
     if let Some(sel) = &r.selection {
         label(&mut s, "selected");
-        let _ = writeln!(s, "{}  {}", sel.summary(), paint(DIM, "(groot shim)"));
+        let _ = writeln!(s, "{}  {}", sel.summary(), painted(DIM, "(groot shim)"));
     }
     // The other launchers in front of go, in the order they run (docs/launchers.md).
     for l in r.launchers.iter().filter(|l| l.kind != Kind::Groot) {
@@ -123,13 +132,13 @@ pub fn render(r: &ExplainReport) -> String {
             let _ = write!(s, " picks {v}");
         }
         if let Some(src) = &l.source {
-            let _ = write!(s, "  {}", paint(DIM, format!("({src})")));
+            let _ = write!(s, "  {}", painted(DIM, format_args!("({src})")));
         }
         s.push('\n');
     }
     for c in r.lookup.shadowed() {
         label(&mut s, "");
-        let _ = writeln!(s, "{} shadows {}", paint(WARN, "↓"), c.absolute.display());
+        let _ = writeln!(s, "{} shadows {}", painted(WARN, "↓"), c.absolute.display());
     }
     label(&mut s, "GOROOT");
     match (&r.goroot, &r.error) {
@@ -158,12 +167,12 @@ pub fn render(r: &ExplainReport) -> String {
             };
             let _ = write!(s, "{g}");
             if let Some(w) = why {
-                let _ = write!(s, "  {}", paint(DIM, format!("({w})")));
+                let _ = write!(s, "  {}", painted(DIM, format_args!("({w})")));
             }
             s.push('\n');
         }
         (None, Some(e)) => {
-            let _ = writeln!(s, "{}", paint(ERROR, &e.message));
+            let _ = writeln!(s, "{}", painted(ERROR, &e.message));
         }
         (None, None) => s.push_str("unknown\n"),
     }
@@ -184,11 +193,11 @@ pub fn render(r: &ExplainReport) -> String {
                     let _ = writeln!(
                         s,
                         "wants {w}, which go cannot get  {}",
-                        paint(DIM, format!("({gt})"))
+                        painted(DIM, format_args!("({gt})"))
                     );
                 }
                 _ => {
-                    let _ = writeln!(s, "local  {}", paint(DIM, format!("({gt})")));
+                    let _ = writeln!(s, "local  {}", painted(DIM, format_args!("({gt})")));
                 }
             },
             SwitchTarget::Path { toolchain, path } => {
@@ -216,19 +225,19 @@ pub fn render(r: &ExplainReport) -> String {
         }
         if let Some(t) = &sw.trigger {
             label(&mut s, "");
-            let _ = writeln!(s, "{} {t}", paint(DIM, "because of the"));
+            let _ = writeln!(s, "{} {t}", painted(DIM, "because of the"));
         }
     }
     if let Some(m) = &r.module_error {
         label(&mut s, "modules");
-        let _ = writeln!(s, "{}", paint(WARN, m));
+        let _ = writeln!(s, "{}", painted(WARN, m));
     }
     if let Some(t) = r.tree.as_ref().filter(|t| !t.missing.is_empty()) {
         label(&mut s, "tree");
         let _ = writeln!(
             s,
             "{}",
-            paint(
+            painted(
                 WARN,
                 format!("{} lacks {}", t.root.display(), t.missing.join(", "))
             )
@@ -244,7 +253,7 @@ pub fn render(r: &ExplainReport) -> String {
         }
     }
 
-    s.push_str(&format!("\n{}\n", paint(BOLD, "How go decides:")));
+    let _ = write!(s, "\n{}\n", painted(BOLD, "How go decides:"));
     let mut last: Option<(Stage, Option<String>)> = None;
     for st in &r.steps {
         let key = (st.stage, st.toolchain.clone());
@@ -260,25 +269,25 @@ pub fn render(r: &ExplainReport) -> String {
         let _ = write!(
             s,
             "  {} {} ",
-            paint(DIM, format!("{head:<14}")),
+            painted(DIM, format_args!("{head:<14}")),
             symbol(st.outcome)
         );
         if let Some(c) = &st.candidate {
             let _ = write!(s, "{c}  ");
         }
-        let _ = write!(s, "{}", paint(DIM, &st.reason));
+        let _ = write!(s, "{}", painted(DIM, &st.reason));
         if let Some(src) = &st.source {
-            let _ = write!(s, " {}", paint(DIM, format!("[{src}]")));
+            let _ = write!(s, " {}", painted(DIM, format_args!("[{src}]")));
         }
         s.push('\n');
     }
     if let Some(v) = &r.verify {
-        let _ = writeln!(s, "\n{}", paint(BOLD, "Verification (the real go):"));
+        let _ = writeln!(s, "\n{}", painted(BOLD, "Verification (the real go):"));
         for f in &v.fields {
             let mark = if f.agrees {
-                paint(OK, "✓")
+                painted(OK, "✓")
             } else {
-                paint(ERROR, "✗")
+                painted(ERROR, "✗")
             };
             let _ = writeln!(
                 s,
@@ -292,7 +301,7 @@ pub fn render(r: &ExplainReport) -> String {
             let _ = writeln!(
                 s,
                 "  {}",
-                paint(
+                painted(
                     ERROR,
                     "the prediction disagrees with the real go: please report this"
                 )

@@ -34,6 +34,34 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     }
 }
 
+/// [`paint`] without a `String` of its own: the text is formatted straight into the output
+/// (`painted(DIM, format_args!("{x:<14}"))`), the same bytes as `paint` gives.
+pub fn painted<T: std::fmt::Display>(style: Style, text: T) -> Painted<T> {
+    Painted { style, text }
+}
+
+/// Text in a style, written when displayed (see [`painted`]).
+pub struct Painted<T> {
+    style: Style,
+    text: T,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if color() {
+            write!(
+                f,
+                "{}{}{}",
+                self.style.render(),
+                self.text,
+                self.style.render_reset()
+            )
+        } else {
+            write!(f, "{}", self.text)
+        }
+    }
+}
+
 /// Standard output for reports. With colour off nothing [`paint`]ed carries escape codes, so
 /// the text passes through unscanned; with colour on, anstream adapts it to the terminal
 /// (e.g. the Windows console).

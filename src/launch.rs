@@ -314,7 +314,8 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
     let mut steps = Vec::new();
     let mut launchers = Vec::new();
     let mut current = first;
-    let mut current_host = host.clone();
+    // The host changes only when a launcher changes the environment.
+    let mut current_host = std::borrow::Cow::Borrowed(host);
     while let Some(f) = recognise(&current_host, inspect, &dir, &current, plain) {
         plain = false;
         if launchers.is_empty() {
@@ -325,7 +326,7 @@ pub fn explain(host: &Host, inspect: &dyn Inspect, request: &Request) -> Explain
         match f.next {
             Ok((next, next_host)) => {
                 current = next;
-                current_host = next_host;
+                current_host = std::borrow::Cow::Owned(next_host);
             }
             Err(error) => return failed(host, inspect, request, lookup, steps, launchers, error),
         }

@@ -6,10 +6,11 @@
 # `mise link`). Then the same with /bin/true as the toolchain's go (the shim's own cost), the
 # worst case of selection, and CPU time. groot is the README build (`cargo install --locked
 # --path .` uses the same profile and .cargo/config.toml). Every hyperfine run starts from
-# fresh copies of groot, the C floor, go and true (see bench/common.sh). One hyperfine run per
-# RUST_BACKTRACE setting (unset, 1), all commands side by side; ratios to direct and to the
-# C floor.
-# Usage: [RUNS=300] bench/shim.sh [GO_VERSION]   (results in bench/results/shim.md)
+# fresh copies of groot, the C floor, go and true (see bench/common.sh). Per RUST_BACKTRACE
+# setting (unset, 1), the `go version` and `-> true` tables are $ROUNDS hyperfine rounds of all
+# their commands side by side, in alternating order, times pooled (see interleaved()); ratios
+# to direct and to the C floor, on the pooled medians.
+# Usage: [RUNS=300] [ROUNDS=10] bench/shim.sh [GO_VERSION]   (results in bench/results/shim.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -81,6 +82,40 @@ fi
 export GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto
 export PATH=$TC/bin:/usr/local/bin:/usr/bin:/bin
 RUNS=${RUNS:-300}
+ROUNDS=${ROUNDS:-10}
+# interleaved OUT WARMUP RUNS -- hyperfine args: the runs split into $ROUNDS hyperfine rounds,
+# the commands' order reversed every other round, all times pooled into OUT (hyperfine's JSON
+# shape). hyperfine runs its commands one after another, so a machine that speeds up or slows
+# down during a run (other VMs on the host) biases whichever command ran in the fast minutes;
+# pooled rounds give every command the same minutes.
+interleaved() {
+  local out=$1 warmup=$2 runs=$3
+  shift 4
+  local per=$(((runs + ROUNDS - 1) / ROUNDS)) i
+  local -a pairs=("$@") rev=()
+  for ((i = ${#pairs[@]} - 3; i >= 0; i -= 3)); do rev+=("${pairs[@]:i:3}"); done
+  for ((i = 0; i < ROUNDS; i++)); do
+    if ((i % 2 == 0)); then set -- "${pairs[@]}"; else set -- "${rev[@]}"; fi
+    hyperfine -N --warmup "$warmup" --runs "$per" --export-json "$out.$i" "$@" >/dev/null
+  done
+  python3 - "$out" "$ROUNDS" <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+pooled = {}
+for i in range(rounds):
+    for r in json.load(open(f"{out}.{i}"))["results"]:
+        pooled.setdefault(r["command"], []).extend(r["times"])
+# The first round's order is the order the commands were given in.
+order = [r["command"] for r in json.load(open(f"{out}.0"))["results"]]
+results = []
+for c in order:
+    t = pooled[c]
+    results.append({"command": c, "times": t, "mean": statistics.mean(t),
+                    "stddev": statistics.stdev(t), "min": min(t),
+                    "median": statistics.median(t)})
+json.dump({"results": results}, open(out, "w"))
+PY
+}
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   cd "$WORK/proj/a/b"
@@ -93,7 +128,7 @@ for bt in unset 1; do
   )
   [ -z "$MISE_SHIM" ] || args+=(-n "mise shim" "$MISE_SHIM version")
   refresh
-  hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$WORK/go-$bt.json" "${args[@]}" >/dev/null
+  interleaved "$WORK/go-$bt.json" 20 "$RUNS" -- "${args[@]}"
   # The worst case for selection: nothing found on the walk up to /, then the default file.
   refresh
   hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$WORK/walk-$bt.json" \
@@ -105,8 +140,7 @@ for bt in unset 1; do
   [ -z "$FLOOR" ] || targs+=(-n "C execv floor -> true" "$WORK/bin/floor-true")
   targs+=(-n "/usr/bin/env true" "/usr/bin/env $TRUE" -n "groot shim -> true" "$GROOT_HOME/shims/go")
   refresh
-  hyperfine -N --warmup 50 --runs "$((RUNS * 3))" --export-json "$WORK/true-$bt.json" \
-    "${targs[@]}" >/dev/null
+  interleaved "$WORK/true-$bt.json" 50 "$((RUNS * 3))" -- "${targs[@]}"
 done
 # CPU time (task-clock of the process and the program it execs): unlike wall time, it does not
 # count the time spent waiting for a CPU, so it stays comparable on a busy machine.

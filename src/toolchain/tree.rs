@@ -265,6 +265,7 @@ mod tests {
     }
 
     /// The quick look (the target's directory only) judges every tree as the full listing does.
+    #[cfg(unix)]
     #[test]
     fn looking_for_the_target_agrees_with_listing() {
         let t = tempfile::tempdir().expect("tmp");

@@ -271,15 +271,22 @@ pub fn fake_official(version: &str) -> GoBinary {
 mod tests {
     use super::*;
 
-    /// Only a regular file is inspected; what is in it, readable or not, is the answer.
-    #[test]
-    fn inspect_file_skips_what_is_not_a_file() {
+    /// A root holding a directory, a shell script and an empty file.
+    fn odd_files() -> (tempfile::TempDir, Fs) {
         let t = tempfile::tempdir().expect("tmp");
         let r = t.path();
-        let fs = Fs::rooted(r.to_path_buf());
         std::fs::create_dir_all(r.join("dir")).expect("mkdir");
         std::fs::write(r.join("script"), b"#!/bin/sh\nexec go\n").expect("write");
         std::fs::write(r.join("empty"), b"").expect("write");
+        let fs = Fs::rooted(r.to_path_buf());
+        (t, fs)
+    }
+
+    /// Only a regular file is inspected; what is in it, readable or not, is the answer.
+    #[test]
+    fn inspect_file_skips_what_is_not_a_file() {
+        let (t, fs) = odd_files();
+        let r = t.path();
         std::os::unix::fs::symlink("nowhere", r.join("dangling")).expect("link");
         let reader = BinaryReader;
         for (path, want) in [
@@ -305,12 +312,8 @@ mod tests {
     /// else `inspect`) gives.
     #[test]
     fn probe_reads_a_script_head_or_inspects() {
-        let t = tempfile::tempdir().expect("tmp");
+        let (t, fs) = odd_files();
         let r = t.path();
-        let fs = Fs::rooted(r.to_path_buf());
-        std::fs::create_dir_all(r.join("dir")).expect("mkdir");
-        std::fs::write(r.join("script"), b"#!/bin/sh\nexec go\n").expect("write");
-        std::fs::write(r.join("empty"), b"").expect("write");
         std::fs::write(r.join("hash"), b"#").expect("write");
         let reader = BinaryReader;
         for path in ["/script", "/empty", "/hash", "/dir", "/missing"] {

@@ -27,11 +27,7 @@ pub fn color() -> bool {
 
 /// Wraps text in a style when colour is on; the plain text otherwise.
 pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
-    if color() {
-        format!("{}{text}{}", style.render(), style.render_reset())
-    } else {
-        text.to_string()
-    }
+    painted(style, text).to_string()
 }
 
 /// [`paint`] without a `String` of its own: the text is formatted straight into the output

@@ -4,10 +4,21 @@
 //! (`doctor::support::ReleaseList::embedded`) instead of inflating ~900 KiB of JSON on every
 //! run; the installer reads the index itself. Same file, so the two lists cannot disagree (a
 //! unit test compares them).
+//!
+//! And on Linux x86_64 it hands LLD `assets/link-order.txt`, the order to lay out groot's
+//! start-up functions in (see build/link_order.rs, which decides when).
 
 use std::io::Read;
 
+#[path = "build/link_order.rs"]
+mod link_order;
+
 fn main() {
+    release_names();
+    link_order();
+}
+
+fn release_names() {
     let asset = "assets/index-snapshot.json.gz";
     println!("cargo:rerun-if-changed={asset}");
     let gz = std::fs::read(asset).unwrap_or_else(|e| panic!("cannot read {asset}: {e}"));
@@ -33,4 +44,57 @@ fn main() {
     let out =
         std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("release-names.txt");
     std::fs::write(&out, names.join(" ")).expect("write release-names.txt");
+}
+
+fn link_order() {
+    let order = "assets/link-order.txt";
+    println!("cargo:rerun-if-changed={order}");
+    println!("cargo:rerun-if-changed=build/link_order.rs");
+    println!("cargo:rerun-if-env-changed=GROOT_LINK_ORDER");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let version = std::process::Command::new(rustc)
+        .arg("-V")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .unwrap_or_default();
+    let (arch, os, env) = (
+        var("CARGO_CFG_TARGET_ARCH"),
+        var("CARGO_CFG_TARGET_OS"),
+        var("CARGO_CFG_TARGET_ENV"),
+    );
+    let rustflags = var("CARGO_ENCODED_RUSTFLAGS");
+    let opt_out = std::env::var("GROOT_LINK_ORDER").ok();
+    let build = link_order::Build {
+        arch: &arch,
+        os: &os,
+        env: &env,
+        rustc_version: version.lines().next(),
+        linker_configured: std::env::var_os("RUSTC_LINKER").is_some(),
+        rustflags: &rustflags,
+        opt_out: opt_out.as_deref(),
+    };
+    let path = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join(order);
+    let verdict = link_order::applies(&build).and_then(|()| {
+        path.is_file()
+            .then_some(())
+            .ok_or_else(|| format!("{order} is missing"))
+    });
+    // For tests/link_order.rs: whether this build's groot was linked in that order, or why not.
+    match &verdict {
+        Ok(()) => println!("cargo:rustc-env=GROOT_LINK_ORDER_USED=yes"),
+        Err(why) => println!("cargo:rustc-env=GROOT_LINK_ORDER_USED=no: {why}"),
+    }
+    if verdict.is_ok() {
+        // -Xlinker: the path reaches LLD as one argument (-Wl, would split it at commas).
+        for arg in [
+            "-Xlinker".to_string(),
+            format!("--symbol-ordering-file={}", path.display()),
+            "-Xlinker".to_string(),
+            "--no-warn-symbol-ordering".to_string(),
+        ] {
+            println!("cargo:rustc-link-arg-bins={arg}");
+        }
+    }
 }

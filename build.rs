@@ -53,7 +53,7 @@ fn link_order() {
     println!("cargo:rerun-if-env-changed=GROOT_LINK_ORDER");
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let version = std::process::Command::new(rustc)
+    let version = std::process::Command::new(&rustc)
         .arg("-V")
         .output()
         .ok()
@@ -64,23 +64,26 @@ fn link_order() {
         var("CARGO_CFG_TARGET_OS"),
         var("CARGO_CFG_TARGET_ENV"),
     );
-    let rustflags = var("CARGO_ENCODED_RUSTFLAGS");
     let opt_out = std::env::var("GROOT_LINK_ORDER").ok();
     let build = link_order::Build {
         arch: &arch,
         os: &os,
         env: &env,
         rustc_version: version.lines().next(),
-        linker_configured: std::env::var_os("RUSTC_LINKER").is_some(),
-        rustflags: &rustflags,
         opt_out: opt_out.as_deref(),
     };
     let path = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join(order);
-    let verdict = link_order::applies(&build).and_then(|()| {
-        path.is_file()
-            .then_some(())
-            .ok_or_else(|| format!("{order} is missing"))
-    });
+    let verdict = link_order::applies(&build)
+        .and_then(|()| {
+            path.is_file()
+                .then_some(())
+                .ok_or_else(|| format!("{order} is missing"))
+        })
+        .and_then(|()| {
+            linker_takes_order(&rustc)
+                .then_some(())
+                .ok_or_else(|| "the linker does not take --symbol-ordering-file".to_owned())
+        });
     // For tests/link_order.rs: whether this build's groot was linked in that order, or why not.
     match &verdict {
         Ok(()) => println!("cargo:rustc-env=GROOT_LINK_ORDER_USED=yes"),
@@ -97,4 +100,54 @@ fn link_order() {
             println!("cargo:rustc-link-arg-bins={arg}");
         }
     }
+}
+
+/// Whether the linker this build uses takes `--symbol-ordering-file`: links an empty program
+/// for the target with the build's flags and linker and an empty ordering file (~0.3 s, once
+/// per build-script run). GNU ld refuses the option, so its users get an ordinary link.
+fn linker_takes_order(rustc: &std::ffi::OsStr) -> bool {
+    let Some(dir) =
+        std::env::var_os("OUT_DIR").map(|out| std::path::Path::new(&out).join("link-probe"))
+    else {
+        return false;
+    };
+    let (src, list, exe) = (
+        dir.join("probe.rs"),
+        dir.join("probe.order"),
+        dir.join("probe"),
+    );
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&src, "fn main() {}\n"))
+        .and_then(|()| std::fs::write(&list, ""));
+    if written.is_err() {
+        return false;
+    }
+    let mut cmd = std::process::Command::new(rustc);
+    cmd.arg("--edition=2021").arg("-o").arg(&exe).arg(&src);
+    if let Ok(target) = std::env::var("TARGET") {
+        cmd.arg("--target").arg(target);
+    }
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    cmd.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    if let Some(linker) = std::env::var_os("RUSTC_LINKER") {
+        let mut arg = std::ffi::OsString::from("linker=");
+        arg.push(linker);
+        cmd.arg("-C").arg(arg);
+    }
+    let mut order = std::ffi::OsString::from("link-arg=--symbol-ordering-file=");
+    order.push(&list);
+    cmd.args(["-C", "link-arg=-Xlinker", "-C"])
+        .arg(order)
+        .args([
+            "-C",
+            "link-arg=-Xlinker",
+            "-C",
+            "link-arg=--no-warn-symbol-ordering",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let linked = cmd.status().is_ok_and(|status| status.success());
+    // The probe, and the object files rustc leaves when a link fails.
+    let _ = std::fs::remove_dir_all(&dir);
+    linked
 }

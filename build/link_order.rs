@@ -1,13 +1,14 @@
 //! When the build hands LLD groot's link order (`assets/link-order.txt`, made by
 //! `scripts/link-order`): the functions a start-up runs laid out first and together, so the
-//! shim and `explain` fault in ~6 and ~12 code pages instead of ~23 and ~37 (BENCHMARKS.md).
+//! shim and `explain` fault in 10 and 12 windows of code instead of 23 and 37 (BENCHMARKS.md).
 //!
-//! Only where the linker is known to be LLD: Linux x86_64 with glibc, rustc 1.90 or newer
-//! (its default linker there is the bundled rust-lld), and no linker chosen by the user (cargo's
-//! `linker` setting, or `-C linker…`/`-fuse-ld` in RUSTFLAGS), since GNU ld has no such option
-//! and would fail the link. `GROOT_LINK_ORDER=off` turns it off. A file made with another rustc
-//! is still passed: its Rust names match nothing and are skipped (`--no-warn-symbol-ordering`),
-//! glibc's still apply. Shared by build.rs and its test (tests/link_order.rs).
+//! Only on Linux x86_64 with glibc and rustc 1.90 or newer (whose default linker there is the
+//! bundled rust-lld), and only if the linker this build really uses takes the option: build.rs
+//! links an empty program with it first (GNU ld has no such option, and a distribution's rustc
+//! or a `linker` setting may bring GNU ld). `GROOT_LINK_ORDER=off` turns it off. A file made
+//! with another rustc is still passed: its Rust names match nothing and are skipped
+//! (`--no-warn-symbol-ordering`), glibc's still apply. Shared by build.rs and its test
+//! (tests/link_order.rs).
 
 /// What the build script knows about the build (from cargo's environment).
 #[derive(Debug, Default)]
@@ -18,15 +19,11 @@ pub struct Build<'a> {
     pub env: &'a str,
     /// First line of `$RUSTC -V`, if it ran.
     pub rustc_version: Option<&'a str>,
-    /// `RUSTC_LINKER` was set: cargo resolved a linker the user configured.
-    pub linker_configured: bool,
-    /// `CARGO_ENCODED_RUSTFLAGS`, flags separated by 0x1f.
-    pub rustflags: &'a str,
     /// `GROOT_LINK_ORDER`.
     pub opt_out: Option<&'a str>,
 }
 
-/// Why the link order is not used, or `Ok(())` when it is.
+/// Why the link order cannot be used, or `Ok(())` when it can, if the linker takes it.
 pub fn applies(build: &Build) -> Result<(), String> {
     if matches!(build.opt_out, Some("off" | "0" | "false" | "no")) {
         return Err("GROOT_LINK_ORDER turns it off".into());
@@ -42,17 +39,6 @@ pub fn applies(build: &Build) -> Result<(), String> {
         Some(minor) if minor >= 90 => {}
         Some(minor) => return Err(format!("rustc 1.{minor} links with the system cc/ld")),
         None => return Err("rustc's version is unknown".into()),
-    }
-    if build.linker_configured {
-        return Err("a linker is configured".into());
-    }
-    let chooses_linker = |flag: &str| {
-        ["linker", "link-self-contained", "fuse-ld"]
-            .iter()
-            .any(|word| flag.contains(word))
-    };
-    if build.rustflags.split('\x1f').any(chooses_linker) {
-        return Err("RUSTFLAGS choose the linker".into());
     }
     Ok(())
 }

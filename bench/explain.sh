@@ -5,7 +5,10 @@
 # `toolchain` lines, so both programs walk the same files.
 # Then the same through goenv's shim (issue 10): goenv 2.2.44's shims first on PATH, the
 # version from a `.go-version` one directory up, against the same `go env GOROOT`.
-# Usage: bench/explain.sh [GO_VERSION]   (results in bench/results/explain-*.md)
+# Every table is $ROUNDS (10) hyperfine rounds of its commands, the order reversed every other
+# round, $RUNS (1000) runs of each command pooled (bench/common.sh's interleaved): a host whose
+# speed drifts during the run slows every command alike, not the one that ran in those minutes.
+# Usage: [RUNS=1000] [ROUNDS=10] bench/explain.sh [GO_VERSION]   (results in bench/results/explain-*.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION=${1:-1.22.10}
@@ -27,27 +30,40 @@ mkdir -p bench/results
 cd "$WORK/proj/sub"
 export HOME=$WORK/home GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto
 export PATH=$GOBIN_DIR:/usr/local/bin:/usr/bin:/bin
+RUNS=${RUNS:-1000}
+# report JSON MARKDOWN: the pooled table as markdown, and each groot line's ratio to go env.
+report() {
+  python3 - "$1" "$2" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+go = next(r for r in results if r["command"].startswith("go env"))
+lines = [f"{len(go['times'])} runs of each command, pooled from interleaved rounds\n",
+         "| command | mean ± σ [ms] | median [ms] | min [ms] | / go env, means | / go env, medians |",
+         "|:---|---:|---:|---:|---:|---:|"]
+for r in results:
+    lines.append(f"| `{r['command']}` | {r['mean']*1000:.2f} ± {r['stddev']*1000:.2f} "
+                 f"| {r['median']*1000:.2f} | {r['min']*1000:.2f} "
+                 f"| {r['mean']/go['mean']:.3f}× | {r['median']/go['median']:.3f}× |")
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+for r in results:
+    if r["command"].startswith("groot"):
+        print(f"{r['command']} / go env GOROOT: {r['mean'] / go['mean']:.3f}x (means), "
+              f"{r['median'] / go['median']:.3f}x (medians), {r['min'] / go['min']:.3f}x (min)")
+PY
+}
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   out=$OLDPWD/bench/results/explain-backtrace-$bt.md
   fresh "$BUILT" "$GROOT"
   fresh "$CACHE/$VERSION/go/bin/go" "$GOBIN_DIR/go"
-  hyperfine -N --warmup 10 --min-runs 100 --export-markdown "$out" --export-json "$WORK/explain-$bt.json" \
+  interleaved "$WORK/explain-$bt.json" 10 "$RUNS" -- \
     -n "exec floor (/bin/true)" /bin/true \
     -n "go env GOROOT (go$VERSION)" "$GOBIN_DIR/go env GOROOT" \
     -n "groot explain" "$GROOT explain" \
     -n "groot explain --json" "$GROOT explain --json"
-  python3 - "$WORK/explain-$bt.json" <<'PY'
-import json, statistics, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-go = next(v for k, v in r.items() if k.startswith("go env"))
-for k in ("groot explain", "groot explain --json"):
-    e = r[k]
-    print(f"{k} / go env GOROOT: {e['mean'] / go['mean']:.3f}x (means), "
-          f"{statistics.median(e['times']) / statistics.median(go['times']):.3f}x (medians), "
-          f"{e['min'] / go['min']:.3f}x (min)")
-PY
   echo "RUST_BACKTRACE=$bt -> $out"
+  report "$WORK/explain-$bt.json" "$out"
 done
 
 # goenv: a GOENV_ROOT with this Go as an installed version, its shims first on PATH.
@@ -65,19 +81,10 @@ export PATH=$GOENV_ROOT/shims:$PATH
 out=$OLDPWD/bench/results/explain-goenv.md
 fresh "$BUILT" "$GROOT"
 fresh "$CACHE/$VERSION/go/bin/go" "$GOBIN_DIR/go"
-hyperfine -N --warmup 10 --min-runs 100 --export-markdown "$out" --export-json "$WORK/explain-goenv.json" \
+interleaved "$WORK/explain-goenv.json" 10 "$RUNS" -- \
   -n "exec floor (/bin/true)" /bin/true \
   -n "go env GOROOT (go$VERSION)" "$GOBIN_DIR/go env GOROOT" \
   -n "groot explain (goenv shim)" "$GROOT explain" \
   -n "groot explain --json (goenv shim)" "$GROOT explain --json"
-python3 - "$WORK/explain-goenv.json" <<'PY'
-import json, statistics, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-go = next(v for k, v in r.items() if k.startswith("go env"))
-for k in ("groot explain (goenv shim)", "groot explain --json (goenv shim)"):
-    e = r[k]
-    print(f"{k} / go env GOROOT: {e['mean'] / go['mean']:.3f}x (means), "
-          f"{statistics.median(e['times']) / statistics.median(go['times']):.3f}x (medians), "
-          f"{e['min'] / go['min']:.3f}x (min)")
-PY
+report "$WORK/explain-goenv.json" "$out"
 echo "goenv shim -> $out"

@@ -82,40 +82,6 @@ fi
 export GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto
 export PATH=$TC/bin:/usr/local/bin:/usr/bin:/bin
 RUNS=${RUNS:-300}
-ROUNDS=${ROUNDS:-10}
-# interleaved OUT WARMUP RUNS -- hyperfine args: the runs split into $ROUNDS hyperfine rounds,
-# the commands' order reversed every other round, all times pooled into OUT (hyperfine's JSON
-# shape). hyperfine runs its commands one after another, so a machine that speeds up or slows
-# down during a run (other VMs on the host) biases whichever command ran in the fast minutes;
-# pooled rounds give every command the same minutes.
-interleaved() {
-  local out=$1 warmup=$2 runs=$3
-  shift 4
-  local per=$(((runs + ROUNDS - 1) / ROUNDS)) i
-  local -a pairs=("$@") rev=()
-  for ((i = ${#pairs[@]} - 3; i >= 0; i -= 3)); do rev+=("${pairs[@]:i:3}"); done
-  for ((i = 0; i < ROUNDS; i++)); do
-    if ((i % 2 == 0)); then set -- "${pairs[@]}"; else set -- "${rev[@]}"; fi
-    hyperfine -N --warmup "$warmup" --runs "$per" --export-json "$out.$i" "$@" >/dev/null
-  done
-  python3 - "$out" "$ROUNDS" <<'PY'
-import json, statistics, sys
-out, rounds = sys.argv[1], int(sys.argv[2])
-pooled = {}
-for i in range(rounds):
-    for r in json.load(open(f"{out}.{i}"))["results"]:
-        pooled.setdefault(r["command"], []).extend(r["times"])
-# The first round's order is the order the commands were given in.
-order = [r["command"] for r in json.load(open(f"{out}.0"))["results"]]
-results = []
-for c in order:
-    t = pooled[c]
-    results.append({"command": c, "times": t, "mean": statistics.mean(t),
-                    "stddev": statistics.stdev(t), "min": min(t),
-                    "median": statistics.median(t)})
-json.dump({"results": results}, open(out, "w"))
-PY
-}
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   cd "$WORK/proj/a/b"

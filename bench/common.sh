@@ -72,3 +72,23 @@ for c in order:
 json.dump({"results": results}, open(out, "w"))
 PY
 }
+
+# pooled_table JSON MARKDOWN BASE: the table of a pooled (interleaved) run as markdown in
+# MARKDOWN, also printed: each command's mean ± σ, median and min, and its ratios to the
+# command whose name starts with BASE.
+pooled_table() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+base = next(r for r in results if r["command"].startswith(sys.argv[3]))
+lines = [f"{len(base['times'])} runs of each command, pooled from interleaved rounds\n",
+         f"| command | mean ± σ [ms] | median [ms] | min [ms] | / {base['command']}, means | medians |",
+         "|:---|---:|---:|---:|---:|---:|"]
+for r in results:
+    lines.append(f"| `{r['command']}` | {r['mean']*1000:.2f} ± {r['stddev']*1000:.2f} "
+                 f"| {r['median']*1000:.2f} | {r['min']*1000:.2f} "
+                 f"| {r['mean']/base['mean']:.3f}× | {r['median']/base['median']:.3f}× |")
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY
+}

@@ -31,21 +31,13 @@ cd "$WORK/proj/sub"
 export HOME=$WORK/home GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto
 export PATH=$GOBIN_DIR:/usr/local/bin:/usr/bin:/bin
 RUNS=${RUNS:-1000}
-# report JSON MARKDOWN: the pooled table as markdown, and each groot line's ratio to go env.
+# report JSON MARKDOWN: the pooled table, and each groot line's ratio to go env GOROOT.
 report() {
-  python3 - "$1" "$2" <<'PY'
-import json, statistics, sys
+  pooled_table "$1" "$2" "go env"
+  python3 - "$1" <<'PY'
+import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 go = next(r for r in results if r["command"].startswith("go env"))
-lines = [f"{len(go['times'])} runs of each command, pooled from interleaved rounds\n",
-         "| command | mean ± σ [ms] | median [ms] | min [ms] | / go env, means | / go env, medians |",
-         "|:---|---:|---:|---:|---:|---:|"]
-for r in results:
-    lines.append(f"| `{r['command']}` | {r['mean']*1000:.2f} ± {r['stddev']*1000:.2f} "
-                 f"| {r['median']*1000:.2f} | {r['min']*1000:.2f} "
-                 f"| {r['mean']/go['mean']:.3f}× | {r['median']/go['median']:.3f}× |")
-open(sys.argv[2], "w").write("\n".join(lines) + "\n")
-print("\n".join(lines))
 for r in results:
     if r["command"].startswith("groot"):
         print(f"{r['command']} / go env GOROOT: {r['mean'] / go['mean']:.3f}x (means), "

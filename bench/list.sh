@@ -3,11 +3,13 @@
 # hard-linked from the real toolchain cache, a fresh copy of each version's bin/go: ~/sdk,
 # goenv, asdf, mise and groot's own, several per manager) and a module cache holding 200
 # toolchains (golang.org/toolchain@v0.0.1-go1.X.Y.linux-amd64 with complete download
-# records), on the real filesystem. Side by side in one hyperfine run: `groot list` there, the
+# records), on the real filesystem. Side by side, in interleaved hyperfine rounds whose times are
+# pooled ($ROUNDS (10) rounds, $RUNS (300) runs of each command; bench/common.sh), so the crowded
+# and the empty run share the same minutes of a host whose speed drifts: `groot list` there, the
 # same with an empty HOME (the fixed cost; both of these through `env HOME=…`), one `go env GOROOT`, and asking 20 installs
 # (`go version` × 20). The per-install cost is (crowded − empty) / installs listed.
 # RUST_BACKTRACE unset and =1. groot is the README build.
-# Usage: [KEEP=1] bench/list.sh   (results in bench/results/list-*.md; KEEP=1 keeps the layout
+# Usage: [KEEP=1] [RUNS=300] [ROUNDS=10] bench/list.sh   (results in bench/results/list-*.md; KEEP=1 keeps the layout
 # in its temp directory, for profiling)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,8 +91,7 @@ fi
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   fresh "$BUILT" "$GROOT"
-  hyperfine -N --warmup 5 --min-runs 30 --export-json "$ROOT/list-$bt.json" \
-    --export-markdown "$PWD/bench/results/list-backtrace-$bt.md" \
+  interleaved "$ROOT/list-$bt.json" 5 "${RUNS:-300}" -- \
     -n "go env GOROOT (one install)" "$ROOT/bin/go env GOROOT" \
     -n "go version x20 (ask 20 installs)" "$ROOT/ask-each.sh" \
     -n "groot list, empty home (env)" "env HOME=$ROOT/empty $GROOT list" \
@@ -98,6 +99,7 @@ for bt in unset 1; do
     "${pinned[@]}" \
     -n "groot list ($n installs)" "$GROOT list" \
     -n "groot list --json ($n installs)" "$GROOT list --json"
+  pooled_table "$ROOT/list-$bt.json" "$PWD/bench/results/list-backtrace-$bt.md" "go env"
   python3 - "$ROOT/list-$bt.json" "$n" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}

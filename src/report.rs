@@ -210,10 +210,8 @@ impl ListReport {
     ) -> ListReport {
         // Many installs share a version (several managers, the module cache): match each
         // version against the database once.
-        let mut matched: std::collections::HashMap<
-            String,
-            (Arc<[crate::vulndb::Vuln]>, Option<String>),
-        > = std::collections::HashMap::new();
+        let mut matched: foldhash::HashMap<String, (Arc<[crate::vulndb::Vuln]>, Option<String>)> =
+            foldhash::HashMap::default();
         let installs = inv
             .installs
             .into_iter()

@@ -1,6 +1,6 @@
 //! Canonical paths for discovery, resolved with as few `lstat`s as the answer allows.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fs::Metadata;
 use std::path::{Component, Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! be a loose binary, or rejected), and the candidates that reach one root, by path or by
 //! directory identity, kept together as a [`Group`] with every route.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@
 //! did not finish) and a `<version>.ziphash` file. Otherwise the tree is reported as an
 //! incomplete download.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 

@@ -804,7 +804,8 @@ mod tests {
                 .find(|&o| (addr + o) % HEADER_ALIGN == 0 && o + HEADER_SIZE <= data.len() as u64)
         }
         let chunk = SEARCH_CHUNK as usize;
-        let mut places: Vec<usize> = vec![0, 1, 7, 16, 48, chunk - 16, chunk - 8, chunk, chunk + 32];
+        let mut places: Vec<usize> =
+            vec![0, 1, 7, 16, 48, chunk - 16, chunk - 8, chunk, chunk + 32];
         places.extend([2 * chunk - 32, 2 * chunk - 31]);
         for addr in [0x40_0000u64, 0x40_0003, 0x40_000f] {
             for &at in &places {

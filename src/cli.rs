@@ -496,11 +496,14 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 
 /// Writes a JSON value to stdout with a final newline.
 fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    // One buffered write: stdout is line-buffered, and pretty JSON has many lines.
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    out.flush()?;
+    // The whole document first, then one write: a value that fails to serialize leaves no
+    // half-written JSON, and stdout (line-buffered) gets one call however many lines. The
+    // buffer grows in place at the top of the heap, touching only the pages the text fills.
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()?;
     Ok(())
 }
 

@@ -169,7 +169,10 @@ impl Host {
     /// the real filesystem and a runner that spawns processes. `GROOT_ROOT`, `GROOT_OS` and
     /// `GROOT_ARCH` re-point the model at a simulated layout (see [`env_vars`]).
     pub fn real() -> Host {
-        Host::real_with(std::env::vars_os().collect(), None)
+        // A name the environment holds twice keeps its first value, as Go's os.Getenv (and
+        // getenv) read it: reversed, the first comes last, and the map keeps the last.
+        let vars: Vec<_> = std::env::vars_os().collect();
+        Host::real_with(vars.into_iter().rev().collect(), None)
     }
 
     /// The real machine with only the named variables of the process environment (the

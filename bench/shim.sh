@@ -9,8 +9,10 @@
 # fresh copies of groot, the C floor, go and true (see bench/common.sh). Per RUST_BACKTRACE
 # setting (unset, 1), the `go version` and `-> true` tables are $ROUNDS hyperfine rounds of all
 # their commands side by side, in alternating order, times pooled (see interleaved()); ratios
-# to direct and to the C floor, on the pooled medians.
-# Usage: [RUNS=300] [ROUNDS=10] bench/shim.sh [GO_VERSION]   (results in bench/results/shim.md)
+# to direct and to the C floor, on the pooled medians. RUNS is 1000: `go version` varies by
+# 1-2 ms from run to run on these machines, so 300 runs left each median uncertain by ~0.1 ms,
+# as much as the shim costs, and the ratio to the floor moved by ±0.04 between runs.
+# Usage: [RUNS=1000] [ROUNDS=10] bench/shim.sh [GO_VERSION]   (results in bench/results/shim.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/common.sh
@@ -81,7 +83,7 @@ fi
 
 export GOPATH=$WORK/gopath GOCACHE=$WORK/gocache GOTOOLCHAIN=auto
 export PATH=$TC/bin:/usr/local/bin:/usr/bin:/bin
-RUNS=${RUNS:-300}
+RUNS=${RUNS:-1000}
 for bt in unset 1; do
   if [ "$bt" = unset ]; then unset RUST_BACKTRACE; else export RUST_BACKTRACE=1; fi
   cd "$WORK/proj/a/b"

@@ -11,7 +11,7 @@
 //! Mach-O, as Go did up to 1.26); the whole region is scanned in 1 MiB chunks for a 16-byte
 //! aligned header whose 32 bytes fit inside it. See `docs/buildinfo.md` for the byte layout.
 //!
-//! Files are read lazily through `object::ReadCache`: a 20 MB `go` binary costs a few
+//! Files are read lazily, in blocks ([`BlockFile`]): a 20 MB `go` binary costs a few
 //! kilobytes of reads (headers, section table, the build-info section), which keeps
 //! `groot explain` far cheaper than running `go env GOROOT`.
 
@@ -23,7 +23,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use object::{Endianness, ReadCache, ReadRef};
+use object::{Endianness, ReadRef};
 
 use container::{Image, Input, Region};
 
@@ -277,8 +277,8 @@ type Result<T> = std::result::Result<T, BuildInfoError>;
 /// (the first 4 KiB with the ELF, program and section headers; the section names; the
 /// build-info section with its strings). See [`BlockFile`].
 pub fn read_file(path: &Path) -> std::result::Result<BuildInfo, BuildInfoError> {
-    let cache = ReadCache::new(BlockFile::open(path)?);
-    Input::new(&cache)
+    let file = BlockFile::open(path)?;
+    Input::new(&file)
         .and_then(read_input)
         .map_err(|e| e.with_path(path))
 }
@@ -309,8 +309,7 @@ pub fn read_file_or_script_head(
         let head = (cap > 0).then(|| file.start(cap).ok()).flatten();
         return Ok((Contents::Script { interpreter }, head));
     }
-    let cache = ReadCache::new(file);
-    Input::new(&cache)
+    Input::new(&file)
         .and_then(read_input)
         .map(|info| (Contents::Go(Box::new(info)), None))
         .map_err(|e| e.with_path(path))
@@ -332,8 +331,8 @@ pub fn read_bytes(data: &[u8]) -> std::result::Result<BuildInfo, BuildInfoError>
 /// Reads only the object headers of the executable at `path`: its format, the OS it implies
 /// and its architectures. Cheap, and works for binaries that Go did not build.
 pub fn container_arch(path: &Path) -> std::result::Result<ContainerInfo, BuildInfoError> {
-    let cache = ReadCache::new(BlockFile::open(path)?);
-    Input::new(&cache)
+    let file = BlockFile::open(path)?;
+    Input::new(&file)
         .and_then(container::container_info)
         .map_err(|e| e.with_path(path))
 }
@@ -343,15 +342,34 @@ pub fn container_arch(path: &Path) -> std::result::Result<ContainerInfo, BuildIn
 /// header, a string table, the build-info header, its strings), and nearly all of them fall
 /// in the first 4 KiB or in a block read for an earlier range. The first [`HEAD`] bytes are
 /// read when the file is opened; a range outside every block held reads a block of at least
-/// [`BLOCK`] bytes around it (a few are kept). The length comes from the `fstat` made at open,
-/// so nothing else asks the kernel.
-#[derive(Debug)]
+/// [`BLOCK`] bytes around it. The length comes from the `fstat` made at open, so nothing else
+/// asks the kernel.
+///
+/// `&BlockFile` is the parser's [`ReadRef`]: a range is handed out as a slice of the block
+/// that holds it. Blocks are only ever added (an append-only [`elsa::FrozenVec`]), so those
+/// slices stay valid while the file lives; object's `ReadCache` would instead copy every
+/// range into an allocation of its own, keyed in a hash map (a go binary asks for ~11).
 pub struct BlockFile {
     file: fs::File,
     len: u64,
-    pos: u64,
-    /// (offset, bytes); the first is the head of the file.
-    blocks: Vec<(u64, Vec<u8>)>,
+    /// The blocks read, in order; the first is the head of the file.
+    blocks: elsa::FrozenVec<Box<Block>>,
+}
+
+impl fmt::Debug for BlockFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockFile")
+            .field("file", &self.file)
+            .field("len", &self.len)
+            .field("blocks", &self.blocks.len())
+            .finish()
+    }
+}
+
+/// `bytes` as read from the file at `offset`.
+struct Block {
+    offset: u64,
+    bytes: Vec<u8>,
 }
 
 /// How much of the file's start is read at open: the ELF header, program and section
@@ -360,8 +378,6 @@ const HEAD: u64 = 4096;
 /// The least a read past the head loads: a Go binary's section names and its build-info
 /// section (with the version and module strings) are each a few hundred bytes.
 const BLOCK: u64 = 4096;
-/// Blocks kept besides the head.
-const KEEP: usize = 3;
 
 impl BlockFile {
     /// Opens a regular file (symlinks followed) with one `open` and one `fstat`, and reads
@@ -391,20 +407,22 @@ impl BlockFile {
                 },
             });
         }
-        let mut f = BlockFile {
+        let f = BlockFile {
             file,
             len: meta.len(),
-            pos: 0,
-            blocks: Vec::new(),
+            blocks: elsa::FrozenVec::new(),
         };
         let head = f.read_block(0, HEAD.min(f.len)).map_err(io_err)?;
-        f.blocks.push((0, head));
+        f.blocks.push(Box::new(Block {
+            offset: 0,
+            bytes: head,
+        }));
         Ok(f)
     }
 
     /// The first bytes of the file (up to 4 KiB).
     pub fn head(&self) -> &[u8] {
-        self.blocks.first().map_or(&[], |(_, b)| b.as_slice())
+        self.blocks.get(0).map_or(&[], |b| b.bytes.as_slice())
     }
 
     /// The first `cap` bytes of the file (all of it when shorter): the head already read
@@ -428,36 +446,65 @@ impl BlockFile {
         read_exact_at(&self.file, &mut buf, offset)?;
         Ok(buf)
     }
+}
 
-    /// The bytes `pos..pos + n`, from a block held or from a new block read.
-    fn fill(&mut self, buf: &mut [u8]) -> io::Result<()> {
-        let n = buf.len() as u64;
-        let end = self
-            .pos
-            .checked_add(n)
+impl<'a> ReadRef<'a> for &'a BlockFile {
+    fn len(self) -> std::result::Result<u64, ()> {
+        Ok(self.len)
+    }
+
+    /// The bytes `offset..offset + size`, from a block held or from a new block read (from
+    /// the 4 KiB boundary below, at least [`BLOCK`] long, within the file).
+    fn read_bytes_at(self, offset: u64, size: u64) -> std::result::Result<&'a [u8], ()> {
+        if size == 0 {
+            return Ok(&[]);
+        }
+        let end = offset
+            .checked_add(size)
             .filter(|e| *e <= self.len)
-            .ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?;
-        let held = self
+            .ok_or(())?;
+        let slice = |b: &'a Block| {
+            let from = (offset - b.offset) as usize;
+            &b.bytes[from..from + size as usize]
+        };
+        if let Some(b) = self
             .blocks
             .iter()
-            .find(|(at, b)| *at <= self.pos && end <= at + b.len() as u64);
-        if let Some((at, b)) = held {
-            let from = (self.pos - at) as usize;
-            buf.copy_from_slice(&b[from..from + buf.len()]);
-        } else {
-            // A block from the 4 KiB boundary below, at least BLOCK long, within the file.
-            let start = self.pos - self.pos % HEAD;
-            let size = (end - start).max(BLOCK).min(self.len - start);
-            let block = self.read_block(start, size)?;
-            let from = (self.pos - start) as usize;
-            buf.copy_from_slice(&block[from..from + buf.len()]);
-            if self.blocks.len() > KEEP {
-                self.blocks.remove(1);
-            }
-            self.blocks.push((start, block));
+            .find(|b| b.offset <= offset && end <= b.offset + b.bytes.len() as u64)
+        {
+            return Ok(slice(b));
         }
-        self.pos = end;
-        Ok(())
+        let start = offset - offset % HEAD;
+        let bytes = self
+            .read_block(start, (end - start).max(BLOCK).min(self.len - start))
+            .map_err(|_| ())?;
+        Ok(slice(self.blocks.push_get(Box::new(Block {
+            offset: start,
+            bytes,
+        }))))
+    }
+
+    /// The bytes from `range.start` up to (not including) the first `delimiter`, which must
+    /// come before `range.end`: read in growing steps, so a short name in a large string
+    /// table costs one block.
+    fn read_bytes_at_until(
+        self,
+        range: std::ops::Range<u64>,
+        delimiter: u8,
+    ) -> std::result::Result<&'a [u8], ()> {
+        let mut step = 256u64;
+        loop {
+            let upto = range.start.saturating_add(step).min(range.end);
+            let bytes =
+                self.read_bytes_at(range.start, upto.checked_sub(range.start).ok_or(())?)?;
+            if let Some(at) = bytes.iter().position(|&b| b == delimiter) {
+                return Ok(&bytes[..at]);
+            }
+            if upto >= range.end {
+                return Err(());
+            }
+            step = step.saturating_mul(16);
+        }
     }
 }
 
@@ -487,27 +534,6 @@ fn read_exact_at(file: &fs::File, buf: &mut [u8], offset: u64) -> io::Result<()>
     let mut f = file;
     f.seek(SeekFrom::Start(offset))?;
     f.read_exact(buf)
-}
-
-impl object::ReadCacheOps for BlockFile {
-    fn len(&mut self) -> std::result::Result<u64, ()> {
-        Ok(self.len)
-    }
-
-    fn seek(&mut self, pos: u64) -> std::result::Result<u64, ()> {
-        self.pos = pos;
-        Ok(pos)
-    }
-
-    fn read(&mut self, buf: &mut [u8]) -> std::result::Result<usize, ()> {
-        let n = (buf.len() as u64).min(self.len.saturating_sub(self.pos)) as usize;
-        self.fill(&mut buf[..n]).map_err(|_| ())?;
-        Ok(n)
-    }
-
-    fn read_exact(&mut self, buf: &mut [u8]) -> std::result::Result<(), ()> {
-        self.fill(buf).map_err(|_| ())
-    }
 }
 
 /// The build-info header magic.
@@ -830,6 +856,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `&BlockFile` answers every range as the bytes themselves would, wherever the range
+    /// falls against the blocks it has read, and refuses ranges past the end.
+    #[test]
+    fn block_file_reads_like_the_bytes() {
+        let t = tempfile::tempdir().expect("tmp");
+        let path = t.path().join("data");
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        fs::write(&path, &data).expect("write");
+        let file = BlockFile::open(&path).expect("open");
+        let r = &file;
+        assert_eq!(r.len(), Ok(20_000));
+        let len = data.len() as u64;
+        for (offset, size) in [
+            (0, 0),
+            (0, 10),
+            (4090, 12),
+            (4096, 4096),
+            (8000, 300),
+            (12_000, 8000),
+            (19_990, 10),
+            (5, 19_995),
+            (100, 50),
+        ] {
+            let got = r.read_bytes_at(offset, size).expect("in range");
+            assert_eq!(
+                got,
+                &data[offset as usize..(offset + size) as usize],
+                "{offset}+{size}"
+            );
+        }
+        assert_eq!(r.read_bytes_at(19_995, 6), Err(()));
+        assert_eq!(r.read_bytes_at(len, 1), Err(()));
+        assert_eq!(r.read_bytes_at(u64::MAX, 2), Err(()));
+        // Up to a delimiter: found near, found far (past several steps), or not in the range.
+        let at = |from: u64, to: u64, d: u8| r.read_bytes_at_until(from..to, d);
+        let want = |from: usize, d: u8| {
+            let end = data[from..].iter().position(|&b| b == d).map(|i| from + i);
+            end.map(|e| &data[from..e])
+        };
+        for (from, d) in [(0u64, 14u8), (300, 0), (4000, 250), (17_000, 3)] {
+            assert_eq!(at(from, len, d).ok(), want(from as usize, d), "{from} {d}");
+        }
+        assert_eq!(at(0, 2, 14), Err(()));
+        assert_eq!(at(10, 5, 0), Err(()));
+        assert_eq!(at(0, len, 255), Err(()), "255 is not in the data");
+        // A delimiter 10 000 bytes on: found after the steps grow past it.
+        let far = t.path().join("far");
+        let mut bytes = vec![b'a'; 10_000];
+        bytes.extend_from_slice(b"\nrest");
+        fs::write(&far, &bytes).expect("write");
+        let far = BlockFile::open(&far).expect("open");
+        assert_eq!(
+            (&far).read_bytes_at_until(3..10_005, b'\n'),
+            Ok(&bytes[3..10_000])
+        );
+        assert_eq!((&far).read_bytes_at_until(3..10_000, b'\n'), Err(()));
     }
 
     #[test]

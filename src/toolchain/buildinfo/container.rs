@@ -4,7 +4,7 @@
 //! location of the symbol table, and the target OS and architecture.
 //!
 //! Parsing goes through `object`'s low-level header types over any [`ReadRef`], so a file is
-//! read lazily through `object::ReadCache` and only the ranges needed are ever loaded. Every
+//! read lazily (the caller's `BlockFile`) and only the ranges needed are ever loaded. Every
 //! offset and length that comes from the file is checked against the file size before it is
 //! read, so a damaged file can neither make us allocate more than it holds nor read past it.
 

@@ -397,3 +397,48 @@ fn color_and_quiet_flags() {
     assert_eq!(code, 1);
     assert!(err.contains("error:"), "{err}");
 }
+
+/// Started with stdin, stdout or stderr closed, groot gives each closed one /dev/null, so no
+/// file it opens can take the place of its output, and the programs it runs inherit
+/// /dev/null there (the command line's start-up in src/main.rs, which does what Rust's own
+/// start-up did). The exit code of the program run comes back through the C `main` too.
+#[test]
+fn closed_standard_descriptors_become_dev_null() {
+    let env = Env::new();
+    let out = env.h().join("fds");
+    let probe = format!(
+        "for fd in 0 1 2; do t=$(readlink /proc/$$/fd/$fd); echo \"$t\" >> '{}'; done",
+        out.display()
+    );
+    for (redirections, closed) in [
+        ("<&-", &[0][..]),
+        (">&-", &[1]),
+        ("2>&-", &[2]),
+        ("<&- >&- 2>&-", &[0, 1, 2]),
+    ] {
+        let _ = std::fs::remove_file(&out);
+        let script = format!("exec {redirections}; groot exec -- sh -c \"$PROBE\"");
+        let status = env
+            .cmd("bash")
+            .args(["-c", &script])
+            .env("PROBE", &probe)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{redirections}: {status:?}");
+        let fds = std::fs::read_to_string(&out).unwrap();
+        let fds: Vec<&str> = fds.lines().collect();
+        assert_eq!(fds.len(), 3, "{redirections}: {fds:?}");
+        for (fd, target) in fds.iter().enumerate() {
+            assert_eq!(
+                *target == "/dev/null",
+                closed.contains(&fd),
+                "{redirections}: fd {fd}: {fds:?}"
+            );
+        }
+    }
+    let (code, _, _) = env.groot(&["exec", "--", "sh", "-c", "exit 7"]);
+    assert_eq!(code, 7);
+}

@@ -50,7 +50,7 @@ fn start() -> ExitCode {
     if let Some(tool) = args.next().as_deref().and_then(groot::shim::tool_of_argv0) {
         return shim_main(tool, args);
     }
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
     cli_start();
     cli::main()
 }
@@ -65,7 +65,7 @@ fn start() -> ExitCode {
 ///
 /// The shim needs neither: it writes nothing before its `exec` hands the inherited
 /// descriptors and dispositions to go unchanged.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[allow(unsafe_code)]
 fn cli_start() {
     for fd in 0..=2 {

@@ -342,11 +342,7 @@ pub fn plan_edit_at(
         let state = |i: usize| -> Option<bool> {
             let l = &lines[i];
             let with_cr = (l.eol == b"\r\n").then(|| [l.body, b"\r"].concat());
-            let without_cr = l
-                .eol
-                .is_empty()
-                .then(|| l.body.strip_suffix(b"\r"))
-                .flatten();
+            let without_cr = l.body.strip_suffix(b"\r").filter(|_| l.eol.is_empty());
             let forms = || {
                 std::iter::once(l.body)
                     .chain(with_cr.as_deref())
